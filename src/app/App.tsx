@@ -1,0 +1,91 @@
+/** The app frame: header with navigation and status line, the current screen, the toast area. */
+import { lazy, Suspense, useEffect, useRef } from 'react';
+import { ToastArea } from '../features/common/Toast';
+import { StatusLine } from '../features/status/StatusLine';
+import { TodayScreen } from '../features/today/TodayScreen';
+import { hrefOf, useRoute, type Route } from './router';
+
+// Screens other than the home one load on demand (precached by the service worker, so offline
+// too), keeping the JavaScript needed for the first paint small; they are warmed up when idle.
+const loadAccompaniment = () => import('../features/accompaniment/AccompanimentScreen');
+const loadOpenPermanence = () => import('../features/permanence/OpenPermanenceScreen');
+const AccompanimentScreen = lazy(() => loadAccompaniment().then((m) => ({ default: m.AccompanimentScreen })));
+const OpenPermanenceScreen = lazy(() => loadOpenPermanence().then((m) => ({ default: m.OpenPermanenceScreen })));
+const HistoryScreen = lazy(() => import('../features/history/HistoryScreen'));
+const SettingsScreen = lazy(() => import('../features/settings/SettingsScreen'));
+
+const NAV: { route: Route; label: string }[] = [
+  { route: { name: 'today' }, label: 'Aujourd’hui' },
+  { route: { name: 'history' }, label: 'Historique' },
+  { route: { name: 'settings' }, label: 'Réglages' },
+];
+
+function Screen({ route }: { route: Route }) {
+  switch (route.name) {
+    case 'today':
+      return <TodayScreen />;
+    case 'openPermanence':
+      return <OpenPermanenceScreen />;
+    case 'newAccompaniment':
+      return <AccompanimentScreen key="new" />;
+    case 'editAccompaniment':
+      return <AccompanimentScreen key={route.id} id={route.id} />;
+    case 'history':
+      return <HistoryScreen />;
+    case 'settings':
+      return <SettingsScreen />;
+  }
+}
+
+const isForm = (r: Route) => r.name === 'newAccompaniment' || r.name === 'editAccompaniment' || r.name === 'openPermanence';
+
+export function App() {
+  const route = useRoute();
+  const main = useRef<HTMLElement>(null);
+  const firstRender = useRef(true);
+
+  useEffect(() => {
+    const warm = () => void Promise.all([loadAccompaniment(), loadOpenPermanence()]);
+    const id = setTimeout(warm, 1500);
+    return () => clearTimeout(id);
+  }, []);
+
+  // Move focus to the new screen for keyboard and screen-reader users (not on first load).
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    main.current?.querySelector<HTMLElement>('h1')?.focus();
+    window.scrollTo(0, 0);
+  }, [route.name, route.name === 'editAccompaniment' ? route.id : '']);
+
+  return (
+    <div className="app">
+      <a className="skip-link" href="#contenu">
+        Aller au contenu
+      </a>
+      <header className="app-header">
+        <nav aria-label="Navigation principale" className="app-nav">
+          {NAV.map((item) => (
+            <a
+              key={item.route.name}
+              href={hrefOf(item.route)}
+              className="nav-link"
+              aria-current={route.name === item.route.name ? 'page' : undefined}
+            >
+              {item.label}
+            </a>
+          ))}
+        </nav>
+        <StatusLine allowUpdate={!isForm(route)} />
+      </header>
+      <main id="contenu" ref={main} className="app-main">
+        <Suspense fallback={<p className="muted">Chargement…</p>}>
+          <Screen route={route} />
+        </Suspense>
+      </main>
+      <ToastArea />
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * Hash routes: every screen has an address, so a reload or a restart returns to the same screen
+ * (and the service worker only ever serves one document).
+ */
+import { useSyncExternalStore } from 'react';
+
+export type Route =
+  | { name: 'today' }
+  | { name: 'openPermanence' }
+  | { name: 'newAccompaniment' }
+  | { name: 'editAccompaniment'; id: string }
+  | { name: 'history' }
+  | { name: 'settings' };
+
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '') || '/';
+  if (path === '/permanence/ouvrir') return { name: 'openPermanence' };
+  if (path === '/accompagnement/nouveau') return { name: 'newAccompaniment' };
+  const edit = /^\/accompagnement\/([0-9a-f-]{36})$/i.exec(path);
+  if (edit) return { name: 'editAccompaniment', id: edit[1] };
+  if (path === '/historique') return { name: 'history' };
+  if (path === '/reglages') return { name: 'settings' };
+  return { name: 'today' };
+}
+
+export function hrefOf(route: Route): string {
+  switch (route.name) {
+    case 'today':
+      return '#/';
+    case 'openPermanence':
+      return '#/permanence/ouvrir';
+    case 'newAccompaniment':
+      return '#/accompagnement/nouveau';
+    case 'editAccompaniment':
+      return `#/accompagnement/${route.id}`;
+    case 'history':
+      return '#/historique';
+    case 'settings':
+      return '#/reglages';
+  }
+}
+
+export function navigate(route: Route): void {
+  window.location.hash = hrefOf(route).slice(1);
+}
+
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener('hashchange', onChange);
+  return () => window.removeEventListener('hashchange', onChange);
+}
+
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, () => window.location.hash);
+  return parseRoute(hash);
+}

@@ -1,0 +1,63 @@
+/**
+ * The device's database (IndexedDB through Dexie): the mediator's records, the reference data,
+ * the outbox of changes waiting for the server, form drafts and small device settings.
+ */
+import Dexie, { type EntityTable, type Table } from 'dexie';
+import type { OutboxEntry } from '../domain/outbox';
+import type { DataByEntity, Entity, SyncedRecord } from '../domain/records';
+import { SEED_PROCEDURES, SEED_RELAYS } from '../domain/seed';
+import { declareVersions } from './schema';
+
+/** A record as stored on the device: the api.md envelope plus local timestamps (ISO instants). */
+export interface LocalRecord<E extends Entity = Entity> extends SyncedRecord<E> {
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Draft {
+  key: string;
+  value: unknown;
+  savedAt: string;
+}
+
+export interface MetaRow {
+  key: string;
+  value: unknown;
+}
+
+/** The entities this device stores, with their table. */
+export const TABLE_OF = {
+  permanence: 'permanences',
+  accompaniment: 'accompaniments',
+  relay: 'relays',
+  procedure: 'procedures',
+} as const satisfies Partial<Record<Entity, string>>;
+export type StoredEntity = keyof typeof TABLE_OF;
+
+export class RelaisDB extends Dexie {
+  permanences!: EntityTable<LocalRecord<'permanence'>, 'id'>;
+  accompaniments!: EntityTable<LocalRecord<'accompaniment'>, 'id'>;
+  relays!: EntityTable<LocalRecord<'relay'>, 'id'>;
+  procedures!: EntityTable<LocalRecord<'procedure'>, 'id'>;
+  outbox!: EntityTable<OutboxEntry, 'seq'>;
+  drafts!: EntityTable<Draft, 'key'>;
+  meta!: EntityTable<MetaRow, 'key'>;
+
+  constructor(name = 'relais') {
+    super(name);
+    declareVersions(this);
+    this.on('populate', (tx) => {
+      const now = new Date().toISOString();
+      const seed = <E extends 'relay' | 'procedure'>(entity: E, rows: readonly { id: string; data: DataByEntity[E] }[]) =>
+        rows.map((r) => ({ entity, id: r.id, version: 0, deleted: false, data: r.data, createdAt: now, updatedAt: now }));
+      void tx.table('relays').bulkAdd(seed('relay', SEED_RELAYS));
+      void tx.table('procedures').bulkAdd(seed('procedure', SEED_PROCEDURES));
+    });
+  }
+
+  tableOf<E extends StoredEntity>(entity: E): Table<LocalRecord<E>, string> {
+    return this.table(TABLE_OF[entity]);
+  }
+}
+
+export const db = new RelaisDB();

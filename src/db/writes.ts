@@ -1,0 +1,72 @@
+/**
+ * The one write path: every change of a record is validated, stored, and queued in the outbox in
+ * the same Dexie transaction, so a record and its pending operation never exist one without the
+ * other. Deleting writes a tombstone (the server must hear of it); undo restores the record.
+ */
+import { planOutboxChange } from '../domain/outbox';
+import type { DataByEntity } from '../domain/records';
+import { validateRecordData, type FieldError } from '../domain/validation';
+import { db, type LocalRecord, type StoredEntity } from './database';
+import { toStorageError } from './storageError';
+
+export class ValidationError extends Error {
+  constructor(readonly fields: FieldError[]) {
+    super(fields.map((f) => `${f.path}: ${f.message}`).join('\n'));
+    this.name = 'ValidationError';
+  }
+}
+
+export const newId = (): string => crypto.randomUUID();
+
+type Mutation<E extends StoredEntity> = (existing: LocalRecord<E> | undefined) => Pick<LocalRecord<E>, 'deleted' | 'data'>;
+
+async function write<E extends StoredEntity>(entity: E, id: string, mutate: Mutation<E>): Promise<LocalRecord<E>> {
+  const table = db.tableOf(entity);
+  try {
+    return await db.transaction('rw', table, db.outbox, async () => {
+      const existing = await table.get(id);
+      const now = new Date().toISOString();
+      const change = mutate(existing);
+      const record: LocalRecord<E> = {
+        entity,
+        id,
+        version: existing?.version ?? 0,
+        createdAt: existing?.createdAt ?? now,
+        updatedAt: now,
+        ...change,
+      };
+      await table.put(record);
+      const queued = await db.outbox.where('[entity+id]').equals([entity, id]).sortBy('seq');
+      const plan = planOutboxChange(record, queued, newId(), now);
+      if (plan.kind === 'append') await db.outbox.add(plan.entry);
+      else if (plan.kind === 'replace') await db.outbox.put({ ...plan.entry, seq: plan.seq });
+      else await db.outbox.delete(plan.seq);
+      return record;
+    });
+  } catch (error) {
+    throw error instanceof ValidationError ? error : toStorageError(error);
+  }
+}
+
+/** Creates or updates a record (and restores it if it was deleted). */
+export function saveRecord<E extends StoredEntity>(entity: E, id: string, data: DataByEntity[E]): Promise<LocalRecord<E>> {
+  const errors = validateRecordData(entity, data);
+  if (errors.length > 0) return Promise.reject(new ValidationError(errors));
+  return write(entity, id, () => ({ deleted: false, data }));
+}
+
+/** Deletes a record: a tombstone that keeps its data locally so that undo can restore it. */
+export function deleteRecord<E extends StoredEntity>(entity: E, id: string): Promise<LocalRecord<E>> {
+  return write(entity, id, (existing) => {
+    if (!existing) throw new Error('unknown record');
+    return { deleted: true, data: existing.data };
+  });
+}
+
+/** Undoes a deletion. */
+export function restoreRecord<E extends StoredEntity>(entity: E, id: string): Promise<LocalRecord<E>> {
+  return write(entity, id, (existing) => {
+    if (!existing) throw new Error('unknown record');
+    return { deleted: false, data: existing.data };
+  });
+}

@@ -1,0 +1,57 @@
+/**
+ * French wording of dates, weeks and durations, as the UI shows them. Day and month names come
+ * from date-fns' `fr` locale; the rest is plain string work on `YYYY-MM-DD` (no time zone involved).
+ * (date-fns' `format` would add 4.5 KB gzipped to the first paint for the same words.)
+ */
+import { fr } from 'date-fns/locale/fr';
+import { isoWeekday, isoWeekOf, weekPeriod, type IsoWeek } from './dates';
+import type { IsoDate } from './records';
+
+function split(date: IsoDate): { y: number; m: number; d: number } {
+  const [y, m, d] = date.split('-').map(Number);
+  return { y, m, d };
+}
+
+const monthName = (m: number) => fr.localize.month((m - 1) as 0, { width: 'wide' });
+const weekdayName = (date: IsoDate) => fr.localize.day((isoWeekday(date) % 7) as 0, { width: 'wide' });
+
+/** "lundi 23 novembre" (with the year when it is not `currentYear`). */
+export function dayLabel(date: IsoDate, currentYear?: number): string {
+  const { y, m, d } = split(date);
+  const day = d === 1 ? '1er' : String(d);
+  const year = currentYear !== undefined && y !== currentYear ? ` ${y}` : '';
+  return `${weekdayName(date)} ${day} ${monthName(m)}${year}`;
+}
+
+/** "23/11/2026" */
+export function shortDate(date: IsoDate): string {
+  const [y, m, d] = date.split('-');
+  return `${d}/${m}/${y}`;
+}
+
+/** "Semaine 48 — du 23 au 29 novembre 2026" (months and years shown only where they differ). */
+export function weekLabel(week: IsoWeek): string {
+  const { from, to } = weekPeriod(week);
+  const a = split(from);
+  const b = split(to);
+  const start = a.y !== b.y ? `${a.d} ${monthName(a.m)} ${a.y}` : a.m !== b.m ? `${a.d} ${monthName(a.m)}` : `${a.d}`;
+  return `Semaine ${week.week} — du ${start} au ${b.d} ${monthName(b.m)} ${b.y}`;
+}
+
+export function weekLabelOf(date: IsoDate): string {
+  return weekLabel(isoWeekOf(date));
+}
+
+/** 45 → "45 min", 90 → "1 h 30", 120 → "2 h". */
+export function durationLabel(minutes: number): string {
+  if (minutes < 60) return `${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m === 0 ? `${h} h` : `${h} h ${String(m).padStart(2, '0')}`;
+}
+
+/** "09:05" → "9 h 05" */
+export function clockLabel(time: string): string {
+  const [h, m] = time.split(':');
+  return `${Number(h)} h ${m}`;
+}

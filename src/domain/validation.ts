@@ -1,0 +1,266 @@
+/**
+ * Validation of record data, shared by the PWA (messages next to the fields) and the server
+ * (the `fields` of a 400 or a rejected op). Validators take unknown input and return every
+ * problem found, each with the field's path and a plain French message; an empty list means valid.
+ */
+import { isValidDate, isValidTime, minutesOfDay } from './dates';
+import {
+  AGE_BRACKET_LABELS,
+  DOMAIN_LABELS,
+  DURATION_MAX,
+  DURATION_MIN,
+  EQUIPMENT_LABELS,
+  GENDER_LABELS,
+  OUTCOME_LABELS,
+  PARTNER_LABELS,
+  PLACE_TYPE_LABELS,
+  POSTURE_LABELS,
+  QPV_COMMUNES,
+  REFERRAL_LABELS,
+  SOCIAL_STATUS_LABELS,
+  TERRITORY_INSEE,
+  isOneOf,
+  type Labels,
+} from './reference';
+import type { Entity } from './records';
+
+export interface FieldError {
+  path: string;
+  message: string;
+}
+
+export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const INSEE_RE = /^(\d{5}|2[AB]\d{3})$/;
+const PROCEDURE_CODE_RE = /^[a-z0-9_]+$/;
+export const NOTE_MAX = 1000;
+
+export const MANDATE_REQUIRED_MESSAGE =
+  '« Fait à sa place » demande un mandat signé et valide. Les mandats ne sont pas encore gérés par l’application : choisissez « Fait avec la personne » ou « La personne a fait seule ».';
+
+type Obj = Record<string, unknown>;
+
+/** Collects errors while reading an object field by field. */
+class Checker {
+  readonly errors: FieldError[] = [];
+  constructor(
+    private readonly obj: Obj,
+    private readonly prefix = '',
+  ) {}
+
+  fail(field: string, message: string): void {
+    this.errors.push({ path: this.prefix + field, message });
+  }
+
+  has(field: string): boolean {
+    if (!(field in this.obj)) {
+      this.fail(field, 'Champ manquant.');
+      return false;
+    }
+    return true;
+  }
+
+  oneOf<K extends string>(field: string, labels: Labels<K>, message: string): K | undefined {
+    if (!this.has(field)) return undefined;
+    const v = this.obj[field];
+    if (isOneOf(labels, v)) return v;
+    this.fail(field, message);
+    return undefined;
+  }
+
+  date(field: string, message: string, nullable = false): void {
+    if (!this.has(field)) return;
+    const v = this.obj[field];
+    if (nullable && v === null) return;
+    if (!isValidDate(v)) this.fail(field, message);
+  }
+
+  time(field: string, message: string, nullable = false): void {
+    if (!this.has(field)) return;
+    const v = this.obj[field];
+    if (nullable && v === null) return;
+    if (!isValidTime(v)) this.fail(field, message);
+  }
+
+  uuid(field: string, message: string, nullable = false): void {
+    if (!this.has(field)) return;
+    const v = this.obj[field];
+    if (nullable && v === null) return;
+    if (typeof v !== 'string' || !UUID_RE.test(v)) this.fail(field, message);
+  }
+
+  territoryCommune(field: string, message: string): void {
+    if (!this.has(field)) return;
+    const v = this.obj[field];
+    if (typeof v !== 'string' || !TERRITORY_INSEE.has(v)) this.fail(field, message);
+  }
+
+  text(field: string, { max = NOTE_MAX, nullable = true, label = 'Ce champ' } = {}): void {
+    if (!this.has(field)) return;
+    const v = this.obj[field];
+    if (v === null && nullable) return;
+    if (typeof v !== 'string' || (!nullable && v.trim() === '')) {
+      this.fail(field, `${label} est obligatoire.`);
+    } else if (v.length > max) {
+      this.fail(field, `${max} caractères au plus.`);
+    }
+  }
+
+  boolean(field: string): void {
+    if (!this.has(field)) return;
+    if (typeof this.obj[field] !== 'boolean') this.fail(field, 'Oui ou non attendu.');
+  }
+
+  get(field: string): unknown {
+    return this.obj[field];
+  }
+}
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function validatePermanence(data: unknown): FieldError[] {
+  if (!isObj(data)) return [{ path: 'data', message: 'Permanence attendue.' }];
+  const c = new Checker(data);
+  c.uuid('relayId', 'Choisissez un relais.');
+  c.territoryCommune('communeInsee', 'Commune hors du territoire.');
+  c.date('date', 'Date invalide.');
+  c.time('startTime', 'Heure de début invalide (HH:MM).');
+  c.time('endTime', 'Heure de fin invalide (HH:MM).', true);
+  const status = c.oneOf('status', { open: '', closed: '' }, 'Statut invalide.');
+  c.text('note');
+  const start = data.startTime;
+  const end = data.endTime;
+  if (status === 'closed' && end === null) c.fail('endTime', 'Indiquez l’heure de fin.');
+  if (status === 'open' && end !== null && end !== undefined) c.fail('endTime', 'Une permanence ouverte n’a pas encore d’heure de fin.');
+  if (isValidTime(start) && isValidTime(end) && minutesOfDay(end) < minutesOfDay(start)) {
+    c.fail('endTime', 'L’heure de fin doit suivre l’heure de début.');
+  }
+  return c.errors;
+}
+
+function validateAnonymous(v: unknown): FieldError[] {
+  if (!isObj(v)) return [{ path: 'anonymous', message: 'Statistiques anonymes attendues.' }];
+  const c = new Checker(v, 'anonymous.');
+  c.boolean('alreadyHelped');
+  if (c.has('residenceInsee')) {
+    const r = v.residenceInsee;
+    if (r !== null && (typeof r !== 'string' || !INSEE_RE.test(r))) {
+      c.fail('residenceInsee', 'Code INSEE de commune invalide (5 caractères).');
+    }
+  }
+  c.oneOf('gender', GENDER_LABELS, 'Genre invalide.');
+  c.oneOf('ageBracket', AGE_BRACKET_LABELS, 'Tranche d’âge invalide.');
+  c.oneOf('socialStatus', SOCIAL_STATUS_LABELS, 'Situation invalide.');
+  c.boolean('qpv');
+  if (v.qpv === true && typeof v.residenceInsee === 'string' && !QPV_COMMUNES.has(v.residenceInsee)) {
+    c.fail('qpv', 'Les quartiers prioritaires (QPV) du territoire sont à Sète et Frontignan.');
+  }
+  return c.errors;
+}
+
+function validateProcedureRefs(v: unknown): FieldError[] {
+  if (!Array.isArray(v) || v.length === 0) {
+    return [{ path: 'procedures', message: 'Choisissez au moins une démarche.' }];
+  }
+  const errors: FieldError[] = [];
+  v.forEach((p, i) => {
+    if (!isObj(p)) {
+      errors.push({ path: `procedures.${i}`, message: 'Démarche invalide.' });
+      return;
+    }
+    const c = new Checker(p, `procedures.${i}.`);
+    if (c.has('code') && (typeof p.code !== 'string' || !PROCEDURE_CODE_RE.test(p.code))) {
+      c.fail('code', 'Code de démarche invalide.');
+    }
+    c.oneOf('domain', DOMAIN_LABELS, 'Domaine invalide.');
+    c.oneOf('partner', PARTNER_LABELS, 'Organisme invalide.');
+    errors.push(...c.errors);
+  });
+  return errors;
+}
+
+export function validateAccompaniment(data: unknown): FieldError[] {
+  if (!isObj(data)) return [{ path: 'data', message: 'Accompagnement attendu.' }];
+  const c = new Checker(data);
+  c.uuid('permanenceId', 'Permanence invalide.', true);
+  c.date('date', 'Date invalide.');
+  c.territoryCommune('communeInsee', 'Choisissez une commune du territoire.');
+  c.oneOf('placeType', PLACE_TYPE_LABELS, 'Choisissez le lieu.');
+  if (c.has('durationMinutes')) {
+    const d = data.durationMinutes;
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < DURATION_MIN || d > DURATION_MAX) {
+      c.fail('durationMinutes', `Choisissez une durée entre ${DURATION_MIN} et ${DURATION_MAX} minutes.`);
+    }
+  }
+  c.uuid('beneficiaryId', 'Personne suivie invalide.', true);
+  if (c.has('anonymous')) {
+    const a = data.anonymous;
+    if (data.beneficiaryId != null && a !== null) {
+      c.fail('anonymous', 'Une personne suivie n’a pas de statistiques anonymes.');
+    } else if (data.beneficiaryId == null) {
+      if (a === null) c.fail('anonymous', 'Statistiques anonymes attendues.');
+      else c.errors.push(...validateAnonymous(a));
+    }
+  }
+  if (c.has('procedures')) c.errors.push(...validateProcedureRefs(data.procedures));
+  const posture = c.oneOf('posture', POSTURE_LABELS, 'Choisissez qui a fait la démarche.');
+  c.uuid('mandateId', 'Mandat invalide.', true);
+  if (posture === 'fait_a_la_place' && data.mandateId == null) c.fail('mandateId', MANDATE_REQUIRED_MESSAGE);
+  const outcome = c.oneOf('outcome', OUTCOME_LABELS, 'Choisissez le résultat.');
+  if (c.has('referral')) {
+    const r = data.referral;
+    if (outcome === 'orientee') {
+      if (!isObj(r) || !isOneOf(REFERRAL_LABELS, r.target)) c.fail('referral.target', 'Indiquez vers qui la personne est orientée.');
+      else if (r.note !== null && (typeof r.note !== 'string' || r.note.length > 200)) c.fail('referral.note', '200 caractères au plus.');
+    } else if (r !== null) {
+      c.fail('referral', 'Une orientation n’est indiquée que pour le résultat « Orienté vers… ».');
+    }
+  }
+  if (c.has('equipment')) {
+    const e = data.equipment;
+    if (!Array.isArray(e) || e.some((x) => !isOneOf(EQUIPMENT_LABELS, x)) || new Set(e).size !== e.length) {
+      c.fail('equipment', 'Matériel invalide.');
+    }
+  }
+  c.text('note');
+  return c.errors;
+}
+
+export function validateRelay(data: unknown): FieldError[] {
+  if (!isObj(data)) return [{ path: 'data', message: 'Relais attendu.' }];
+  const c = new Checker(data);
+  c.text('name', { max: 120, nullable: false, label: 'Le nom' });
+  c.territoryCommune('communeInsee', 'Choisissez une commune du territoire.');
+  c.text('address', { max: 200 });
+  c.text('schedule', { max: 200 });
+  c.boolean('active');
+  return c.errors;
+}
+
+export function validateProcedure(data: unknown): FieldError[] {
+  if (!isObj(data)) return [{ path: 'data', message: 'Démarche attendue.' }];
+  const c = new Checker(data);
+  if (c.has('code') && (typeof data.code !== 'string' || !PROCEDURE_CODE_RE.test(data.code))) {
+    c.fail('code', 'Code : lettres minuscules, chiffres et _ uniquement.');
+  }
+  c.text('label', { max: 120, nullable: false, label: 'Le libellé' });
+  c.oneOf('domain', DOMAIN_LABELS, 'Domaine invalide.');
+  c.oneOf('partner', PARTNER_LABELS, 'Organisme invalide.');
+  c.boolean('active');
+  return c.errors;
+}
+
+const VALIDATORS: Partial<Record<Entity, (data: unknown) => FieldError[]>> = {
+  permanence: validatePermanence,
+  accompaniment: validateAccompaniment,
+  relay: validateRelay,
+  procedure: validateProcedure,
+};
+
+/** Validates the data of any entity; entities without rules yet only need an object. */
+export function validateRecordData(entity: Entity, data: unknown): FieldError[] {
+  const validate = VALIDATORS[entity];
+  if (validate) return validate(data);
+  return isObj(data) ? [] : [{ path: 'data', message: 'Objet attendu.' }];
+}

@@ -1,0 +1,73 @@
+/**
+ * Nouvel accompagnement / editing one: loads what the form starts from (a kept draft, the record
+ * being edited, the open permanence, her recent entries) and hands it to the form.
+ */
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useEffect, useState } from 'react';
+import { hrefOf } from '../../app/router';
+import { db, type LocalRecord } from '../../db/database';
+import { loadDraft } from '../../db/drafts';
+import { catalogue, findOpenPermanence, recentAccompaniments } from '../../db/queries';
+import { parisDate } from '../../domain/dates';
+import { orderDurations, recentProcedureCodes } from '../../domain/usage';
+import { AccompanimentForm, type FormDraft } from './AccompanimentForm';
+import { initialState, stateFromData } from './formModel';
+import { newId } from '../../db/writes';
+
+export const NEW_DRAFT_KEY = 'accompaniment:new';
+export const draftKeyOf = (id?: string) => (id ? `accompaniment:${id}` : NEW_DRAFT_KEY);
+
+export interface FormContext {
+  open: LocalRecord<'permanence'> | null;
+  recent: LocalRecord<'accompaniment'>[];
+  catalogue: LocalRecord<'procedure'>[];
+  durations: number[];
+  recentCodes: string[];
+}
+
+interface Start {
+  draft: FormDraft;
+  restored: boolean;
+  record: LocalRecord<'accompaniment'> | null;
+}
+
+export function AccompanimentScreen({ id }: { id?: string }) {
+  const [start, setStart] = useState<Start | 'missing' | null>(null);
+  const context = useLiveQuery(async (): Promise<FormContext> => {
+    const [open, recent, procedures] = await Promise.all([findOpenPermanence(), recentAccompaniments(), catalogue()]);
+    return { open: open ?? null, recent, catalogue: procedures, durations: orderDurations(recent.map((r) => r.data)), recentCodes: recentProcedureCodes(recent.map((r) => r.data)) };
+  });
+  const ready = context !== undefined;
+
+  useEffect(() => {
+    if (!ready || start) return;
+    let cancelled = false;
+    void (async () => {
+      const kept = await loadDraft<FormDraft>(draftKeyOf(id));
+      const record = id ? ((await db.accompaniments.get(id)) ?? null) : null;
+      let next: Start | 'missing';
+      if (id && (!record || record.deleted)) next = 'missing';
+      else if (kept) next = { draft: kept, restored: true, record };
+      else if (record) next = { draft: { id: record.id, state: stateFromData(record.data, context.durations) }, restored: false, record };
+      else next = { draft: { id: newId(), state: initialState(parisDate(new Date()), context.open) }, restored: false, record: null };
+      if (!cancelled) setStart(next);
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [ready, id, start, context]);
+
+  if (start === 'missing') {
+    return (
+      <section className="screen">
+        <h1 tabIndex={-1}>Accompagnement introuvable</h1>
+        <p>Cet accompagnement n’existe pas ou a été supprimé.</p>
+        <a className="button button-secondary" href={hrefOf({ name: 'today' })}>
+          Retour à l’accueil
+        </a>
+      </section>
+    );
+  }
+  if (!start || !context) return <p className="muted">Chargement…</p>;
+  return <AccompanimentForm draftKey={draftKeyOf(id)} initial={start.draft} restored={start.restored} record={start.record} context={context} />;
+}

@@ -1,0 +1,33 @@
+/** One accompaniment as a line of a list: readable at a glance, a tap opens it. */
+import type { LocalRecord } from '../../db/database';
+import { parisTime } from '../../domain/dates';
+import { durationLabel } from '../../domain/format';
+import { OUTCOME_LABELS, POSTURE_LABELS, REFERRAL_LABELS } from '../../domain/reference';
+import { hrefOf } from '../../app/router';
+
+interface Props {
+  record: LocalRecord<'accompaniment'>;
+  procedureLabel: (code: string) => string;
+  pending: boolean;
+  showTime?: boolean;
+}
+
+export function AccompanimentSummary({ record, procedureLabel, pending, showTime = true }: Props) {
+  const a = record.data;
+  const procedures = a.procedures.map((p) => procedureLabel(p.code)).join(', ');
+  const outcome = a.outcome === 'orientee' && a.referral ? `Orienté : ${REFERRAL_LABELS[a.referral.target]}` : OUTCOME_LABELS[a.outcome];
+  return (
+    <li>
+      <a className="entry" href={hrefOf({ name: 'editAccompaniment', id: record.id })}>
+        {showTime && <span className="entry-time">{parisTime(new Date(record.createdAt))}</span>}
+        <span className="entry-main">
+          <strong>{procedures}</strong>
+          <span className="entry-detail">
+            {POSTURE_LABELS[a.posture]} · {outcome} · {durationLabel(a.durationMinutes)}
+          </span>
+        </span>
+        {pending && <span className="badge badge-pending badge-small">À synchroniser</span>}
+      </a>
+    </li>
+  );
+}

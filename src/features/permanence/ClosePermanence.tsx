@@ -1,0 +1,75 @@
+/**
+ * Closing a permanence: the end time is prefilled (now, or for one forgotten overnight a sensible
+ * time on its own day) and can be corrected before confirming.
+ */
+import { useState } from 'react';
+import type { LocalRecord } from '../../db/database';
+import { closePermanence } from '../../db/permanences';
+import { isValidTime, minutesOfDay } from '../../domain/dates';
+import { clockLabel } from '../../domain/format';
+import { useToast } from '../common/toastStore';
+
+interface Props {
+  permanence: LocalRecord<'permanence'>;
+  suggested: string;
+  /** Shown at once (forgotten permanence) rather than behind a first tap. */
+  expanded?: boolean;
+}
+
+export function ClosePermanence({ permanence, suggested, expanded = false }: Props) {
+  const [open, setOpen] = useState(expanded);
+  const [endTime, setEndTime] = useState(suggested);
+  const [error, setError] = useState<string | null>(null);
+  const showToast = useToast((s) => s.show);
+
+  if (!open) {
+    return (
+      <button type="button" className="button button-secondary" onClick={() => setOpen(true)}>
+        Clôturer la permanence
+      </button>
+    );
+  }
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!isValidTime(endTime)) return setError('Indiquez l’heure de fin (HH:MM).');
+    if (minutesOfDay(endTime) < minutesOfDay(permanence.data.startTime)) {
+      return setError(`L’heure de fin doit suivre le début (${clockLabel(permanence.data.startTime)}).`);
+    }
+    try {
+      await closePermanence(permanence, endTime);
+      showToast({ message: `Permanence clôturée à ${clockLabel(endTime)}.` });
+    } catch (err) {
+      setError((err as Error).message);
+    }
+  };
+
+  return (
+    <form className="inline-form" onSubmit={(e) => void submit(e)} noValidate>
+      <div className="field">
+        <label htmlFor={`end-${permanence.id}`}>Heure de fin</label>
+        <input
+          id={`end-${permanence.id}`}
+          type="time"
+          value={endTime}
+          onChange={(e) => setEndTime(e.target.value)}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `end-${permanence.id}-error` : undefined}
+        />
+        {error && (
+          <p className="field-error" id={`end-${permanence.id}-error`}>
+            {error}
+          </p>
+        )}
+      </div>
+      <button type="submit" className="button button-primary">
+        Clôturer la permanence
+      </button>
+      {!expanded && (
+        <button type="button" className="button button-ghost" onClick={() => setOpen(false)}>
+          Retour
+        </button>
+      )}
+    </form>
+  );
+}
