@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { MANDATE_REQUIRED_MESSAGE, validateAccompaniment, validatePermanence, validateRecordData } from '../../src/domain/validation';
+import { accompaniment, permanence } from './fixtures';
+
+const paths = (errors: { path: string }[]) => errors.map((e) => e.path);
+
+describe('accompaniment validation', () => {
+  it('accepts a complete anonymous accompaniment', () => {
+    expect(validateAccompaniment(accompaniment())).toEqual([]);
+  });
+
+  it('names each missing choice with a plain French message', () => {
+    const errors = validateAccompaniment(accompaniment({ procedures: [], posture: null as never, outcome: null as never, durationMinutes: null as never }));
+    expect(errors).toEqual([
+      { path: 'durationMinutes', message: 'Choisissez une durée entre 1 et 600 minutes.' },
+      { path: 'procedures', message: 'Choisissez au moins une démarche.' },
+      { path: 'posture', message: 'Choisissez qui a fait la démarche.' },
+      { path: 'outcome', message: 'Choisissez le résultat.' },
+    ]);
+  });
+
+  it('refuses durations outside 1–600 minutes and non-integers', () => {
+    for (const d of [0, 601, 12.5, -5]) expect(paths(validateAccompaniment(accompaniment({ durationMinutes: d })))).toEqual(['durationMinutes']);
+    expect(validateAccompaniment(accompaniment({ durationMinutes: 600 }))).toEqual([]);
+  });
+
+  it('refuses "fait à sa place" without a mandate, saying why', () => {
+    const errors = validateAccompaniment(accompaniment({ posture: 'fait_a_la_place' }));
+    expect(errors).toEqual([{ path: 'mandateId', message: MANDATE_REQUIRED_MESSAGE }]);
+  });
+
+  it('asks where the person was referred when the outcome is "orientée"', () => {
+    expect(paths(validateAccompaniment(accompaniment({ outcome: 'orientee', referral: null })))).toEqual(['referral.target']);
+    expect(validateAccompaniment(accompaniment({ outcome: 'orientee', referral: { target: 'aide_sociale', note: 'CCAS' } }))).toEqual([]);
+    expect(paths(validateAccompaniment(accompaniment({ referral: { target: 'autre', note: null } })))).toEqual(['referral']);
+  });
+
+  it('keeps communes of accompaniments to the territory but accepts any French residence', () => {
+    expect(paths(validateAccompaniment(accompaniment({ communeInsee: '75056' })))).toEqual(['communeInsee']);
+    const fromMontpellier = accompaniment({ anonymous: { ...accompaniment().anonymous!, residenceInsee: '34172' } });
+    expect(validateAccompaniment(fromMontpellier)).toEqual([]);
+  });
+
+  it('only accepts a QPV resident living in Sète or Frontignan', () => {
+    const stats = accompaniment().anonymous!;
+    expect(paths(validateAccompaniment(accompaniment({ anonymous: { ...stats, residenceInsee: '34157', qpv: true } })))).toEqual(['anonymous.qpv']);
+    expect(validateAccompaniment(accompaniment({ anonymous: { ...stats, residenceInsee: '34301', qpv: true } }))).toEqual([]);
+  });
+
+  it('keeps an unknown procedure code from an older catalogue, but not a malformed one', () => {
+    expect(validateAccompaniment(accompaniment({ procedures: [{ code: 'nouvelle_demarche_2027', domain: 'papiers', partner: 'autre' }] }))).toEqual([]);
+    expect(paths(validateAccompaniment(accompaniment({ procedures: [{ code: 'Bad Code', domain: 'papiers', partner: 'nope' as never }] })))).toEqual([
+      'procedures.0.code',
+      'procedures.0.partner',
+    ]);
+  });
+
+  it('reports missing fields and wrong types instead of throwing', () => {
+    const { note: _note, ...withoutNote } = accompaniment();
+    expect(validateAccompaniment(withoutNote)).toEqual([{ path: 'note', message: 'Champ manquant.' }]);
+    expect(validateAccompaniment('nope')).toEqual([{ path: 'data', message: 'Accompagnement attendu.' }]);
+    expect(paths(validateAccompaniment(accompaniment({ date: '2026-02-30' })))).toEqual(['date']);
+  });
+});
+
+describe('permanence validation', () => {
+  it('requires an end time once closed, after the start', () => {
+    expect(validatePermanence(permanence())).toEqual([]);
+    expect(paths(validatePermanence(permanence({ status: 'closed' })))).toEqual(['endTime']);
+    expect(validatePermanence(permanence({ status: 'closed', endTime: '08:00' }))[0].message).toBe('L’heure de fin doit suivre l’heure de début.');
+    expect(validatePermanence(permanence({ status: 'closed', endTime: '12:15' }))).toEqual([]);
+  });
+
+  it('dispatches by entity', () => {
+    expect(paths(validateRecordData('permanence', permanence({ startTime: '9h' })))).toEqual(['startTime']);
+    expect(validateRecordData('beneficiary', {})).toEqual([]);
+  });
+});
