@@ -1,0 +1,53 @@
+// axe-core on every screen, in Chromium: no accessibility violation a screen reader or keyboard
+// user would meet (names on every control, contrast, landmarks, labels).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openTablet, type Tablet } from './browser';
+
+const baseUrl = inject('baseUrl');
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+let tablet: Tablet;
+
+beforeAll(async () => {
+  tablet = await openTablet({ bypassCSP: true });
+});
+afterAll(async () => {
+  await tablet.close();
+});
+
+async function violations(hash: string, prepare?: () => Promise<void>) {
+  const { page } = tablet;
+  await page.goto(`${baseUrl}/${hash}`);
+  await page.locator('h1').first().waitFor();
+  await prepare?.();
+  await page.addScriptTag({ content: axeSource });
+  const result = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+  });
+  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+describe('accessibility (axe-core)', () => {
+  it('has no violation on the home screen', async () => {
+    expect(await violations('#/')).toEqual([]);
+  });
+
+  it('has no violation on the accompaniment form, errors and details shown', async () => {
+    expect(
+      await violations('#/accompagnement/nouveau', async () => {
+        await tablet.page.getByText('Statistiques anonymes (facultatif)').first().click();
+        await tablet.page.getByText('Matériel et note').click();
+        await tablet.page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+        await tablet.page.getByText('Choisissez au moins une démarche.').waitFor();
+      }),
+    ).toEqual([]);
+  });
+
+  it('has no violation on the other screens', async () => {
+    for (const hash of ['#/permanence/ouvrir', '#/historique', '#/reglages']) {
+      expect(await violations(hash), hash).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,76 @@
+// Debian's Chromium driven by playwright-core, each test with a fresh profile (fresh IndexedDB,
+// fresh service worker), at the size of a 10" tablet in portrait.
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+export interface Tablet {
+  context: BrowserContext;
+  page: Page;
+  close: () => Promise<void>;
+}
+
+export async function openTablet(options: { bypassCSP?: boolean } = {}): Promise<Tablet> {
+  const profile = mkdtempSync(path.join(tmpdir(), 'relais-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    viewport: { width: 800, height: 1280 },
+    locale: 'fr-FR',
+    timezoneId: 'Europe/Paris',
+    bypassCSP: options.bypassCSP ?? false,
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+      if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+    },
+  };
+}
+
+/** Loads the app and waits until its service worker controls the page (it then works offline). */
+export async function loadUnderServiceWorker(page: Page, baseUrl: string): Promise<void> {
+  await page.goto(baseUrl);
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+  if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) {
+    await page.reload();
+    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  }
+}
+
+/** Reads the outbox straight from IndexedDB, as the sync engine will. */
+export function readOutbox(page: Page): Promise<{ opId: string; entity: string; id: string; baseVersion: number; deleted: boolean; data: Record<string, unknown> }[]> {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('relais');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const req = open.result.transaction('outbox').objectStore('outbox').getAll();
+          req.onsuccess = () => {
+            resolve(req.result);
+            open.result.close();
+          };
+          req.onerror = () => reject(req.error);
+        };
+      }),
+  );
+}
