@@ -1,0 +1,90 @@
+// Front-end figures: initial JavaScript (gzipped), IndexedDB write path vs raw Dexie, time to
+// open the app on 20,000 records, and Lighthouse mobile scores.
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS } from '../tests/e2e/browser';
+import { startServer } from '../tests/e2e/globalSetup';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const DIST = path.join(ROOT, 'dist');
+
+/** JS the home screen needs before it is interactive: the entry, its preloads and workbox-window. */
+export function initialJavaScript(): { files: string[]; gzipBytes: number } {
+  const html = readFileSync(path.join(DIST, 'index.html'), 'utf8');
+  const files = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+\.js)"/g)].map((m) => m[1]);
+  const sw = readFileSync(path.join(DIST, 'assets', files[0].replace('assets/', '')), 'utf8');
+  const workbox = /workbox-window\.prod\.es5-[\w-]+\.js/.exec(sw)?.[0];
+  if (workbox) files.push(`assets/${workbox}`);
+  const gzipBytes = files.reduce((sum, f) => sum + gzipSync(readFileSync(path.join(DIST, f)), { level: 9 }).length, 0);
+  return { files, gzipBytes };
+}
+
+async function buildBenchSite(): Promise<string> {
+  await run('npx', ['vite', 'build', '--config', 'bench/vite.bench.config.ts']);
+  const site = mkdtempSync(path.join(tmpdir(), 'relais-bench-site-'));
+  cpSync(DIST, site, { recursive: true });
+  mkdirSync(path.join(site, 'bench'));
+  cpSync(path.join(ROOT, '.tmp/bench-page'), path.join(site, 'bench'), { recursive: true });
+  return site;
+}
+
+function run(cmd: string, args: string[]): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(cmd, args, { cwd: ROOT, stdio: 'inherit' });
+    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} → ${code}`))));
+  });
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export async function browserFigures() {
+  const site = await buildBenchSite();
+  const server = await startServer({ RELAIS_DIST_DIR: site });
+  const profile = mkdtempSync(path.join(tmpdir(), 'relais-bench-chromium-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, viewport: { width: 800, height: 1280 } });
+  try {
+    const page = context.pages()[0] ?? (await context.newPage());
+    await page.goto(`${server.baseUrl}/bench/index.html`);
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
+    type Bench = { relaisBench: { writeBench: (n: number) => Promise<Record<string, number>>; seed: (n: number, t: number) => Promise<unknown> } };
+    const write = await page.evaluate(() => (window as unknown as Bench).relaisBench.writeBench(2000));
+    await page.evaluate(() => (window as unknown as Bench).relaisBench.seed(20_000, 20));
+
+    const openTimes: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      await page.goto(`${server.baseUrl}/`);
+      await page.waitForFunction(() => document.querySelectorAll('[aria-label="Accompagnements du jour"] li').length >= 20, undefined, { polling: 'raf', timeout: 30_000 });
+      const ms = await page.evaluate(() => performance.now());
+      if (i > 0) openTimes.push(ms); // the first load installs the service worker
+    }
+    return { write, openTodayMs: median(openTimes), openTodayRuns: openTimes };
+  } finally {
+    await context.close();
+    await server.stop();
+    rmSync(profile, { recursive: true, force: true });
+    rmSync(site, { recursive: true, force: true });
+  }
+}
+
+export async function lighthouseFigures() {
+  const server = await startServer();
+  const port = 9300 + Math.floor(Math.random() * 500);
+  const profile = mkdtempSync(path.join(tmpdir(), 'relais-lh-'));
+  const chrome = spawn('/usr/bin/chromium', [...CHROMIUM_ARGS, `--remote-debugging-port=${port}`, `--user-data-dir=${profile}`, 'about:blank'], { stdio: 'ignore' });
+  try {
+    await new Promise((r) => setTimeout(r, 1500));
+    const { default: lighthouse } = await import('lighthouse');
+    const result = await lighthouse(`${server.baseUrl}/`, { port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices'] });
+    const categories = result?.lhr.categories ?? {};
+    const score = (k: string) => Math.round((categories[k]?.score ?? 0) * 100);
+    return { performance: score('performance'), accessibility: score('accessibility'), bestPractices: score('best-practices'), lcpMs: Math.round(result?.lhr.audits['largest-contentful-paint']?.numericValue ?? 0) };
+  } finally {
+    chrome.kill('SIGKILL');
+    await server.stop();
+    rmSync(profile, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,32 @@
+// `npm run bench`: measures the figures quoted in closing notes. Not a test: it asserts nothing,
+// it prints figures next to their targets and writes bench/results/latest.json.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { browserFigures, initialJavaScript, lighthouseFigures } from './frontend';
+
+const results: Record<string, unknown> = { at: new Date().toISOString() };
+const rows: [string, string, string][] = [];
+const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+
+const js = initialJavaScript();
+results.initialJs = js;
+rows.push(['Initial JavaScript (gzip)', kb(js.gzipBytes), '≤ 120 KB']);
+
+const browser = await browserFigures();
+results.browser = browser;
+rows.push(['Write path vs raw Dexie put (throughput ratio)', `${browser.write.ratio.toFixed(2)} (${Math.round(browser.write.appPerSecond)}/s vs ${Math.round(browser.write.rawPerSecond)}/s)`, '≥ 0.5']);
+rows.push(['Open app, today list rendered, 20,000 records', `${Math.round(browser.openTodayMs)} ms`, '< 300 ms']);
+
+const lh = await lighthouseFigures();
+results.lighthouse = lh;
+rows.push(['Lighthouse mobile performance', String(lh.performance), '≥ 95']);
+rows.push(['Lighthouse accessibility', String(lh.accessibility), '100']);
+rows.push(['Lighthouse best practices', String(lh.bestPractices), '—']);
+
+const width = Math.max(...rows.map((r) => r[0].length));
+console.log('\nRelais bench\n');
+for (const [name, value, target] of rows) console.log(`${name.padEnd(width)}  ${value.padEnd(34)} target ${target}`);
+const dir = path.resolve(import.meta.dirname, 'results');
+mkdirSync(dir, { recursive: true });
+writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(results, null, 2));
+process.exit(0);
