@@ -3,22 +3,42 @@
  * `buildApp()` is what tests drive with `inject()` and what `main.ts` listens with.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import { MAX_PUSH_BYTES } from '../domain/sync';
+import { createContext, type LimitOptions } from './context';
+import { registerErrorHandling } from './errors';
+import { registerDeviceRoutes } from './routes/devices';
+import { registerSyncRoutes } from './routes/sync';
 import { registerSecurityHeaders } from './securityHeaders';
 import { registerStaticFiles } from './staticFiles';
+import type { Repository } from './store/repository';
 
 export interface AppOptions {
-  distDir?: string;
+  repo: Repository;
   version: string;
+  distDir?: string;
+  adminToken?: string;
   logger?: boolean;
+  now?: () => Date;
+  limits?: LimitOptions;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ? { level: 'info', redact: ['req.headers.authorization'] } : false,
-    bodyLimit: 5 * 1024 * 1024,
+    // Requests are logged by method, route and status only: no body, no query, no token.
+    logger: options.logger
+      ? { level: 'info', serializers: { req: (req) => ({ method: req.method, url: req.routeOptions?.url ?? req.url.split('?')[0] }) } }
+      : false,
+    bodyLimit: MAX_PUSH_BYTES,
+    trustProxy: false,
+    ajv: { customOptions: { allErrors: true, coerceTypes: false } },
   });
+  const ctx = createContext(options.repo, options.adminToken, options.now ?? (() => new Date()), options.limits);
   registerSecurityHeaders(app);
-  app.get('/api/v1/health', async () => ({ status: 'ok', version: options.version, storage: 'sqlite' }));
+  registerErrorHandling(app);
+  app.get('/api/v1/health', async () => ({ status: 'ok', version: options.version, storage: options.repo.kind }));
+  registerDeviceRoutes(app, ctx);
+  registerSyncRoutes(app, ctx);
   if (options.distDir) await registerStaticFiles(app, options.distDir);
+  else app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: { code: 'not_found', message: 'Ressource introuvable.' } }));
   return app;
 }

@@ -1,22 +1,46 @@
 /**
- * Starts the server: `PORT` (8080), `HOST` (127.0.0.1), serving the built app from ./dist
- * (or `RELAIS_DIST_DIR`, used by tests that serve a modified copy to simulate an app update).
+ * Starts the server (api.md "Running it"): `PORT` (8080), `HOST` (127.0.0.1), `RELAIS_DATA_DIR`
+ * (./data, the SQLite file), `RELAIS_ADMIN_TOKEN` (optional coordinator token). Serves the built
+ * app from ./dist (or `RELAIS_DIST_DIR`, used by tests that simulate an app update).
+ * With an empty database and no admin token, prints a one-time coordinator enrolment code.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pkg from '../../package.json' with { type: 'json' };
 import { buildApp } from './app';
+import { newEnrolmentCode, normalizeCode, sha256 } from './auth';
+import { SqliteRepository } from './store/sqlite/sqliteRepository';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '127.0.0.1';
+const dataDir = path.resolve(process.env.RELAIS_DATA_DIR ?? path.join(root, 'data'));
+const adminToken = process.env.RELAIS_ADMIN_TOKEN || undefined;
 
-const app = await buildApp({ distDir: process.env.RELAIS_DIST_DIR ?? path.join(root, 'dist'), version: pkg.version, logger: process.env.RELAIS_QUIET !== '1' });
+const repo = new SqliteRepository(path.join(dataDir, 'relais.sqlite'));
+const app = await buildApp({
+  repo,
+  version: pkg.version,
+  distDir: process.env.RELAIS_DIST_DIR ?? path.join(root, 'dist'),
+  adminToken,
+  logger: process.env.RELAIS_QUIET !== '1',
+});
 await app.listen({ port, host });
-console.log(`Relais est prêt : http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/`);
+const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/`;
+console.log(`Relais est prêt : ${url} (données : ${dataDir})`);
+
+if (repo.countUsers() === 0 && !adminToken) {
+  const code = newEnrolmentCode();
+  const now = new Date();
+  repo.createEnrolment({ codeHash: sha256(normalizeCode(code)), role: 'coordinator', name: 'Coordination', createdBy: 'system', createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + 24 * 3600 * 1000).toISOString() });
+  console.log(`\nPremière installation : code d’inscription de la coordination (valable 24 h, une seule fois) : ${code}\nOuvrez ${url} → Réglages → Inscrire cette tablette.\n`);
+}
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void app.close().then(() => process.exit(0));
+    void app.close().then(() => {
+      repo.close();
+      process.exit(0);
+    });
   });
 }

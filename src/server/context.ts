@@ -1,0 +1,33 @@
+/** What every route needs: the store, the limiters, the clock, and how to authenticate. */
+import type { FastifyRequest } from 'fastify';
+import { authenticate, type Caller } from './auth';
+import { RateLimiter } from './rateLimit';
+import type { Repository } from './store/repository';
+
+export interface ServerContext {
+  repo: Repository;
+  adminToken?: string;
+  now: () => Date;
+  authFailures: RateLimiter;
+  enrolmentFailures: RateLimiter;
+  caller: (request: FastifyRequest) => Caller;
+}
+
+export interface LimitOptions {
+  authFailuresPerMinute?: number;
+  enrolmentFailuresPerMinute?: number;
+}
+
+export function createContext(repo: Repository, adminToken: string | undefined, now: () => Date, limits: LimitOptions = {}): ServerContext {
+  const authFailures = new RateLimiter(limits.authFailuresPerMinute ?? 30, 60_000);
+  const enrolmentFailures = new RateLimiter(limits.enrolmentFailuresPerMinute ?? 10, 60_000);
+  const ctx: ServerContext = {
+    repo,
+    adminToken,
+    now,
+    authFailures,
+    enrolmentFailures,
+    caller: (request) => authenticate(request, { repo, adminToken, authFailures }),
+  };
+  return ctx;
+}

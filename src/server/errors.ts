@@ -1,0 +1,52 @@
+/**
+ * API errors as api.md shapes them: `{"error": {"code", "message", "fields"?}}` with the right
+ * status. Bad input never gets a 500, and no answer ever carries a stack trace or a record's data.
+ */
+import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FieldError } from '../domain/validation';
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly fields?: FieldError[],
+    /** Seconds, for 429 answers. */
+    readonly retryAfter?: number,
+  ) {
+    super(message);
+  }
+}
+
+export const badRequest = (message: string, fields?: FieldError[]) => new ApiError(400, 'invalid', message, fields);
+
+function fieldsFromValidation(error: FastifyError): FieldError[] {
+  return (error.validation ?? []).map((v) => {
+    const params = v.params as { missingProperty?: string; additionalProperty?: string };
+    const base = (v.instancePath ?? '').replace(/^\//, '').replace(/\//g, '.');
+    const leaf = params.missingProperty ?? params.additionalProperty;
+    return { path: [base, leaf].filter(Boolean).join('.') || 'body', message: v.message ?? 'invalide' };
+  });
+}
+
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof ApiError) {
+      if (error.retryAfter) reply.header('Retry-After', String(error.retryAfter));
+      return reply.code(error.status).send({ error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } });
+    }
+    if (error.validation) {
+      return reply.code(400).send({ error: { code: 'invalid', message: 'Requête invalide.', fields: fieldsFromValidation(error) } });
+    }
+    if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+      return reply.code(413).send({ error: { code: 'too_large', message: 'Requête trop volumineuse (5 Mio au plus).' } });
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      // Malformed JSON, wrong content type, empty body…
+      return reply.code(status).send({ error: { code: status === 415 ? 'unsupported_media_type' : 'invalid', message: 'Requête invalide : JSON attendu.' } });
+    }
+    request.log.error({ err: { message: error.message, code: error.code } }, 'internal error');
+    return reply.code(500).send({ error: { code: 'internal', message: 'Erreur interne du serveur.' } });
+  });
+}

@@ -1,0 +1,84 @@
+/** Identity and devices: /me, enrolment codes, enrolling a tablet, listing and revoking devices. */
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { newEnrolmentCode, newToken, normalizeCode, requireCoordinator, sha256 } from '../auth';
+import type { ServerContext } from '../context';
+import { ApiError } from '../errors';
+
+const ENROLMENT_TTL_MS = 24 * 3600 * 1000;
+const ROLE_LABEL = { mediator: 'médiatrice ou médiateur', coordinator: 'coordination' } as const;
+
+export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/api/v1/me', async (request) => {
+    const c = ctx.caller(request);
+    return { deviceId: c.deviceId, role: c.role, name: c.name };
+  });
+
+  app.post(
+    '/api/v1/enrolments',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['role', 'name'],
+          properties: { role: { type: 'string', enum: ['mediator', 'coordinator'] }, name: { type: 'string', minLength: 1, maxLength: 80, pattern: '\\S' } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const caller = ctx.caller(request);
+      requireCoordinator(caller);
+      const { role, name } = request.body as { role: 'mediator' | 'coordinator'; name: string };
+      const existing = ctx.repo.findUserByName(name);
+      if (existing && existing.role !== role) {
+        throw new ApiError(409, 'role_mismatch', `« ${existing.name} » est déjà inscrit(e) avec le rôle ${ROLE_LABEL[existing.role]}.`, [{ path: 'role', message: 'Rôle différent de celui de cette personne.' }]);
+      }
+      const code = newEnrolmentCode();
+      const now = ctx.now();
+      const expiresAt = new Date(now.getTime() + ENROLMENT_TTL_MS).toISOString();
+      ctx.repo.createEnrolment({ codeHash: sha256(normalizeCode(code)), role, name, createdBy: caller.userId, createdAt: now.toISOString(), expiresAt });
+      return reply.code(201).send({ code, expiresAt });
+    },
+  );
+
+  app.post(
+    '/api/v1/devices',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['code', 'label'],
+          properties: { code: { type: 'string', minLength: 1, maxLength: 40 }, label: { type: 'string', minLength: 1, maxLength: 80 } },
+        },
+      },
+    },
+    async (request, reply) => {
+      const retryAfter = ctx.enrolmentFailures.blocked(request.ip);
+      if (retryAfter) throw new ApiError(429, 'rate_limited', 'Trop d’essais de code : réessayez dans quelques minutes.', undefined, retryAfter);
+      const { code, label } = request.body as { code: string; label: string };
+      const now = ctx.now().toISOString();
+      const enrolment = ctx.repo.consumeEnrolment(sha256(normalizeCode(code)), now);
+      if (!enrolment) {
+        ctx.enrolmentFailures.hit(request.ip);
+        throw new ApiError(400, 'invalid_code', 'Code d’inscription inconnu, déjà utilisé ou expiré.', [{ path: 'code', message: 'Code inconnu, déjà utilisé ou expiré.' }]);
+      }
+      const token = newToken();
+      const device = ctx.repo.createDevice({ id: randomUUID(), label: label.trim(), tokenHash: sha256(token), enrolment, createdAt: now, newUserId: randomUUID() });
+      return reply.code(201).send({ deviceId: device.id, token, role: device.user.role, name: device.user.name });
+    },
+  );
+
+  app.get('/api/v1/devices', async (request) => {
+    requireCoordinator(ctx.caller(request));
+    return {
+      devices: ctx.repo.listDevices().map((d) => ({ deviceId: d.id, label: d.label, name: d.user.name, role: d.user.role, createdAt: d.createdAt, lastSyncAt: d.lastSyncAt, revokedAt: d.revokedAt })),
+    };
+  });
+
+  app.delete('/api/v1/devices/:id', async (request, reply) => {
+    requireCoordinator(ctx.caller(request));
+    const { id } = request.params as { id: string };
+    if (!ctx.repo.revokeDevice(id, ctx.now().toISOString())) throw new ApiError(404, 'not_found', 'Appareil introuvable.');
+    return reply.code(204).send();
+  });
+}

@@ -1,0 +1,110 @@
+/**
+ * Numbered migrations of the SQLite database, applied in order at start (PRAGMA user_version
+ * records the last one applied). Never edit a shipped migration: add the next one.
+ */
+import type Database from 'better-sqlite3';
+import { SEED_PROCEDURES, SEED_RELAYS } from '../../../domain/seed';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up: (db: Database.Database) => void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'users, devices, enrolments, records, ops',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE users (
+          id TEXT PRIMARY KEY,
+          name TEXT NOT NULL,
+          name_key TEXT NOT NULL UNIQUE,
+          role TEXT NOT NULL CHECK (role IN ('mediator', 'coordinator')),
+          created_at TEXT NOT NULL
+        );
+        CREATE TABLE devices (
+          id TEXT PRIMARY KEY,
+          user_id TEXT NOT NULL REFERENCES users(id),
+          label TEXT NOT NULL,
+          token_hash TEXT NOT NULL UNIQUE,
+          created_at TEXT NOT NULL,
+          last_sync_at TEXT,
+          revoked_at TEXT
+        );
+        CREATE TABLE enrolments (
+          code_hash TEXT PRIMARY KEY,
+          role TEXT NOT NULL,
+          name TEXT NOT NULL,
+          created_by TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          expires_at TEXT NOT NULL,
+          used_at TEXT
+        );
+        CREATE TABLE records (
+          id TEXT PRIMARY KEY,
+          entity TEXT NOT NULL,
+          version INTEGER NOT NULL,
+          deleted INTEGER NOT NULL DEFAULT 0,
+          data TEXT NOT NULL,
+          owner_id TEXT NOT NULL,
+          created_by TEXT NOT NULL,
+          created_at TEXT NOT NULL,
+          updated_by TEXT NOT NULL,
+          updated_device TEXT,
+          updated_at TEXT NOT NULL,
+          seq INTEGER NOT NULL UNIQUE
+        );
+        CREATE INDEX records_owner_seq ON records (owner_id, seq);
+        CREATE INDEX records_entity ON records (entity, deleted);
+        CREATE TABLE ops (
+          op_id TEXT PRIMARY KEY,
+          user_id TEXT NOT NULL,
+          device_id TEXT,
+          entity TEXT NOT NULL,
+          record_id TEXT NOT NULL,
+          base_version INTEGER NOT NULL,
+          deleted INTEGER NOT NULL,
+          status TEXT NOT NULL,
+          version INTEGER,
+          fields TEXT,
+          current TEXT,
+          data TEXT,
+          received_at TEXT NOT NULL
+        );
+        CREATE TABLE counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        INSERT INTO counters (name, value) VALUES ('seq', 0);
+      `),
+  },
+  {
+    version: 2,
+    name: 'reference data: example relays and procedure catalogue',
+    up: (db) => {
+      const now = new Date().toISOString();
+      const next = db.prepare(`UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value`);
+      const insert = db.prepare(
+        `INSERT OR IGNORE INTO records (id, entity, version, deleted, data, owner_id, created_by, created_at, updated_by, updated_at, seq)
+         VALUES (?, ?, 1, 0, ?, 'system', 'system', ?, 'system', ?, ?)`,
+      );
+      for (const [entity, rows] of [['relay', SEED_RELAYS], ['procedure', SEED_PROCEDURES]] as const) {
+        for (const r of rows) insert.run(r.id, entity, JSON.stringify(r.data), now, now, (next.get() as { value: number }).value);
+      }
+    },
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/** Applies the migrations newer than the database, each in its own transaction. */
+export function migrate(db: Database.Database, upTo = LATEST_VERSION): number {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (const m of MIGRATIONS) {
+    if (m.version <= current || m.version > upTo) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.pragma(`user_version = ${m.version}`);
+    })();
+  }
+  return db.pragma('user_version', { simple: true }) as number;
+}

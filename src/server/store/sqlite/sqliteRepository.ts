@@ -1,0 +1,215 @@
+/**
+ * The SQLite store (better-sqlite3, one file in RELAIS_DATA_DIR).
+ *
+ * Guarantees:
+ * - a push batch runs in one transaction: all its results are committed together, or none;
+ * - an opId is claimed by inserting it under a primary key, never by a lookup first, so a batch
+ *   delivered twice or concurrently can never apply an op twice;
+ * - a record's `seq` takes the next value of one counter at each change: pulls follow it, so each
+ *   changed record comes once, at its latest version;
+ * - synchronous=FULL: an answered push survives a power cut.
+ */
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { PushOp } from '../../../domain/outbox';
+import { decidePush, type Actor, type ChangeRecord, type PullAnswer, type PushResult, type StoredHead } from '../../../domain/sync';
+import type { Entity } from '../../../domain/records';
+import type { Device, Enrolment, Repository, StoredRecord, User } from '../repository';
+import { migrate } from './migrations';
+
+interface DeviceRow {
+  id: string;
+  label: string;
+  created_at: string;
+  last_sync_at: string | null;
+  revoked_at: string | null;
+  user_id: string;
+  user_name: string;
+  role: User['role'];
+}
+
+interface RecordRow {
+  id: string;
+  entity: Entity;
+  version: number;
+  deleted: number;
+  data: string;
+  owner_id: string;
+  seq: number;
+}
+
+const toDevice = (r: DeviceRow): Device => ({
+  id: r.id,
+  label: r.label,
+  createdAt: r.created_at,
+  lastSyncAt: r.last_sync_at,
+  revokedAt: r.revoked_at,
+  user: { id: r.user_id, name: r.user_name, role: r.role },
+});
+
+const toChange = (r: RecordRow): ChangeRecord => ({ entity: r.entity, id: r.id, version: r.version, deleted: r.deleted === 1, data: JSON.parse(r.data) as Record<string, unknown> });
+
+const nameKey = (name: string) => name.trim().toLocaleLowerCase('fr-FR');
+
+const DEVICE_SELECT = `SELECT d.id, d.label, d.created_at, d.last_sync_at, d.revoked_at, u.id AS user_id, u.name AS user_name, u.role
+  FROM devices d JOIN users u ON u.id = d.user_id`;
+
+export class SqliteRepository implements Repository {
+  readonly kind = 'sqlite';
+  readonly db: Database.Database;
+  private readonly stmt;
+
+  constructor(file: string, options: { migrateUpTo?: number } = {}) {
+    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('foreign_keys = ON');
+    migrate(this.db, options.migrateUpTo);
+    const db = this.db;
+    this.stmt = {
+      claimOp: db.prepare(
+        `INSERT INTO ops (op_id, user_id, device_id, entity, record_id, base_version, deleted, status, received_at)
+         VALUES (@opId, @userId, @deviceId, @entity, @id, @baseVersion, @deleted, 'pending', @now)`,
+      ),
+      previousOp: db.prepare(`SELECT user_id, status, version, fields, current FROM ops WHERE op_id = ?`),
+      settleOp: db.prepare(`UPDATE ops SET status = @status, version = @version, fields = @fields, current = @current, data = @data WHERE op_id = @opId`),
+      head: db.prepare(`SELECT entity, version, owner_id AS ownerId FROM records WHERE id = ?`),
+      record: db.prepare(`SELECT id, entity, version, deleted, data, owner_id, seq FROM records WHERE id = ?`),
+      nextSeq: db.prepare(`UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value`),
+      insertRecord: db.prepare(
+        `INSERT INTO records (id, entity, version, deleted, data, owner_id, created_by, created_at, updated_by, updated_device, updated_at, seq)
+         VALUES (@id, @entity, @version, @deleted, @data, @userId, @userId, @now, @userId, @deviceId, @now, @seq)`,
+      ),
+      updateRecord: db.prepare(
+        `UPDATE records SET version = @version, deleted = @deleted, data = @data, updated_by = @userId, updated_device = @deviceId, updated_at = @now, seq = @seq WHERE id = @id`,
+      ),
+      pullAll: db.prepare(`SELECT id, entity, version, deleted, data, owner_id, seq FROM records WHERE seq > ? ORDER BY seq LIMIT ?`),
+      pullOwn: db.prepare(
+        `SELECT id, entity, version, deleted, data, owner_id, seq FROM records
+         WHERE seq > ? AND (owner_id = ? OR entity IN ('relay', 'procedure')) ORDER BY seq LIMIT ?`,
+      ),
+    };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  countUsers(): number {
+    return (this.db.prepare(`SELECT COUNT(*) AS n FROM users`).get() as { n: number }).n;
+  }
+
+  findUserByName(name: string): User | undefined {
+    return this.db.prepare(`SELECT id, name, role FROM users WHERE name_key = ?`).get(nameKey(name)) as User | undefined;
+  }
+
+  createEnrolment(e: Enrolment & { codeHash: string; createdBy: string; createdAt: string }): void {
+    this.db
+      .prepare(`INSERT INTO enrolments (code_hash, role, name, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`)
+      .run(e.codeHash, e.role, e.name.trim(), e.createdBy, e.createdAt, e.expiresAt);
+  }
+
+  consumeEnrolment(codeHash: string, now: string): Enrolment | undefined {
+    return this.db
+      .prepare(`UPDATE enrolments SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING role, name, expires_at AS expiresAt`)
+      .get(now, codeHash, now) as Enrolment | undefined;
+  }
+
+  createDevice(d: { id: string; label: string; tokenHash: string; enrolment: Enrolment; createdAt: string; newUserId: string }): Device {
+    return this.db.transaction(() => {
+      const key = nameKey(d.enrolment.name);
+      this.db
+        .prepare(`INSERT INTO users (id, name, name_key, role, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name_key) DO NOTHING`)
+        .run(d.newUserId, d.enrolment.name.trim(), key, d.enrolment.role, d.createdAt);
+      const user = this.db.prepare(`SELECT id FROM users WHERE name_key = ?`).get(key) as { id: string };
+      this.db.prepare(`INSERT INTO devices (id, user_id, label, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`).run(d.id, user.id, d.label, d.tokenHash, d.createdAt);
+      return toDevice(this.db.prepare(`${DEVICE_SELECT} WHERE d.id = ?`).get(d.id) as DeviceRow);
+    })();
+  }
+
+  findDeviceByTokenHash(tokenHash: string): Device | undefined {
+    const row = this.db.prepare(`${DEVICE_SELECT} WHERE d.token_hash = ?`).get(tokenHash) as DeviceRow | undefined;
+    return row && toDevice(row);
+  }
+
+  listDevices(): Device[] {
+    return (this.db.prepare(`${DEVICE_SELECT} ORDER BY d.revoked_at IS NOT NULL, u.name, d.created_at`).all() as DeviceRow[]).map(toDevice);
+  }
+
+  revokeDevice(id: string, now: string): boolean {
+    const found = this.db.prepare(`SELECT revoked_at FROM devices WHERE id = ?`).get(id) as { revoked_at: string | null } | undefined;
+    if (!found) return false;
+    if (!found.revoked_at) this.db.prepare(`UPDATE devices SET revoked_at = ? WHERE id = ?`).run(now, id);
+    return true;
+  }
+
+  touchDevice(id: string, now: string): void {
+    this.db.prepare(`UPDATE devices SET last_sync_at = ? WHERE id = ?`).run(now, id);
+  }
+
+  push(actor: Actor & { deviceId: string | null }, ops: PushOp[], now: string): PushResult[] {
+    return this.db.transaction(() => ops.map((op) => this.pushOne(actor, op, now)))();
+  }
+
+  private pushOne(actor: Actor & { deviceId: string | null }, op: PushOp, now: string): PushResult {
+    const s = this.stmt;
+    try {
+      s.claimOp.run({ opId: op.opId, userId: actor.userId, deviceId: actor.deviceId, entity: op.entity, id: op.id, baseVersion: op.baseVersion, deleted: op.deleted ? 1 : 0, now });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return this.previousResult(op.opId, actor);
+      throw error;
+    }
+    const head = s.head.get(op.id) as StoredHead | undefined;
+    const decision = decidePush(op, head, actor);
+    if (decision.kind === 'apply') {
+      const seq = (s.nextSeq.get() as { value: number }).value;
+      const row = { id: op.id, entity: op.entity, version: decision.version, deleted: op.deleted ? 1 : 0, data: JSON.stringify(op.data), userId: actor.userId, deviceId: actor.deviceId, now, seq };
+      if (head) s.updateRecord.run(row);
+      else s.insertRecord.run(row);
+      s.settleOp.run({ opId: op.opId, status: 'applied', version: decision.version, fields: null, current: null, data: null });
+      return { opId: op.opId, status: 'applied', version: decision.version };
+    }
+    // Rejected and conflicting changes are kept with the op, for review.
+    const data = JSON.stringify(op.data);
+    if (decision.kind === 'conflict') {
+      const found = s.record.get(op.id) as RecordRow | undefined;
+      const current = found ? toChange(found) : null;
+      s.settleOp.run({ opId: op.opId, status: 'conflict', version: null, fields: null, current: JSON.stringify(current), data });
+      return { opId: op.opId, status: 'conflict', current };
+    }
+    s.settleOp.run({ opId: op.opId, status: 'rejected', version: null, fields: JSON.stringify(decision.fields), current: null, data });
+    return { opId: op.opId, status: 'rejected', fields: decision.fields };
+  }
+
+  private previousResult(opId: string, actor: Actor): PushResult {
+    const prev = this.stmt.previousOp.get(opId) as { user_id: string; status: string; version: number | null; fields: string | null; current: string | null };
+    if (prev.user_id !== actor.userId) {
+      return { opId, status: 'rejected', fields: [{ path: 'opId', message: 'Cet opId a déjà été utilisé.' }] };
+    }
+    if (prev.status === 'applied') return { opId, status: 'duplicate', version: prev.version ?? undefined };
+    if (prev.status === 'conflict') return { opId, status: 'conflict', current: prev.current ? (JSON.parse(prev.current) as ChangeRecord | null) : null };
+    return { opId, status: 'rejected', fields: prev.fields ? JSON.parse(prev.fields) : [] };
+  }
+
+  pull(actor: Actor, since: number, limit: number): PullAnswer {
+    const rows = (actor.role === 'coordinator' ? this.stmt.pullAll.all(since, limit + 1) : this.stmt.pullOwn.all(since, actor.userId, limit + 1)) as RecordRow[];
+    const hasMore = rows.length > limit;
+    const page = hasMore ? rows.slice(0, limit) : rows;
+    return { changes: page.map(toChange), cursor: String(page.length ? page[page.length - 1].seq : since), hasMore };
+  }
+
+  records(entities: string[], ownerId?: string): StoredRecord[] {
+    const marks = entities.map(() => '?').join(', ');
+    const rows = this.db
+      .prepare(
+        `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, r.updated_at, COALESCE(u.name, r.created_by) AS created_by_name
+         FROM records r LEFT JOIN users u ON u.id = r.created_by
+         WHERE r.deleted = 0 AND r.entity IN (${marks})${ownerId ? ' AND r.owner_id = ?' : ''}`,
+      )
+      .all(...entities, ...(ownerId ? [ownerId] : [])) as (RecordRow & { updated_at: string; created_by_name: string })[];
+    return rows.map((r) => ({ ...toChange(r), ownerId: r.owner_id, createdByName: r.created_by_name, updatedAt: r.updated_at }));
+  }
+}

@@ -1,0 +1,69 @@
+// A server on a real SQLite file in a temporary folder, driven with inject() or over HTTP.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { buildApp, type AppOptions } from '../../src/server/app';
+import { SqliteRepository } from '../../src/server/store/sqlite/sqliteRepository';
+import type { PushOp } from '../../src/domain/outbox';
+import { accompaniment } from '../unit/fixtures';
+
+export const ADMIN = 'test-admin-token-0123456789';
+export const admin = { authorization: `Bearer ${ADMIN}` };
+
+export interface TestServer {
+  app: FastifyInstance;
+  repo: SqliteRepository;
+  dir: string;
+  file: string;
+  close: () => Promise<void>;
+}
+
+export async function testServer(options: Partial<AppOptions> = {}, dir = mkdtempSync(path.join(tmpdir(), 'relais-server-'))): Promise<TestServer> {
+  const file = path.join(dir, 'relais.sqlite');
+  const repo = new SqliteRepository(file);
+  const app = await buildApp({ repo, version: 'test', adminToken: ADMIN, ...options });
+  return {
+    app,
+    repo,
+    dir,
+    file,
+    close: async () => {
+      await app.close();
+      repo.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Enrols a tablet for `name` and returns its auth header. */
+export async function enrol(app: FastifyInstance, name: string, role: 'mediator' | 'coordinator' = 'mediator', label = `Tablette de ${name}`) {
+  const created = await app.inject({ method: 'POST', url: '/api/v1/enrolments', headers: admin, payload: { role, name } });
+  if (created.statusCode !== 201) throw new Error(created.body);
+  const device = await app.inject({ method: 'POST', url: '/api/v1/devices', payload: { code: created.json().code, label } });
+  if (device.statusCode !== 201) throw new Error(device.body);
+  const body = device.json() as { deviceId: string; token: string; role: string; name: string };
+  return { ...body, headers: { authorization: `Bearer ${body.token}` } };
+}
+
+export function op(over: Partial<PushOp> = {}): PushOp {
+  return { opId: randomUUID(), entity: 'accompaniment', id: randomUUID(), baseVersion: 0, deleted: false, data: accompaniment() as unknown as Record<string, unknown>, ...over };
+}
+
+export async function push(app: FastifyInstance, headers: Record<string, string>, ops: unknown[]) {
+  return app.inject({ method: 'POST', url: '/api/v1/sync/push', headers, payload: { ops } });
+}
+
+export async function pullAll(app: FastifyInstance, headers: Record<string, string>, limit = 500) {
+  const changes: { entity: string; id: string; version: number; deleted: boolean; data: Record<string, unknown> }[] = [];
+  let cursor = '';
+  for (;;) {
+    const res = await app.inject({ method: 'GET', url: `/api/v1/sync/pull?since=${cursor}&limit=${limit}`, headers });
+    if (res.statusCode !== 200) throw new Error(res.body);
+    const body = res.json();
+    changes.push(...body.changes);
+    cursor = body.cursor;
+    if (!body.hasMore) return { changes, cursor };
+  }
+}
