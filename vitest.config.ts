@@ -1,6 +1,7 @@
 // Test projects: domain and db unit tests (node, fake-indexeddb), component tests (jsdom +
-// Testing Library + fake-indexeddb), server tests (node, real SQLite file and HTTP) and browser
-// end-to-end tests (Debian Chromium through playwright-core, against the built app).
+// Testing Library + fake-indexeddb), server tests (node, real SQLite file and HTTP), sync tests
+// (the real client engine on fake-indexeddb against the real server over HTTP, with faults) and
+// browser end-to-end tests (Debian Chromium through playwright-core, against the built app).
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
@@ -26,6 +27,10 @@ export default defineConfig({
       {
         extends: true,
         test: { name: 'server', environment: 'node', include: ['tests/server/**/*.test.ts'], testTimeout: 30_000 },
+      },
+      {
+        extends: true,
+        test: { name: 'sync', environment: 'node', include: ['tests/sync/**/*.test.ts'], setupFiles: ['tests/setup/indexeddb.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
       },
       {
         extends: true,

@@ -5,6 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { registerSW } from 'virtual:pwa-register';
 import { App } from './app/App';
 import { requestPersistence, useDevice } from './app/deviceStore';
+import { startSync } from './app/syncRuntime';
 import './styles.css';
 
 createRoot(document.getElementById('root')!).render(
@@ -14,6 +15,7 @@ createRoot(document.getElementById('root')!).render(
 );
 
 void requestPersistence();
+startSync();
 
 const updateSW = registerSW({
   onNeedRefresh() {

@@ -13,6 +13,7 @@ const AccompanimentScreen = lazy(() => loadAccompaniment().then((m) => ({ defaul
 const OpenPermanenceScreen = lazy(() => loadOpenPermanence().then((m) => ({ default: m.OpenPermanenceScreen })));
 const HistoryScreen = lazy(() => import('../features/history/HistoryScreen'));
 const SettingsScreen = lazy(() => import('../features/settings/SettingsScreen'));
+const SyncScreen = lazy(() => import('../features/sync/SyncScreen'));
 
 const NAV: { route: Route; label: string }[] = [
   { route: { name: 'today' }, label: 'Aujourd’hui' },
@@ -33,7 +34,9 @@ function Screen({ route }: { route: Route }) {
     case 'history':
       return <HistoryScreen />;
     case 'settings':
-      return <SettingsScreen />;
+      return <SettingsScreen code={route.code} />;
+    case 'sync':
+      return <SyncScreen />;
   }
 }
 

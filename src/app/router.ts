@@ -10,7 +10,8 @@ export type Route =
   | { name: 'newAccompaniment' }
   | { name: 'editAccompaniment'; id: string }
   | { name: 'history' }
-  | { name: 'settings' };
+  | { name: 'settings'; code?: string }
+  | { name: 'sync' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
@@ -20,6 +21,9 @@ export function parseRoute(hash: string): Route {
   if (edit) return { name: 'editAccompaniment', id: edit[1] };
   if (path === '/historique') return { name: 'history' };
   if (path === '/reglages') return { name: 'settings' };
+  const enrol = /^\/inscription\/([A-Za-z0-9-]{4,20})$/.exec(path);
+  if (enrol) return { name: 'settings', code: enrol[1] };
+  if (path === '/synchronisation') return { name: 'sync' };
   return { name: 'today' };
 }
 
@@ -36,7 +40,9 @@ export function hrefOf(route: Route): string {
     case 'history':
       return '#/historique';
     case 'settings':
-      return '#/reglages';
+      return route.code ? `#/inscription/${route.code}` : '#/reglages';
+    case 'sync':
+      return '#/synchronisation';
   }
 }
 

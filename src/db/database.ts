@@ -5,6 +5,8 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import type { OutboxEntry } from '../domain/outbox';
 import type { DataByEntity, Entity, SyncedRecord } from '../domain/records';
+import type { ChangeRecord } from '../domain/sync';
+import type { FieldError } from '../domain/validation';
 import { SEED_PROCEDURES, SEED_RELAYS } from '../domain/seed';
 import { declareVersions } from './schema';
 
@@ -25,6 +27,19 @@ export interface MetaRow {
   value: unknown;
 }
 
+/** A change the server refused: `rejected` (with field reasons) or in `conflict` (with its record). */
+export interface SyncIssue {
+  opId: string;
+  entity: Entity;
+  id: string;
+  kind: 'rejected' | 'conflict';
+  fields: FieldError[];
+  current: ChangeRecord | null;
+  /** The change as it was sent (data, deleted, baseVersion). */
+  sent: { baseVersion: number; deleted: boolean; data: Record<string, unknown> };
+  at: string;
+}
+
 /** The entities this device stores, with their table. */
 export const TABLE_OF = {
   permanence: 'permanences',
@@ -42,6 +57,7 @@ export class RelaisDB extends Dexie {
   outbox!: EntityTable<OutboxEntry, 'seq'>;
   drafts!: EntityTable<Draft, 'key'>;
   meta!: EntityTable<MetaRow, 'key'>;
+  syncIssues!: EntityTable<SyncIssue, 'opId'>;
 
   constructor(name = 'relais') {
     super(name);
@@ -58,6 +74,11 @@ export class RelaisDB extends Dexie {
   tableOf<E extends StoredEntity>(entity: E): Table<LocalRecord<E>, string> {
     return this.table(TABLE_OF[entity]);
   }
+}
+
+/** Whether this device keeps records of `entity` (others are ignored when pulled, for now). */
+export function isStoredEntity(entity: Entity): entity is StoredEntity {
+  return entity in TABLE_OF;
 }
 
 export const db = new RelaisDB();

@@ -27,6 +27,14 @@ export const SCHEMA_V2 = {
   meta: 'key',
 };
 
+/** v3: changes the server refused (rejected or in conflict), kept until the user resolves them. */
+export const SCHEMA_V3 = {
+  ...SCHEMA_V2,
+  syncIssues: '&opId, [entity+id]',
+};
+
+export const LATEST_SCHEMA_VERSION = 3;
+
 export function declareVersions(db: Dexie): void {
   db.version(1).stores(SCHEMA_V1);
   db.version(2)
@@ -39,4 +47,5 @@ export function declareVersions(db: Dexie): void {
           row.createdAt ??= row.updatedAt;
         });
     });
+  db.version(3).stores(SCHEMA_V3);
 }

@@ -6,7 +6,7 @@
 import { planOutboxChange } from '../domain/outbox';
 import type { DataByEntity } from '../domain/records';
 import { validateRecordData, type FieldError } from '../domain/validation';
-import { db, type LocalRecord, type StoredEntity } from './database';
+import { db as appDb, type LocalRecord, type RelaisDB, type StoredEntity } from './database';
 import { toStorageError } from './storageError';
 
 export class ValidationError extends Error {
@@ -20,10 +20,10 @@ export const newId = (): string => crypto.randomUUID();
 
 type Mutation<E extends StoredEntity> = (existing: LocalRecord<E> | undefined) => Pick<LocalRecord<E>, 'deleted' | 'data'>;
 
-async function write<E extends StoredEntity>(entity: E, id: string, mutate: Mutation<E>): Promise<LocalRecord<E>> {
+async function write<E extends StoredEntity>(db: RelaisDB, entity: E, id: string, mutate: Mutation<E>): Promise<LocalRecord<E>> {
   const table = db.tableOf(entity);
   try {
-    return await db.transaction('rw', table, db.outbox, async () => {
+    return await db.transaction('rw', table, db.outbox, db.syncIssues, async () => {
       const existing = await table.get(id);
       const now = new Date().toISOString();
       const change = mutate(existing);
@@ -41,6 +41,8 @@ async function write<E extends StoredEntity>(entity: E, id: string, mutate: Muta
       if (plan.kind === 'append') await db.outbox.add(plan.entry);
       else if (plan.kind === 'replace') await db.outbox.put({ ...plan.entry, seq: plan.seq });
       else await db.outbox.delete(plan.seq);
+      // Changing a record again is how a refused change is fixed and resent.
+      await db.syncIssues.where('[entity+id]').equals([entity, id]).delete();
       return record;
     });
   } catch (error) {
@@ -49,23 +51,23 @@ async function write<E extends StoredEntity>(entity: E, id: string, mutate: Muta
 }
 
 /** Creates or updates a record (and restores it if it was deleted). */
-export function saveRecord<E extends StoredEntity>(entity: E, id: string, data: DataByEntity[E]): Promise<LocalRecord<E>> {
+export function saveRecord<E extends StoredEntity>(entity: E, id: string, data: DataByEntity[E], db: RelaisDB = appDb): Promise<LocalRecord<E>> {
   const errors = validateRecordData(entity, data);
   if (errors.length > 0) return Promise.reject(new ValidationError(errors));
-  return write(entity, id, () => ({ deleted: false, data }));
+  return write(db, entity, id, () => ({ deleted: false, data }));
 }
 
 /** Deletes a record: a tombstone that keeps its data locally so that undo can restore it. */
-export function deleteRecord<E extends StoredEntity>(entity: E, id: string): Promise<LocalRecord<E>> {
-  return write(entity, id, (existing) => {
+export function deleteRecord<E extends StoredEntity>(entity: E, id: string, db: RelaisDB = appDb): Promise<LocalRecord<E>> {
+  return write(db, entity, id, (existing) => {
     if (!existing) throw new Error('unknown record');
     return { deleted: true, data: existing.data };
   });
 }
 
 /** Undoes a deletion. */
-export function restoreRecord<E extends StoredEntity>(entity: E, id: string): Promise<LocalRecord<E>> {
-  return write(entity, id, (existing) => {
+export function restoreRecord<E extends StoredEntity>(entity: E, id: string, db: RelaisDB = appDb): Promise<LocalRecord<E>> {
+  return write(db, entity, id, (existing) => {
     if (!existing) throw new Error('unknown record');
     return { deleted: false, data: existing.data };
   });

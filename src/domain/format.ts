@@ -55,3 +55,14 @@ export function clockLabel(time: string): string {
   const [h, m] = time.split(':');
   return `${Number(h)} h ${m}`;
 }
+
+/** "à l’instant", "il y a 5 min", "il y a 3 h", "il y a 2 jours" (from an ISO instant). */
+export function sinceLabel(fromIso: string, now: Date = new Date()): string {
+  const minutes = Math.floor((now.getTime() - new Date(fromIso).getTime()) / 60_000);
+  if (minutes < 1) return 'à l’instant';
+  if (minutes < 60) return `il y a ${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 24) return `il y a ${hours} h`;
+  const days = Math.floor(hours / 24);
+  return `il y a ${days} jour${days > 1 ? 's' : ''}`;
+}

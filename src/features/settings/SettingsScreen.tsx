@@ -1,12 +1,18 @@
 /**
- * Réglages: this device (storage protection, space used, changes waiting) and the reference data
- * it holds (relays, procedure catalogue).
+ * Réglages: this tablet (enrolment, storage protection, space used, version), and for the
+ * coordinator the devices, the relays and the procedure catalogue.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { requestPersistence, useDevice } from '../../app/deviceStore';
-import { allRelays, catalogue, pendingCount } from '../../db/queries';
-import { communeName, DOMAIN_LABELS, PARTNER_LABELS } from '../../domain/reference';
+import { syncNow } from '../../app/syncRuntime';
+import { db } from '../../db/database';
+import { pendingCount } from '../../db/queries';
+import { loadCredentials } from '../../sync/credentials';
+import { useSync } from '../../sync/syncStore';
+import { DevicesPanel } from './DevicesPanel';
+import { EnrolmentForm } from './EnrolmentForm';
+import { ReferenceList } from './ReferenceEditor';
 
 function useStorageEstimate(): { usage: number; quota: number } | null {
   const [estimate, setEstimate] = useState<{ usage: number; quota: number } | null>(null);
@@ -18,12 +24,16 @@ function useStorageEstimate(): { usage: number; quota: number } | null {
 
 const mb = (bytes: number) => `${(bytes / 1_000_000).toLocaleString('fr-FR', { maximumFractionDigits: 1 })} Mo`;
 
-export default function SettingsScreen() {
+export default function SettingsScreen({ code }: { code?: string }) {
   const persistence = useDevice((s) => s.persistence);
   const pending = useLiveQuery(pendingCount);
-  const relays = useLiveQuery(allRelays);
-  const procedures = useLiveQuery(catalogue);
+  const credentials = useLiveQuery(async () => (await loadCredentials(db)) ?? null);
+  const relays = useLiveQuery(async () => (await db.relays.toArray()).filter((r) => !r.deleted).sort((a, b) => a.data.name.localeCompare(b.data.name, 'fr')));
+  const procedures = useLiveQuery(async () => (await db.procedures.toArray()).filter((r) => !r.deleted).sort((a, b) => a.data.label.localeCompare(b.data.label, 'fr')));
+  const revoked = useSync((s) => s.error?.kind === 'auth');
+  const running = useSync((s) => s.running);
   const estimate = useStorageEstimate();
+  const coordinator = credentials?.role === 'coordinator';
 
   return (
     <section className="screen" aria-labelledby="settings-title">
@@ -32,7 +42,10 @@ export default function SettingsScreen() {
       </h1>
 
       <h2>Cette tablette</h2>
+      {credentials === null || code || revoked ? <EnrolmentForm key={code} initialCode={code} again={!!credentials} /> : null}
       <dl className="facts">
+        <dt>Inscription</dt>
+        <dd>{credentials ? `${credentials.label}, au nom de ${credentials.name} (${credentials.role === 'coordinator' ? 'coordination' : 'médiation'})` : credentials === null ? 'Non inscrite' : '—'}</dd>
         <dt>Stockage</dt>
         <dd>
           {persistence === 'granted' && 'Protégé : le navigateur ne l’effacera pas pour faire de la place.'}
@@ -51,40 +64,47 @@ export default function SettingsScreen() {
         <dt>Espace utilisé</dt>
         <dd>{estimate ? `${mb(estimate.usage)} sur ${mb(estimate.quota)} disponibles` : '—'}</dd>
         <dt>En attente d’envoi</dt>
-        <dd>{pending === undefined ? '—' : pending === 0 ? 'Aucune modification' : `${pending} modification${pending > 1 ? 's' : ''}`}</dd>
+        <dd>
+          {pending === undefined ? '—' : pending === 0 ? 'Aucune modification' : `${pending} modification${pending > 1 ? 's' : ''}`}{' '}
+          {credentials && (
+            <button type="button" className="button button-small" onClick={() => void syncNow()} disabled={running}>
+              Synchroniser
+            </button>
+          )}
+        </dd>
         <dt>Version</dt>
         <dd>{__APP_VERSION__}</dd>
       </dl>
 
+      {coordinator && credentials && (
+        <>
+          <h2>Appareils</h2>
+          <DevicesPanel credentials={credentials} />
+        </>
+      )}
+
       <h2>Relais ({relays?.length ?? 0})</h2>
-      <ul className="entries">
-        {relays?.map((r) => (
-          <li key={r.id} className="entry entry-static">
-            <span className="entry-main">
-              <strong>{r.data.name}</strong>
-              <span className="entry-detail">
-                {communeName(r.data.communeInsee)}
-                {r.data.schedule ? ` · ${r.data.schedule}` : ''}
-                {r.data.active ? '' : ' · inactif'}
+      {coordinator ? (
+        relays && <ReferenceList kind="relay" rows={relays} />
+      ) : (
+        <ul className="entries">
+          {relays?.map((r) => (
+            <li key={r.id} className="entry entry-static">
+              <span className="entry-main">
+                <strong>{r.data.name}</strong>
+                <span className="entry-detail">{r.data.schedule ?? ''}</span>
               </span>
-            </span>
-          </li>
-        ))}
-      </ul>
+            </li>
+          ))}
+        </ul>
+      )}
 
       <h2>Catalogue des démarches ({procedures?.length ?? 0})</h2>
-      <ul className="entries">
-        {procedures?.map((p) => (
-          <li key={p.id} className="entry entry-static">
-            <span className="entry-main">
-              <strong>{p.data.label}</strong>
-              <span className="entry-detail">
-                {DOMAIN_LABELS[p.data.domain]} · {PARTNER_LABELS[p.data.partner]}
-              </span>
-            </span>
-          </li>
-        ))}
-      </ul>
+      {coordinator ? (
+        procedures && <ReferenceList kind="procedure" rows={procedures} />
+      ) : (
+        <p className="muted">Le catalogue est tenu par la coordination ; il arrive sur la tablette à chaque synchronisation.</p>
+      )}
     </section>
   );
 }

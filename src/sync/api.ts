@@ -1,0 +1,96 @@
+/**
+ * The device's HTTP client for api.md, over `fetch` (never through the service worker's cache:
+ * /api/ is excluded from it). Failures are typed so the UI can say them in plain French.
+ */
+import type { PushOp } from '../domain/outbox';
+import type { PullAnswer, PushResult, Role } from '../domain/sync';
+
+export type SyncErrorKind = 'offline' | 'server' | 'auth' | 'refused' | 'storage';
+
+export class SyncError extends Error {
+  constructor(
+    readonly kind: SyncErrorKind,
+    message: string,
+    readonly status?: number,
+  ) {
+    super(message);
+    this.name = 'SyncError';
+  }
+}
+
+export interface Enrolled {
+  deviceId: string;
+  token: string;
+  role: Role;
+  name: string;
+}
+
+export interface Api {
+  push(ops: PushOp[]): Promise<PushResult[]>;
+  pull(since: string, limit?: number): Promise<PullAnswer>;
+}
+
+export type Fetch = (input: string, init?: RequestInit) => Promise<Response>;
+
+async function call<T>(fetchImpl: Fetch, url: string, init: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetchImpl(url, { ...init, cache: 'no-store' });
+  } catch {
+    throw new SyncError('offline', 'network error');
+  }
+  if (res.ok) {
+    try {
+      return (await res.json()) as T;
+    } catch {
+      throw new SyncError('server', 'unreadable answer', res.status);
+    }
+  }
+  let message = `HTTP ${res.status}`;
+  try {
+    message = ((await res.json()) as { error?: { message?: string } }).error?.message ?? message;
+  } catch {
+    // not JSON: keep the status
+  }
+  if (res.status === 401) throw new SyncError('auth', message, 401);
+  if (res.status >= 500 || res.status === 429 || res.status === 408) throw new SyncError('server', message, res.status);
+  throw new SyncError('refused', message, res.status);
+}
+
+export function createApi(baseUrl: string, token: string, fetchImpl: Fetch = (i, init) => fetch(i, init)): Api {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  return {
+    push: async (ops) => (await call<{ results: PushResult[] }>(fetchImpl, `${baseUrl}/api/v1/sync/push`, { method: 'POST', headers, body: JSON.stringify({ ops }) })).results,
+    pull: (since, limit = 500) => call<PullAnswer>(fetchImpl, `${baseUrl}/api/v1/sync/pull?since=${encodeURIComponent(since)}&limit=${limit}`, { headers }),
+  };
+}
+
+/** Enrols this tablet with a code from the coordinator. */
+export function enrolDevice(baseUrl: string, code: string, label: string, fetchImpl: Fetch = (i, init) => fetch(i, init)): Promise<Enrolled> {
+  return call<Enrolled>(fetchImpl, `${baseUrl}/api/v1/devices`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, label }) });
+}
+
+export interface DeviceInfo {
+  deviceId: string;
+  label: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+  lastSyncAt: string | null;
+  revokedAt: string | null;
+}
+
+/** The coordinator's calls: enrolment codes and devices (online only). */
+export function createCoordinatorApi(baseUrl: string, token: string, fetchImpl: Fetch = (i, init) => fetch(i, init)) {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  return {
+    createEnrolment: (role: Role, name: string) => call<{ code: string; expiresAt: string }>(fetchImpl, `${baseUrl}/api/v1/enrolments`, { method: 'POST', headers, body: JSON.stringify({ role, name }) }),
+    listDevices: async () => (await call<{ devices: DeviceInfo[] }>(fetchImpl, `${baseUrl}/api/v1/devices`, { headers })).devices,
+    revokeDevice: async (id: string) => {
+      const res = await fetchImpl(`${baseUrl}/api/v1/devices/${encodeURIComponent(id)}`, { method: 'DELETE', headers: { authorization: headers.authorization } }).catch(() => {
+        throw new SyncError('offline', 'network error');
+      });
+      if (!res.ok) throw new SyncError(res.status === 401 ? 'auth' : 'refused', `HTTP ${res.status}`, res.status);
+    },
+  };
+}

@@ -1,0 +1,18 @@
+/** Sync states in plain French, as the status line and the sync screen say them. */
+import type { SyncErrorKind } from './api';
+
+export const SYNC_ERROR_MESSAGES: Record<SyncErrorKind, string> = {
+  offline: 'Pas de réseau : les saisies restent sur la tablette et partiront dès le retour du réseau.',
+  server: 'Le serveur ne répond pas : nouvel essai automatique dans quelques minutes.',
+  auth: 'Cette tablette n’est plus autorisée (appareil révoqué ?). Les saisies sont gardées : inscrivez-la à nouveau dans Réglages.',
+  refused: 'Le serveur a refusé l’envoi. Les saisies sont gardées ; prévenez la coordination si cela continue.',
+  storage: 'Le stockage de la tablette a refusé d’enregistrer la synchronisation. Rien n’est perdu : libérez de la place puis réessayez.',
+};
+
+export const SYNC_ERROR_SHORT: Record<SyncErrorKind, string> = {
+  offline: 'Hors ligne',
+  server: 'Serveur injoignable',
+  auth: 'Tablette révoquée',
+  refused: 'Envoi refusé',
+  storage: 'Stockage plein',
+};
