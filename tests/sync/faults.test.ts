@@ -91,6 +91,25 @@ describe('sync under faults', () => {
     expect(ops.n).toBe(25);
   });
 
+  it('keeps an edit made while the answer of the first push was lost, without a conflict', async () => {
+    const anne = await device();
+    const id = await anne.log();
+    anne.fetch = async (input, init) => {
+      const res = await fetch(input, init);
+      if (input.includes('/sync/push')) throw new TypeError('connection reset');
+      return res;
+    };
+    await expect(anne.sync()).rejects.toMatchObject({ kind: 'offline' });
+    const { saveRecord } = await import('../../src/db/writes');
+    const edited = accompaniment({ permanenceId: null, placeType: 'agency', communeInsee: '34301', durationMinutes: 75 });
+    await saveRecord('accompaniment', id, edited, anne.db);
+    expect(await anne.db.outbox.count()).toBe(2); // the sent op is never rewritten
+    anne.fetch = (input, init) => fetch(input, init);
+    expect(await anne.sync()).toMatchObject({ applied: 2, refused: 0 });
+    await expectExactly(server, anne, new Map([[id, edited]]));
+    expect((await anne.db.accompaniments.get(id))?.version).toBe(2);
+  });
+
   it('does not duplicate when the same batch is delivered twice at once', async () => {
     const anne = await device();
     const expected = await logMany(anne, 30);
