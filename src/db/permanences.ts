@@ -15,7 +15,7 @@ export class PermanenceAlreadyOpenError extends Error {
 }
 
 export function openPermanence(relay: LocalRecord<'relay'>, date: IsoDate, startTime: ClockTime): Promise<LocalRecord<'permanence'>> {
-  return db.transaction('rw', db.permanences, db.outbox, async () => {
+  return db.transaction('rw', [db.permanences, db.outbox, db.syncIssues], async () => {
     const open = await findOpenPermanence();
     if (open) throw new PermanenceAlreadyOpenError(open);
     const data: PermanenceData = {

@@ -10,6 +10,7 @@ declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
     dataDir: string;
+    adminToken: string;
   }
 }
 
@@ -40,6 +41,7 @@ async function waitFor(url: string, server: ChildProcess, timeoutMs = 30_000): P
 }
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
+export const E2E_ADMIN_TOKEN = 'e2e-admin-token-5d1f0c2b9a';
 
 export interface RunningServer {
   baseUrl: string;
@@ -53,7 +55,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const dataDir = mkdtempSync(path.join(tmpdir(), 'relais-e2e-data-'));
   const server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', RELAIS_DATA_DIR: dataDir, RELAIS_QUIET: '1', ...env },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', RELAIS_DATA_DIR: dataDir, RELAIS_QUIET: '1', RELAIS_ADMIN_TOKEN: E2E_ADMIN_TOKEN, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
@@ -76,5 +78,6 @@ export default async function setup(project: TestProject) {
   const server = await startServer();
   project.provide('baseUrl', server.baseUrl);
   project.provide('dataDir', server.dataDir);
+  project.provide('adminToken', E2E_ADMIN_TOKEN);
   return server.stop;
 }

@@ -2,7 +2,7 @@
 import Dexie from 'dexie';
 import { describe, expect, it } from 'vitest';
 import { RelaisDB } from '../../src/db/database';
-import { SCHEMA_V1 } from '../../src/db/schema';
+import { LATEST_SCHEMA_VERSION, SCHEMA_V1 } from '../../src/db/schema';
 import { accompaniment } from './fixtures';
 
 describe('database migrations', () => {
@@ -19,7 +19,7 @@ describe('database migrations', () => {
 
     const current = new RelaisDB(name);
     await current.open();
-    expect(current.verno).toBe(2);
+    expect(current.verno).toBe(LATEST_SCHEMA_VERSION);
     const upgraded = await current.accompaniments.get(record.id);
     expect(upgraded).toMatchObject({ ...record, createdAt: record.updatedAt });
     // The new indexes work on the old rows.
@@ -27,6 +27,7 @@ describe('database migrations', () => {
     expect(await current.outbox.where('[entity+id]').equals(['accompaniment', record.id]).count()).toBe(1);
     expect((await current.drafts.get('accompaniment:new'))?.value).toEqual({ id: 'x', state: { note: 'en cours' } });
     expect(await current.meta.count()).toBe(0);
+    expect(await current.syncIssues.count()).toBe(0);
     current.close();
   });
 });

@@ -69,7 +69,7 @@ export function StatusLine({ allowUpdate }: { allowUpdate: boolean }) {
       )}
       <SyncState />
       {enrolled && (
-        <button type="button" className="button button-small" onClick={() => void syncNow()} disabled={running}>
+        <button type="button" className="button button-secondary button-small" onClick={() => void syncNow()} disabled={running}>
           Synchroniser
         </button>
       )}
