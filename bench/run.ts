@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { browserFigures, initialJavaScript, lighthouseFigures } from './frontend';
+import { concurrentDevices, endToEndSync, ingestFigures } from './server';
 
 const results: Record<string, unknown> = { at: new Date().toISOString() };
 const rows: [string, string, string][] = [];
@@ -22,6 +23,19 @@ results.lighthouse = lh;
 rows.push(['Lighthouse mobile performance', String(lh.performance), '≥ 95']);
 rows.push(['Lighthouse accessibility', String(lh.accessibility), '100']);
 rows.push(['Lighthouse best practices', String(lh.bestPractices), '—']);
+
+const ingest = await ingestFigures();
+results.ingest = ingest;
+rows.push(['Server ingest 10,000 ops / 500 over HTTP vs raw SQLite (ratio)', `${ingest.ratio.toFixed(2)} (${Math.round(ingest.httpMs)} ms vs ${Math.round(ingest.rawMs)} ms)`, '≥ 0.3']);
+
+const e2e = await endToEndSync();
+results.endToEndSync = e2e;
+rows.push(['End-to-end sync of 10,000 queued records (engine)', `${(e2e.ms / 1000).toFixed(1)} s (${e2e.applied} applied, ${e2e.left} left)`, '< 10 s']);
+
+const load = await concurrentDevices();
+results.concurrentDevices = load;
+rows.push(['50 devices syncing at once: throughput', `${Math.round(load.requestsPerSecond)} req/s`, '—']);
+rows.push(['50 devices syncing at once: p99 latency / errors', `${Math.round(load.p99)} ms / ${load.errors}`, 'p99 < 250 ms, 0 errors']);
 
 const width = Math.max(...rows.map((r) => r[0].length));
 console.log('\nRelais bench\n');

@@ -56,7 +56,6 @@ export function StatusLine({ allowUpdate }: { allowUpdate: boolean }) {
         <a
           className={`badge ${pending > 0 ? 'badge-pending' : 'badge-ok'}`}
           href="#/synchronisation"
-          aria-label={pending > 0 ? `${pending} modification${pending > 1 ? 's' : ''} en attente de synchronisation` : 'Aucune modification en attente'}
           data-testid="pending-badge"
         >
           {pendingLabel(pending)}

@@ -3,10 +3,12 @@
  *
  * Guarantees:
  * - a push batch runs in one transaction: all its results are committed together, or none;
- * - an opId is claimed by inserting it under a primary key, never by a lookup first, so a batch
- *   delivered twice or concurrently can never apply an op twice;
- * - a record's `seq` takes the next value of one counter at each change: pulls follow it, so each
- *   changed record comes once, at its latest version;
+ * - an opId is claimed by inserting it (with its result) under a primary key before the record
+ *   is touched, never by a lookup first, so a batch delivered twice or concurrently can never
+ *   apply an op twice;
+ * - a record's `seq` takes the next value of one counter at each change (allocated per batch,
+ *   inside its transaction): pulls follow it, so each changed record comes once, at its latest
+ *   version;
  * - synchronous=FULL: an answered push survives a power cut.
  */
 import Database from 'better-sqlite3';
@@ -71,14 +73,14 @@ export class SqliteRepository implements Repository {
     const db = this.db;
     this.stmt = {
       claimOp: db.prepare(
-        `INSERT INTO ops (op_id, user_id, device_id, entity, record_id, base_version, deleted, status, received_at)
-         VALUES (@opId, @userId, @deviceId, @entity, @id, @baseVersion, @deleted, 'pending', @now)`,
+        `INSERT INTO ops (op_id, user_id, device_id, entity, record_id, base_version, deleted, status, version, fields, current, data, received_at)
+         VALUES (@opId, @userId, @deviceId, @entity, @id, @baseVersion, @deleted, @status, @version, @fields, @current, @data, @now)`,
       ),
       previousOp: db.prepare(`SELECT user_id, status, version, fields, current FROM ops WHERE op_id = ?`),
-      settleOp: db.prepare(`UPDATE ops SET status = @status, version = @version, fields = @fields, current = @current, data = @data WHERE op_id = @opId`),
       head: db.prepare(`SELECT entity, version, owner_id AS ownerId FROM records WHERE id = ?`),
       record: db.prepare(`SELECT id, entity, version, deleted, data, owner_id, seq FROM records WHERE id = ?`),
-      nextSeq: db.prepare(`UPDATE counters SET value = value + 1 WHERE name = 'seq' RETURNING value`),
+      readSeq: db.prepare(`SELECT value FROM counters WHERE name = 'seq'`),
+      writeSeq: db.prepare(`UPDATE counters SET value = ? WHERE name = 'seq'`),
       insertRecord: db.prepare(
         `INSERT INTO records (id, entity, version, deleted, data, owner_id, created_by, created_at, updated_by, updated_device, updated_at, seq)
          VALUES (@id, @entity, @version, @deleted, @data, @userId, @userId, @now, @userId, @deviceId, @now, @seq)`,
@@ -151,37 +153,52 @@ export class SqliteRepository implements Repository {
   }
 
   push(actor: Actor & { deviceId: string | null }, ops: PushOp[], now: string): PushResult[] {
-    return this.db.transaction(() => ops.map((op) => this.pushOne(actor, op, now)))();
+    return this.db.transaction(() => {
+      const seq = { value: (this.stmt.readSeq.get() as { value: number }).value };
+      const results = ops.map((op) => this.pushOne(actor, op, now, seq));
+      this.stmt.writeSeq.run(seq.value);
+      return results;
+    })();
   }
 
-  private pushOne(actor: Actor & { deviceId: string | null }, op: PushOp, now: string): PushResult {
+  private pushOne(actor: Actor & { deviceId: string | null }, op: PushOp, now: string, seq: { value: number }): PushResult {
     const s = this.stmt;
+    const head = s.head.get(op.id) as StoredHead | undefined;
+    const decision = decidePush(op, head, actor);
+    const result: PushResult =
+      decision.kind === 'apply'
+        ? { opId: op.opId, status: 'applied', version: decision.version }
+        : decision.kind === 'rejected'
+          ? { opId: op.opId, status: 'rejected', fields: decision.fields }
+          : { opId: op.opId, status: 'conflict', current: head ? toChange(s.record.get(op.id) as RecordRow) : null };
     try {
-      s.claimOp.run({ opId: op.opId, userId: actor.userId, deviceId: actor.deviceId, entity: op.entity, id: op.id, baseVersion: op.baseVersion, deleted: op.deleted ? 1 : 0, now });
+      // Claiming the opId is what makes a resent op harmless; rejected and conflicting changes
+      // are kept with it, for review.
+      s.claimOp.run({
+        opId: op.opId,
+        userId: actor.userId,
+        deviceId: actor.deviceId,
+        entity: op.entity,
+        id: op.id,
+        baseVersion: op.baseVersion,
+        deleted: op.deleted ? 1 : 0,
+        status: result.status,
+        version: result.version ?? null,
+        fields: result.fields ? JSON.stringify(result.fields) : null,
+        current: result.status === 'conflict' ? JSON.stringify(result.current) : null,
+        data: result.status === 'applied' ? null : JSON.stringify(op.data),
+        now,
+      });
     } catch (error) {
       if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return this.previousResult(op.opId, actor);
       throw error;
     }
-    const head = s.head.get(op.id) as StoredHead | undefined;
-    const decision = decidePush(op, head, actor);
     if (decision.kind === 'apply') {
-      const seq = (s.nextSeq.get() as { value: number }).value;
-      const row = { id: op.id, entity: op.entity, version: decision.version, deleted: op.deleted ? 1 : 0, data: JSON.stringify(op.data), userId: actor.userId, deviceId: actor.deviceId, now, seq };
+      const row = { id: op.id, entity: op.entity, version: decision.version, deleted: op.deleted ? 1 : 0, data: JSON.stringify(op.data), userId: actor.userId, deviceId: actor.deviceId, now, seq: ++seq.value };
       if (head) s.updateRecord.run(row);
       else s.insertRecord.run(row);
-      s.settleOp.run({ opId: op.opId, status: 'applied', version: decision.version, fields: null, current: null, data: null });
-      return { opId: op.opId, status: 'applied', version: decision.version };
     }
-    // Rejected and conflicting changes are kept with the op, for review.
-    const data = JSON.stringify(op.data);
-    if (decision.kind === 'conflict') {
-      const found = s.record.get(op.id) as RecordRow | undefined;
-      const current = found ? toChange(found) : null;
-      s.settleOp.run({ opId: op.opId, status: 'conflict', version: null, fields: null, current: JSON.stringify(current), data });
-      return { opId: op.opId, status: 'conflict', current };
-    }
-    s.settleOp.run({ opId: op.opId, status: 'rejected', version: null, fields: JSON.stringify(decision.fields), current: null, data });
-    return { opId: op.opId, status: 'rejected', fields: decision.fields };
+    return result;
   }
 
   private previousResult(opId: string, actor: Actor): PushResult {

@@ -1,0 +1,144 @@
+// Server figures: ingest over HTTP vs raw better-sqlite3, end-to-end sync of 10,000 queued records
+// from the client engine, and 50 devices syncing at once on loopback.
+import 'fake-indexeddb/auto';
+import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { RelaisDB } from '../src/db/database';
+import { saveRecord } from '../src/db/writes';
+import type { PushOp } from '../src/domain/outbox';
+import { newAnonymousStats, type AccompanimentData } from '../src/domain/records';
+import { buildApp } from '../src/server/app';
+import { MIGRATIONS } from '../src/server/store/sqlite/migrations';
+import { SqliteRepository } from '../src/server/store/sqlite/sqliteRepository';
+import { createApi, enrolDevice } from '../src/sync/api';
+import { syncOnce } from '../src/sync/engine';
+
+const ADMIN = 'bench-admin-token';
+
+export function sampleAccompaniment(i: number, date = '2026-11-24'): AccompanimentData {
+  return {
+    permanenceId: null,
+    date,
+    communeInsee: ['34157', '34150', '34108', '34301'][i % 4],
+    placeType: 'agency',
+    durationMinutes: [15, 30, 45, 60, 90][i % 5],
+    beneficiaryId: null,
+    anonymous: newAnonymousStats(),
+    procedures: [{ code: 'ameli_compte', domain: 'social', partner: 'cpam' }],
+    posture: 'fait_avec',
+    mandateId: null,
+    outcome: 'finalisee',
+    referral: null,
+    equipment: ['tablet'],
+    note: null,
+  };
+}
+
+async function startServer() {
+  const dir = mkdtempSync(path.join(tmpdir(), 'relais-bench-server-'));
+  const repo = new SqliteRepository(path.join(dir, 'relais.sqlite'));
+  const app = await buildApp({ repo, version: 'bench', adminToken: ADMIN, limits: { authFailuresPerMinute: 1e6, enrolmentFailuresPerMinute: 1e6 } });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  return {
+    base,
+    repo,
+    stop: async () => {
+      await app.close();
+      repo.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function enrol(base: string, name: string) {
+  const res = await fetch(`${base}/api/v1/enrolments`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'mediator', name }) });
+  const { code } = (await res.json()) as { code: string };
+  return enrolDevice(base, code, `Tablette ${name}`);
+}
+
+const ops = (n: number): PushOp[] => Array.from({ length: n }, (_, i) => ({ opId: randomUUID(), entity: 'accompaniment', id: randomUUID(), baseVersion: 0, deleted: false, data: sampleAccompaniment(i) as unknown as Record<string, unknown> }));
+
+/** 10,000 ops in batches of 500 over HTTP, vs the same rows inserted raw in one transaction. */
+export async function ingestFigures(n = 10_000) {
+  const server = await startServer();
+  const { token } = await enrol(server.base, 'Bench');
+  const all = ops(n);
+  // Bodies are serialised before the clock starts: this measures the server's ingest.
+  const bodies = Array.from({ length: Math.ceil(n / 500) }, (_, b) => JSON.stringify({ ops: all.slice(b * 500, b * 500 + 500) }));
+  let t = performance.now();
+  for (const body of bodies) {
+    const res = await fetch(`${server.base}/api/v1/sync/push`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    if (!res.ok) throw new Error(`push ${res.status}`);
+    await res.arrayBuffer();
+  }
+  const httpMs = performance.now() - t;
+  await server.stop();
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'relais-bench-raw-'));
+  const raw = new Database(path.join(dir, 'raw.sqlite'));
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = FULL');
+  MIGRATIONS[0].up(raw);
+  const insert = raw.prepare(
+    `INSERT INTO records (id, entity, version, deleted, data, owner_id, created_by, created_at, updated_by, updated_device, updated_at, seq) VALUES (?, ?, 1, 0, ?, 'u', 'u', ?, 'u', 'd', ?, ?)`,
+  );
+  t = performance.now();
+  raw.transaction(() => all.forEach((o, i) => insert.run(o.id, o.entity, JSON.stringify(o.data), '2026-11-24T10:00:00Z', '2026-11-24T10:00:00Z', i + 1)))();
+  const rawMs = performance.now() - t;
+  raw.close();
+  rmSync(dir, { recursive: true, force: true });
+  return { n, httpMs, rawMs, ratio: rawMs / httpMs, opsPerSecond: (n / httpMs) * 1000 };
+}
+
+/** 10,000 records queued on a device (client engine, fake-indexeddb in Node) synced end to end. */
+export async function endToEndSync(n = 10_000) {
+  const server = await startServer();
+  const enrolled = await enrol(server.base, 'Bench sync');
+  const db = new RelaisDB(`bench-${randomUUID()}`);
+  await db.open();
+  for (let i = 0; i < n; i++) await saveRecord('accompaniment', randomUUID(), sampleAccompaniment(i), db);
+  const t = performance.now();
+  const report = await syncOnce({ db, api: createApi(server.base, enrolled.token) });
+  const ms = performance.now() - t;
+  const left = await db.outbox.count();
+  db.close();
+  await db.delete();
+  await server.stop();
+  return { n, ms, applied: report.applied, left };
+}
+
+/** 50 devices syncing at once: each pushes 20 new records then pulls, in a loop, for `seconds`. */
+export async function concurrentDevices(devices = 50, seconds = 10) {
+  const server = await startServer();
+  const tokens = await Promise.all(Array.from({ length: devices }, (_, i) => enrol(server.base, `Appareil ${i}`).then((e) => e.token)));
+  const latencies: number[] = [];
+  let errors = 0;
+  const end = performance.now() + seconds * 1000;
+  await Promise.all(
+    tokens.map(async (token) => {
+      const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+      let cursor = '';
+      while (performance.now() < end) {
+        let t = performance.now();
+        const pushed = await fetch(`${server.base}/api/v1/sync/push`, { method: 'POST', headers, body: JSON.stringify({ ops: ops(20) }) }).catch(() => null);
+        latencies.push(performance.now() - t);
+        if (!pushed?.ok) errors++;
+        else await pushed.arrayBuffer();
+        t = performance.now();
+        const pulled = await fetch(`${server.base}/api/v1/sync/pull?since=${cursor}`, { headers }).catch(() => null);
+        latencies.push(performance.now() - t);
+        if (!pulled?.ok) errors++;
+        else cursor = ((await pulled.json()) as { cursor: string }).cursor;
+      }
+    }),
+  );
+  await server.stop();
+  latencies.sort((a, b) => a - b);
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))];
+  return { devices, seconds, requests: latencies.length, requestsPerSecond: latencies.length / seconds, p50: pct(0.5), p99: pct(0.99), errors };
+}
