@@ -14,6 +14,8 @@ import { declareVersions } from './schema';
 export interface LocalRecord<E extends Entity = Entity> extends SyncedRecord<E> {
   createdAt: string;
   updatedAt: string;
+  /** Name of the user who created it, as the server knows it (unset for records made here and not yet pulled back). */
+  createdBy?: string;
 }
 
 export interface Draft {

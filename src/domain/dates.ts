@@ -137,3 +137,38 @@ export function clockFromMinutes(minutes: number): ClockTime {
   const clamped = Math.max(0, Math.min(23 * 60 + 59, Math.round(minutes)));
   return `${String(Math.floor(clamped / 60)).padStart(2, '0')}:${String(clamped % 60).padStart(2, '0')}`;
 }
+
+/** The last complete ISO week before `today` (the coordinator's default report). */
+export function lastCompleteWeek(today: IsoDate): IsoWeek {
+  return isoWeekOf(addDays(weekPeriodOf(today).from, -1));
+}
+
+/** The `n` ISO weeks ending with `last`, oldest first. */
+export function weeksEndingWith(last: IsoWeek, n: number): IsoWeek[] {
+  const monday = weekPeriod(last).from;
+  return Array.from({ length: n }, (_, i) => isoWeekOf(addDays(monday, -7 * (n - 1 - i))));
+}
+
+export type PeriodQuery = { week?: unknown; from?: unknown; to?: unknown };
+
+/**
+ * A tally period from `?week=2026-W48` or `?from=…&to=…` (inclusive). Errors name the parameter
+ * and say what is expected, in French.
+ */
+export function parsePeriodQuery(q: PeriodQuery): { period: Period; name: string } | { errors: { path: string; message: string }[] } {
+  if (q.week !== undefined && q.week !== '') {
+    if (q.from !== undefined || q.to !== undefined) return { errors: [{ path: 'week', message: 'Donnez soit week, soit from et to, pas les deux.' }] };
+    const w = typeof q.week === 'string' ? parseWeek(q.week) : null;
+    if (!w) return { errors: [{ path: 'week', message: 'Semaine invalide : attendu AAAA-Wnn, par exemple 2026-W48 (une semaine qui existe).' }] };
+    return { period: weekPeriod(w), name: weekName(w) };
+  }
+  const errors: { path: string; message: string }[] = [];
+  if (!isValidDate(q.from)) errors.push({ path: 'from', message: 'Date de début invalide : attendu AAAA-MM-JJ.' });
+  if (!isValidDate(q.to)) errors.push({ path: 'to', message: 'Date de fin invalide : attendu AAAA-MM-JJ.' });
+  if (errors.length) return { errors };
+  const from = q.from as IsoDate;
+  const to = q.to as IsoDate;
+  if (from > to) return { errors: [{ path: 'from', message: 'La date de début est après la date de fin.' }] };
+  if (daysBetween(from, to) > 3660) return { errors: [{ path: 'to', message: 'Période de dix ans au plus.' }] };
+  return { period: { from, to }, name: `${from}_${to}` };
+}

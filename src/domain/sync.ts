@@ -24,6 +24,8 @@ export interface ChangeRecord {
   version: number;
   deleted: boolean;
   data: Record<string, unknown>;
+  /** Extension (pull only): name of the user who created the record. */
+  createdBy?: string;
 }
 
 export interface PushResult {

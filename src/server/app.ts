@@ -8,6 +8,7 @@ import { createContext, type LimitOptions } from './context';
 import { registerErrorHandling } from './errors';
 import { registerDeviceRoutes } from './routes/devices';
 import { registerSyncRoutes } from './routes/sync';
+import { registerTallyRoutes } from './routes/tallies';
 import { registerSecurityHeaders } from './securityHeaders';
 import { registerStaticFiles } from './staticFiles';
 import type { Repository } from './store/repository';
@@ -38,6 +39,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/api/v1/health', async () => ({ status: 'ok', version: options.version, storage: options.repo.kind }));
   registerDeviceRoutes(app, ctx);
   registerSyncRoutes(app, ctx);
+  registerTallyRoutes(app, ctx);
   if (options.distDir) await registerStaticFiles(app, options.distDir);
   else app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: { code: 'not_found', message: 'Ressource introuvable.' } }));
   return app;

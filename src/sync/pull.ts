@@ -42,6 +42,7 @@ export async function applyPulledPage(db: RelaisDB, changes: ChangeRecord[], cur
           data: c.deleted && old ? old.data : c.data,
           createdAt: old?.createdAt ?? now,
           updatedAt: now,
+          createdBy: c.createdBy ?? old?.createdBy,
         } as LocalRecord<'accompaniment'>;
       });
       await table.bulkPut(rows);

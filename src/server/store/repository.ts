@@ -5,6 +5,7 @@
  */
 import type { PushOp } from '../../domain/outbox';
 import type { Actor, ChangeRecord, PullAnswer, PushResult, Role } from '../../domain/sync';
+import type { FactsAnswer, FactsQuery } from './sqlite/tallyFacts';
 
 export interface User {
   id: string;
@@ -55,4 +56,6 @@ export interface Repository {
   pull(actor: Actor, since: number, limit: number): PullAnswer;
   /** Live (not deleted) records of some entities, optionally only one owner's. */
   records(entities: string[], ownerId?: string): StoredRecord[];
+  /** What tallies and exports count for a period (all records, or one owner's). */
+  tallyFacts(q: FactsQuery): FactsAnswer;
 }

@@ -19,6 +19,7 @@ import { decidePush, type Actor, type ChangeRecord, type PullAnswer, type PushRe
 import type { Entity } from '../../../domain/records';
 import type { Device, Enrolment, Repository, StoredRecord, User } from '../repository';
 import { migrate } from './migrations';
+import { SqliteTallyFacts, type FactsAnswer, type FactsQuery } from './tallyFacts';
 
 interface DeviceRow {
   id: string;
@@ -61,6 +62,7 @@ export class SqliteRepository implements Repository {
   readonly kind = 'sqlite';
   readonly db: Database.Database;
   private readonly stmt;
+  private facts: SqliteTallyFacts | undefined;
 
   constructor(file: string, options: { migrateUpTo?: number } = {}) {
     if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
@@ -71,6 +73,7 @@ export class SqliteRepository implements Repository {
     this.db.pragma('foreign_keys = ON');
     migrate(this.db, options.migrateUpTo);
     const db = this.db;
+
     this.stmt = {
       claimOp: db.prepare(
         `INSERT INTO ops (op_id, user_id, device_id, entity, record_id, base_version, deleted, status, version, fields, current, data, received_at)
@@ -88,10 +91,14 @@ export class SqliteRepository implements Repository {
       updateRecord: db.prepare(
         `UPDATE records SET version = @version, deleted = @deleted, data = @data, updated_by = @userId, updated_device = @deviceId, updated_at = @now, seq = @seq WHERE id = @id`,
       ),
-      pullAll: db.prepare(`SELECT id, entity, version, deleted, data, owner_id, seq FROM records WHERE seq > ? ORDER BY seq LIMIT ?`),
+      pullAll: db.prepare(
+        `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, COALESCE(u.name, r.created_by) AS created_by_name
+         FROM records r LEFT JOIN users u ON u.id = r.created_by WHERE r.seq > ? ORDER BY r.seq LIMIT ?`,
+      ),
       pullOwn: db.prepare(
-        `SELECT id, entity, version, deleted, data, owner_id, seq FROM records
-         WHERE seq > ? AND (owner_id = ? OR entity IN ('relay', 'procedure')) ORDER BY seq LIMIT ?`,
+        `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, COALESCE(u.name, r.created_by) AS created_by_name
+         FROM records r LEFT JOIN users u ON u.id = r.created_by
+         WHERE r.seq > ? AND (r.owner_id = ? OR r.entity IN ('relay', 'procedure')) ORDER BY r.seq LIMIT ?`,
       ),
     };
   }
@@ -215,7 +222,14 @@ export class SqliteRepository implements Repository {
     const rows = (actor.role === 'coordinator' ? this.stmt.pullAll.all(since, limit + 1) : this.stmt.pullOwn.all(since, actor.userId, limit + 1)) as RecordRow[];
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(0, limit) : rows;
-    return { changes: page.map(toChange), cursor: String(page.length ? page[page.length - 1].seq : since), hasMore };
+    // Extension of api.md: `createdBy`, the name of the user who created the record (for tallies).
+    const changes = page.map((r) => ({ ...toChange(r), createdBy: (r as RecordRow & { created_by_name: string }).created_by_name }));
+    return { changes, cursor: String(page.length ? page[page.length - 1].seq : since), hasMore };
+  }
+
+  tallyFacts(q: FactsQuery): FactsAnswer {
+    this.facts ??= new SqliteTallyFacts(this.db);
+    return this.facts.query(q);
   }
 
   records(entities: string[], ownerId?: string): StoredRecord[] {

@@ -1,0 +1,64 @@
+/**
+ * Tallies and exports (api.md): a coordinator counts everything, a mediator only her own records.
+ * Extension: `mediator`, `commune` and `relay` query parameters filter the tally and exports.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parsePeriodQuery, type Period } from '../../domain/dates';
+import { toCsv } from '../../domain/csv';
+import { ACCOMPANIMENT_HEADERS, accompanimentRows, exportFileName, tallyCsvRows, tallyTables, type Labelling } from '../../domain/exports';
+import { computeTally, filterFacts, type TallyFilter } from '../../domain/tally';
+import type { ServerContext } from '../context';
+import { badRequest } from '../errors';
+import { tallyWorkbook } from '../xlsx';
+
+export const REPORT_TITLE = 'Relais — bilan de la médiation numérique itinérante';
+
+export function registerTallyRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const prepare = (request: FastifyRequest) => {
+    const caller = ctx.caller(request);
+    const q = request.query as Record<string, string | undefined>;
+    const parsed = parsePeriodQuery(q);
+    if ('errors' in parsed) throw badRequest('Période invalide.', parsed.errors);
+    const filter: TallyFilter = { mediator: q.mediator || undefined, commune: q.commune || undefined, relay: q.relay || undefined };
+    const facts = ctx.repo.tallyFacts({ period: parsed.period, ownerId: caller.role === 'coordinator' ? undefined : caller.userId });
+    const filtered = filterFacts(facts.accompaniments, facts.permanences, filter);
+    return { ...parsed, facts, filtered };
+  };
+
+  const labelling = (): Labelling => {
+    const reference = ctx.repo.records(['procedure', 'relay']);
+    const procedures = new Map(reference.filter((r) => r.entity === 'procedure').map((r) => [String(r.data.code), String(r.data.label)]));
+    const relays = new Map(reference.filter((r) => r.entity === 'relay').map((r) => [r.id, String(r.data.name)]));
+    return { procedure: (code) => procedures.get(code) ?? code, relay: (id) => relays.get(id) ?? id };
+  };
+
+  const tallyOf = (period: Period, p: ReturnType<typeof prepare>) =>
+    computeTally(p.filtered.accompaniments, p.filtered.permanences, period, { firstVisits: p.facts.firstVisits, beneficiaries: p.facts.beneficiaries });
+
+  const send = (reply: FastifyReply, body: string | Buffer, type: string, fileName: string) =>
+    reply.header('Content-Type', type).header('Content-Disposition', `attachment; filename="${fileName}"`).header('Cache-Control', 'no-store').send(body);
+
+  app.get('/api/v1/tallies', async (request) => {
+    const p = prepare(request);
+    return tallyOf(p.period, p);
+  });
+
+  app.get('/api/v1/exports/accompaniments.csv', async (request, reply) => {
+    const p = prepare(request);
+    const relayOfPermanence = new Map(p.facts.permanences.map((x) => [x.id, x.relayId]));
+    const rows = accompanimentRows(p.filtered.accompaniments, p.period, labelling(), relayOfPermanence, p.facts.firstVisits);
+    return send(reply, toCsv([ACCOMPANIMENT_HEADERS, ...rows]), 'text/csv; charset=utf-8', exportFileName(p.name, 'accompagnements', 'csv'));
+  });
+
+  app.get('/api/v1/exports/tallies.csv', async (request, reply) => {
+    const p = prepare(request);
+    const tables = tallyTables(tallyOf(p.period, p), labelling());
+    return send(reply, toCsv(tallyCsvRows(REPORT_TITLE, p.period, tables)), 'text/csv; charset=utf-8', exportFileName(p.name, 'bilan', 'csv'));
+  });
+
+  app.get('/api/v1/exports/tallies.xlsx', async (request, reply) => {
+    const p = prepare(request);
+    const tables = tallyTables(tallyOf(p.period, p), labelling());
+    return send(reply, await tallyWorkbook(REPORT_TITLE, p.period, tables), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', exportFileName(p.name, 'bilan', 'xlsx'));
+  });
+}
