@@ -70,7 +70,7 @@ export class SqliteTallyFacts {
       const from = (this.s.seq.get() as { value: number }).value;
       const to = (this.s.maxSeq.get() as { value: number }).value;
       if (to <= from) return;
-      for (const r of this.s.changed.iterate(from) as Iterable<{ id: string; entity: string; deleted: number; data: string; owner_id: string; created_by: string }>) {
+      for (const r of this.s.changed.all(from) as Array<{ id: string; entity: string; deleted: number; data: string; owner_id: string; created_by: string }>) {
         if (r.entity === 'accompaniment') {
           if (r.deleted) this.s.delAcc.run(r.id);
           else {
