@@ -14,10 +14,12 @@ const OpenPermanenceScreen = lazy(() => loadOpenPermanence().then((m) => ({ defa
 const HistoryScreen = lazy(() => import('../features/history/HistoryScreen'));
 const SettingsScreen = lazy(() => import('../features/settings/SettingsScreen'));
 const SyncScreen = lazy(() => import('../features/sync/SyncScreen'));
+const ReportScreen = lazy(() => import('../features/report/ReportScreen'));
 
 const NAV: { route: Route; label: string }[] = [
   { route: { name: 'today' }, label: 'Aujourd’hui' },
   { route: { name: 'history' }, label: 'Historique' },
+  { route: { name: 'report' }, label: 'Bilan' },
   { route: { name: 'settings' }, label: 'Réglages' },
 ];
 
@@ -37,6 +39,8 @@ function Screen({ route }: { route: Route }) {
       return <SettingsScreen code={route.code} />;
     case 'sync':
       return <SyncScreen />;
+    case 'report':
+      return <ReportScreen />;
   }
 }
 

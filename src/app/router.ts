@@ -11,7 +11,8 @@ export type Route =
   | { name: 'editAccompaniment'; id: string }
   | { name: 'history' }
   | { name: 'settings'; code?: string }
-  | { name: 'sync' };
+  | { name: 'sync' }
+  | { name: 'report' };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
@@ -24,6 +25,7 @@ export function parseRoute(hash: string): Route {
   const enrol = /^\/inscription\/([A-Za-z0-9-]{4,20})$/.exec(path);
   if (enrol) return { name: 'settings', code: enrol[1] };
   if (path === '/synchronisation') return { name: 'sync' };
+  if (path === '/bilan') return { name: 'report' };
   return { name: 'today' };
 }
 
@@ -43,6 +45,8 @@ export function hrefOf(route: Route): string {
       return route.code ? `#/inscription/${route.code}` : '#/reglages';
     case 'sync':
       return '#/synchronisation';
+    case 'report':
+      return '#/bilan';
   }
 }
 

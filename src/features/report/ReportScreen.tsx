@@ -1,0 +1,226 @@
+/**
+ * Bilan: pick a week (default: the last complete one) or a date range, filter by mediator, commune
+ * or relay; totals, a 12-week chart and every breakdown with percentages, computed on the tablet
+ * by the shared tally function (offline too). Exports and a printable A4 report.
+ */
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useMemo, useState } from 'react';
+import { db } from '../../db/database';
+import { addDays, isoWeekOf, isValidDate, lastCompleteWeek, parisDate, parseWeek, weekName, weekPeriod, weeksEndingWith } from '../../domain/dates';
+import { shortDate, weekLabel } from '../../domain/format';
+import { tallyTables, type Labelling } from '../../domain/exports';
+import { communeName } from '../../domain/reference';
+import { computeTally, filterFacts, type TallyFilter } from '../../domain/tally';
+import { loadCredentials } from '../../sync/credentials';
+import { useToast } from '../common/toastStore';
+import { useProcedureLabels, useRelays } from '../common/useReference';
+import { exportFromServer, exportOnDevice, REPORT_TITLE, type ExportKind } from './exportFiles';
+import { useReportFacts } from './useReportFacts';
+import { WeekChart } from './WeekChart';
+
+export const ASSOCIATION_NAME = 'Association d’insertion du bassin de Thau';
+
+export default function ReportScreen() {
+  const today = parisDate(new Date());
+  const [mode, setMode] = useState<'week' | 'range'>('week');
+  const [week, setWeek] = useState(() => weekName(lastCompleteWeek(today)));
+  const [from, setFrom] = useState(() => weekPeriod(lastCompleteWeek(today)).from);
+  const [to, setTo] = useState(() => weekPeriod(lastCompleteWeek(today)).to);
+  const [filter, setFilter] = useState<TallyFilter>({});
+  const facts = useReportFacts();
+  const relays = useRelays();
+  const procedureLabel = useProcedureLabels();
+  const credentials = useLiveQuery(async () => (await loadCredentials(db)) ?? null);
+  const showToast = useToast((s) => s.show);
+
+  const parsedWeek = parseWeek(week);
+  const rangeError = mode === 'range' && (!isValidDate(from) || !isValidDate(to) ? 'Dates invalides.' : from > to ? 'La date de début est après la date de fin.' : null);
+  const weekError = mode === 'week' && !parsedWeek ? 'Semaine invalide.' : null;
+  const period = mode === 'week' ? (parsedWeek ? weekPeriod(parsedWeek) : null) : rangeError ? null : { from, to };
+  const periodName = mode === 'week' ? week : `${from}_${to}`;
+  const names: Labelling = { procedure: procedureLabel, relay: (id) => relays?.get(id)?.data.name ?? id };
+
+  const filtered = useMemo(() => (facts ? filterFacts(facts.accompaniments, facts.permanences, filter) : undefined), [facts, filter]);
+  const tally = useMemo(() => (filtered && period ? computeTally(filtered.accompaniments, filtered.permanences, period) : undefined), [filtered, period?.from, period?.to]);
+  const chartWeeks = useMemo(() => {
+    if (!filtered || !period) return [];
+    const last = mode === 'week' && parsedWeek ? parsedWeek : lastCompleteWeek(period.to);
+    return weeksEndingWith(last, 12).map((w) => ({ label: `S${w.week}`, tally: computeTally(filtered.accompaniments, filtered.permanences, weekPeriod(w)) }));
+  }, [filtered, period?.from, period?.to, mode, week]);
+
+  const mediators = useMemo(() => [...new Set(facts?.accompaniments.map((a) => a.mediator) ?? [])].sort(), [facts]);
+  const communes = useMemo(() => [...new Set(facts?.accompaniments.map((a) => a.communeInsee) ?? [])].sort((a, b) => communeName(a).localeCompare(communeName(b), 'fr')), [facts]);
+
+  const shiftWeek = (by: number) => {
+    if (parsedWeek) setWeek(weekName(isoWeekOf(addDays(weekPeriod(parsedWeek).from, by * 7))));
+  };
+
+  const doExport = async (kind: ExportKind) => {
+    if (!tally || !filtered || !period) return;
+    try {
+      if (credentials && navigator.onLine) await exportFromServer(kind, credentials.token, period, periodName, filter);
+      else if (kind === 'tallies.xlsx') throw new Error('offline');
+      else exportOnDevice(kind, tally, filtered, periodName, names);
+    } catch {
+      if (kind !== 'tallies.xlsx') {
+        exportOnDevice(kind, tally, filtered, periodName, names);
+        showToast({ message: 'Serveur injoignable : export fait avec les données de la tablette.' });
+      } else showToast({ message: 'L’export Excel demande une connexion au serveur. L’export CSV fonctionne hors ligne.', tone: 'error' });
+    }
+  };
+
+  const tables = tally ? tallyTables(tally, names) : [];
+  const periodText = period ? (mode === 'week' && parsedWeek ? weekLabel(parsedWeek) : `Du ${shortDate(period.from)} au ${shortDate(period.to)}`) : '';
+
+  return (
+    <section className="screen report" aria-labelledby="report-title">
+      <div className="print-only print-header">
+        <p className="print-association">{ASSOCIATION_NAME}</p>
+        <p>{REPORT_TITLE}</p>
+      </div>
+      <h1 id="report-title" tabIndex={-1}>
+        Bilan <span className="subtitle">{periodText}</span>
+      </h1>
+
+      <div className="report-controls no-print">
+        <fieldset className="group group-plain">
+          <legend>Période</legend>
+          <div className="chips">
+            <label className="chip">
+              <input type="radio" name="period-mode" checked={mode === 'week'} onChange={() => setMode('week')} />
+              <span>Une semaine</span>
+            </label>
+            <label className="chip">
+              <input type="radio" name="period-mode" checked={mode === 'range'} onChange={() => setMode('range')} />
+              <span>Des dates</span>
+            </label>
+          </div>
+        </fieldset>
+        {mode === 'week' ? (
+          <div className="week-nav">
+            <button type="button" className="button button-secondary" onClick={() => shiftWeek(-1)} aria-label="Semaine précédente">
+              ‹
+            </button>
+            <div className="field">
+              <label htmlFor="report-week">Semaine</label>
+              <input id="report-week" type="week" value={week} onChange={(e) => setWeek(e.target.value)} aria-invalid={weekError ? true : undefined} />
+            </div>
+            <button type="button" className="button button-secondary" onClick={() => shiftWeek(1)} aria-label="Semaine suivante">
+              ›
+            </button>
+          </div>
+        ) : (
+          <div className="row">
+            <div className="field">
+              <label htmlFor="report-from">Du</label>
+              <input id="report-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
+            </div>
+            <div className="field">
+              <label htmlFor="report-to">Au</label>
+              <input id="report-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
+            </div>
+          </div>
+        )}
+        {(rangeError || weekError) && <p className="field-error">{rangeError || weekError}</p>}
+        <div className="row">
+          <div className="field">
+            <label htmlFor="filter-mediator">Médiateur·rice</label>
+            <select id="filter-mediator" value={filter.mediator ?? ''} onChange={(e) => setFilter({ ...filter, mediator: e.target.value || undefined })}>
+              <option value="">Tous</option>
+              {mediators.map((m) => (
+                <option key={m}>{m}</option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="filter-commune">Commune</label>
+            <select id="filter-commune" value={filter.commune ?? ''} onChange={(e) => setFilter({ ...filter, commune: e.target.value || undefined })}>
+              <option value="">Toutes</option>
+              {communes.map((c) => (
+                <option key={c} value={c}>
+                  {communeName(c)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <div className="field">
+            <label htmlFor="filter-relay">Relais</label>
+            <select id="filter-relay" value={filter.relay ?? ''} onChange={(e) => setFilter({ ...filter, relay: e.target.value || undefined })}>
+              <option value="">Tous</option>
+              {[...(relays?.values() ?? [])].map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.data.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        </div>
+        <div className="actions">
+          <button type="button" className="button button-secondary" onClick={() => void doExport('tallies.csv')}>
+            Exporter (CSV)
+          </button>
+          <button type="button" className="button button-secondary" onClick={() => void doExport('tallies.xlsx')}>
+            Exporter (Excel)
+          </button>
+          <button type="button" className="button button-ghost" onClick={() => void doExport('accompaniments.csv')}>
+            Exporter les accompagnements (CSV)
+          </button>
+          <button type="button" className="button button-ghost" onClick={() => window.print()}>
+            Imprimer
+          </button>
+        </div>
+      </div>
+
+      {tally && (
+        <>
+          <dl className="totals" aria-label="Totaux">
+            {[
+              ['Permanences', tally.totals.permanences],
+              ['Accompagnements', tally.totals.accompaniments],
+              ['Personnes', tally.totals.people],
+              ['Nouvelles personnes', tally.totals.newPeople],
+              ['Heures', Math.round((tally.totals.minutes / 60) * 10) / 10],
+              ['Personnes QPV', tally.totals.qpvPeople],
+            ].map(([label, value]) => (
+              <div key={label} className="total">
+                <dt>{label}</dt>
+                <dd data-testid={`total-${label}`}>{String(value).replace('.', ',')}</dd>
+              </div>
+            ))}
+          </dl>
+          <WeekChart weeks={chartWeeks} />
+          <div className="breakdowns">
+            {tables.slice(1).map((table) => (
+              <table key={table.title} className={`breakdown ${table.header.length > 3 ? 'breakdown-wide' : ''}`}>
+                <caption>{table.title}</caption>
+                <thead>
+                  <tr>
+                    {table.header.map((h) => (
+                      <th key={h} scope="col">
+                        {h}
+                      </th>
+                    ))}
+                  </tr>
+                </thead>
+                <tbody>
+                  {table.rows.length === 0 && (
+                    <tr>
+                      <td colSpan={table.header.length} className="muted">
+                        Aucun
+                      </td>
+                    </tr>
+                  )}
+                  {table.rows.map((row, i) => (
+                    <tr key={i}>
+                      {row.map((cell, j) => (j === 0 ? <th key={j} scope="row">{cell}</th> : <td key={j}>{typeof cell === 'number' && table.header[j]?.startsWith('%') ? `${String(cell).replace('.', ',')} %` : cell}</td>))}
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            ))}
+          </div>
+        </>
+      )}
+    </section>
+  );
+}
