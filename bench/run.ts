@@ -3,7 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { browserFigures, initialJavaScript, lighthouseFigures } from './frontend';
-import { concurrentDevices, endToEndSync, ingestFigures } from './server';
+import { concurrentDevices, endToEndSync, ingestFigures, serverTallies } from './server';
 
 const results: Record<string, unknown> = { at: new Date().toISOString() };
 const rows: [string, string, string][] = [];
@@ -17,6 +17,7 @@ const browser = await browserFigures();
 results.browser = browser;
 rows.push(['Write path vs raw Dexie put (throughput ratio)', `${browser.write.ratio.toFixed(2)} (${Math.round(browser.write.appPerSecond)}/s vs ${Math.round(browser.write.rawPerSecond)}/s)`, '≥ 0.5']);
 rows.push(['Open app, today list rendered, 20,000 records', `${Math.round(browser.openTodayMs)} ms`, '< 300 ms']);
+rows.push(['Browser tally, year of 50,000 (count / read IndexedDB + count)', `${Math.round(browser.tally.countMs)} ms / ${Math.round(browser.tally.loadAndCountMs)} ms`, '< 150 ms']);
 
 const lh = await lighthouseFigures();
 results.lighthouse = lh;
@@ -36,6 +37,10 @@ const load = await concurrentDevices();
 results.concurrentDevices = load;
 rows.push(['50 devices syncing at once: throughput', `${Math.round(load.requestsPerSecond)} req/s`, '—']);
 rows.push(['50 devices syncing at once: p99 latency / errors', `${Math.round(load.p99)} ms / ${load.errors}`, 'p99 < 250 ms, 0 errors']);
+
+const tallies = await serverTallies();
+results.serverTallies = tallies;
+rows.push(['Server tally, year range, 200,000 accompaniments', `${Math.round(tallies.yearMs)} ms (week: ${Math.round(tallies.weekMs)} ms; first after ingest: ${Math.round(tallies.firstAfterIngestMs)} ms)`, '< 300 ms']);
 
 const width = Math.max(...rows.map((r) => r[0].length));
 console.log('\nRelais bench\n');

@@ -142,3 +142,35 @@ export async function concurrentDevices(devices = 50, seconds = 10) {
   const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))];
   return { devices, seconds, requests: latencies.length, requestsPerSecond: latencies.length / seconds, p50: pct(0.5), p99: pct(0.99), errors };
 }
+
+/** Tallies over 200,000 accompaniments on the server, for a year range, over HTTP. */
+export async function serverTallies(n = 200_000) {
+  const server = await startServer();
+  const enrolled = await enrol(server.base, 'Bench tallies');
+  const user = server.repo.findUserByName('Bench tallies')!;
+  const year = 2026;
+  const all: PushOp[] = Array.from({ length: n }, (_, i) => {
+    const day = 1 + (i % 365);
+    const date = new Date(Date.UTC(year, 0, day)).toISOString().slice(0, 10);
+    return { opId: randomUUID(), entity: 'accompaniment', id: randomUUID(), baseVersion: 0, deleted: false, data: sampleAccompaniment(i, date) as unknown as Record<string, unknown> };
+  });
+  for (let i = 0; i < n; i += 500) server.repo.push({ userId: user.id, role: 'mediator', deviceId: enrolled.deviceId }, all.slice(i, i + 500), new Date().toISOString());
+  const url = `${server.base}/api/v1/tallies?from=${year}-01-01&to=${year}-12-31`;
+  const headers = { authorization: `Bearer ${ADMIN}` };
+  let t = performance.now();
+  const first = (await (await fetch(url, { headers })).json()) as { totals: { accompaniments: number } };
+  const catchUpMs = performance.now() - t;
+  if (first.totals.accompaniments !== n) throw new Error(`tally mismatch ${first.totals.accompaniments}`);
+  const runs: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    t = performance.now();
+    await (await fetch(url, { headers })).arrayBuffer();
+    runs.push(performance.now() - t);
+  }
+  t = performance.now();
+  await (await fetch(`${server.base}/api/v1/tallies?week=${year}-W48`, { headers })).arrayBuffer();
+  const weekMs = performance.now() - t;
+  await server.stop();
+  runs.sort((a, b) => a - b);
+  return { n, yearMs: runs[2], weekMs, firstAfterIngestMs: catchUpMs };
+}

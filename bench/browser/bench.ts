@@ -6,6 +6,8 @@ import { newId, saveRecord } from '../../src/db/writes';
 import { addDays, parisDate } from '../../src/domain/dates';
 import type { AccompanimentData } from '../../src/domain/records';
 import { newAnonymousStats } from '../../src/domain/records';
+import { computeTally } from '../../src/domain/tally';
+import { accompanimentFact } from '../../src/domain/tallyFacts';
 
 function sample(i: number, date: string): AccompanimentData {
   return {
@@ -65,5 +67,29 @@ async function seed(n: number, todayCount: number) {
   return { n, todayCount };
 }
 
-Object.assign(window, { relaisBench: { writeBench, seed } });
+/** Tallies over `n` accompaniments on the tablet: the pure function alone, and read from IndexedDB + counted. */
+async function tallyBench(n: number) {
+  await seed(n, 0);
+  await db.open();
+  const today = parisDate(new Date());
+  const period = { from: addDays(today, -365), to: today };
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const loadAndCount: number[] = [];
+  const countOnly: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    let t = performance.now();
+    const rows = await db.accompaniments.toArray();
+    const facts = rows.filter((r) => !r.deleted).map((r) => accompanimentFact(r.id, r.data, r.createdBy ?? 'Moi'));
+    const read = performance.now() - t;
+    t = performance.now();
+    const tally = computeTally(facts, [], period);
+    countOnly.push(performance.now() - t);
+    loadAndCount.push(read + countOnly[i]);
+    if (tally.totals.accompaniments !== n) throw new Error('tally mismatch');
+  }
+  await db.delete();
+  return { n, countMs: median(countOnly), loadAndCountMs: median(loadAndCount) };
+}
+
+Object.assign(window, { relaisBench: { writeBench, seed, tallyBench } });
 document.getElementById('status')!.textContent = 'ready';

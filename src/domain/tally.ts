@@ -29,6 +29,12 @@ export interface AccompanimentFact {
   referralTarget: string | null;
   /** Name of the user who created it. */
   mediator: string;
+  /**
+   * How many identical accompaniments this fact stands for (default 1). The server groups the
+   * accompaniments of a period by everything the tally counts, so it reads hundreds of rows, not
+   * hundreds of thousands; the rules below stay the same.
+   */
+  count?: number;
 }
 
 export interface PermanenceFact {
@@ -184,22 +190,23 @@ export function computeTally(accompaniments: readonly AccompanimentFact[], perma
   const followedInCommune = new Map<string, Set<string>>();
   for (const a of accompaniments) {
     if (!inPeriod(a.date)) continue;
-    t.totals.accompaniments++;
-    t.totals.minutes += a.durationMinutes;
+    const k = a.count ?? 1;
+    t.totals.accompaniments += k;
+    t.totals.minutes += a.durationMinutes * k;
     const c = commune(a.communeInsee);
-    c.accompaniments++;
-    c.minutes += a.durationMinutes;
-    for (const code of new Set(a.procedures)) add(t.byProcedure, code);
-    for (const code of new Set(a.domains)) add(t.byDomain, code);
-    for (const code of new Set(a.partners)) add(t.byPartner, code);
-    add(t.byPosture, a.posture);
-    add(t.byOutcome, a.outcome);
-    add(t.byPlaceType, a.placeType);
-    add(t.byMediator, a.mediator);
-    t.byDuration[durationBucket(a.durationMinutes)]++;
-    if (a.referralTarget) add(t.byReferral, a.referralTarget);
+    c.accompaniments += k;
+    c.minutes += a.durationMinutes * k;
+    for (const code of new Set(a.procedures)) add(t.byProcedure, code, k);
+    for (const code of new Set(a.domains)) add(t.byDomain, code, k);
+    for (const code of new Set(a.partners)) add(t.byPartner, code, k);
+    add(t.byPosture, a.posture, k);
+    add(t.byOutcome, a.outcome, k);
+    add(t.byPlaceType, a.placeType, k);
+    add(t.byMediator, a.mediator, k);
+    t.byDuration[durationBucket(a.durationMinutes)] += k;
+    if (a.referralTarget) add(t.byReferral, a.referralTarget, k);
     const relay = a.permanenceId ? relayOfPermanence.get(a.permanenceId) : undefined;
-    if (relay) add(t.byRelay, relay);
+    if (relay) add(t.byRelay, relay, k);
 
     if (a.beneficiaryId) {
       followed.add(a.beneficiaryId);
@@ -209,16 +216,16 @@ export function computeTally(accompaniments: readonly AccompanimentFact[], perma
     } else {
       // An anonymous accompaniment is one person, described by what was recorded on it.
       const s = a.anonymous;
-      t.totals.people++;
-      c.people++;
+      t.totals.people += k;
+      c.people += k;
       const isNew = !s?.alreadyHelped;
-      if (isNew) t.totals.newPeople++;
-      t.newVsReturning[isNew ? 'new' : 'returning']++;
-      if (s?.qpv) t.totals.qpvPeople++;
-      add(t.byAgeBracket, s?.ageBracket ?? 'unknown');
-      add(t.byGender, s?.gender ?? 'unknown');
-      add(t.bySocialStatus, s?.socialStatus ?? 'unknown');
-      add(t.byPublic, 'unknown');
+      if (isNew) t.totals.newPeople += k;
+      t.newVsReturning[isNew ? 'new' : 'returning'] += k;
+      if (s?.qpv) t.totals.qpvPeople += k;
+      add(t.byAgeBracket, s?.ageBracket ?? 'unknown', k);
+      add(t.byGender, s?.gender ?? 'unknown', k);
+      add(t.bySocialStatus, s?.socialStatus ?? 'unknown', k);
+      add(t.byPublic, 'unknown', k);
     }
   }
 

@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, daysBetween } from '../../src/domain/dates';
-import { ageBracketOf, computeTally, durationBucket, type AccompanimentFact, type BeneficiaryFact, type PermanenceFact } from '../../src/domain/tally';
+import { ageBracketOf, computeTally, durationBucket, firstVisitsOf, type AccompanimentFact, type BeneficiaryFact, type PermanenceFact } from '../../src/domain/tally';
+import { decodeDims, encodeDims } from '../../src/domain/tallyFacts';
 
 const DAYS = 40;
 const START = '2026-12-10'; // spans week 53 and the new year
@@ -95,6 +96,26 @@ describe('tally properties', () => {
         expect(Object.fromEntries(Object.entries(fast.byCommune).filter(([, c]) => c.accompaniments > 0).map(([k, c]) => [k, c.people]))).toEqual(slow.byCommunePeople);
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('counts weighted groups of identical accompaniments exactly like the accompaniments one by one', () => {
+    fc.assert(
+      fc.property(dataset, ({ acc, perms, beneficiaries, from, length }) => {
+        const period = { from: addDays(START, from), to: addDays(START, Math.min(DAYS - 1, from + length)) };
+        const benef = new Map(beneficiaries.map((b, i) => [`b${i}`, b]));
+        const firstVisits = firstVisitsOf(acc);
+        // What the server does: group the period's accompaniments by everything counted.
+        const groups = new Map<string, AccompanimentFact>();
+        for (const a of acc.filter((x) => x.date >= period.from && x.date <= period.to)) {
+          const key = JSON.stringify([encodeDims(a), a.mediator, a.permanenceId, a.beneficiaryId]);
+          const g = groups.get(key);
+          if (g) g.count = (g.count ?? 1) + 1;
+          else groups.set(key, { ...a, ...decodeDims(encodeDims(a)), id: key, date: period.from, count: 1 });
+        }
+        expect(computeTally([...groups.values()], perms, period, { beneficiaries: benef, firstVisits })).toEqual(computeTally(acc, perms, period, { beneficiaries: benef }));
+      }),
+      { numRuns: 200 },
     );
   });
 

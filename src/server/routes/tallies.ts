@@ -14,13 +14,13 @@ import { tallyWorkbook } from '../xlsx';
 export const REPORT_TITLE = 'Relais — bilan de la médiation numérique itinérante';
 
 export function registerTallyRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const prepare = (request: FastifyRequest) => {
+  const prepare = (request: FastifyRequest, individual = false) => {
     const caller = ctx.caller(request);
     const q = request.query as Record<string, string | undefined>;
     const parsed = parsePeriodQuery(q);
     if ('errors' in parsed) throw badRequest('Période invalide.', parsed.errors);
     const filter: TallyFilter = { mediator: q.mediator || undefined, commune: q.commune || undefined, relay: q.relay || undefined };
-    const facts = ctx.repo.tallyFacts({ period: parsed.period, ownerId: caller.role === 'coordinator' ? undefined : caller.userId });
+    const facts = ctx.repo.tallyFacts({ period: parsed.period, ownerId: caller.role === 'coordinator' ? undefined : caller.userId, individual });
     const filtered = filterFacts(facts.accompaniments, facts.permanences, filter);
     return { ...parsed, facts, filtered };
   };
@@ -44,7 +44,7 @@ export function registerTallyRoutes(app: FastifyInstance, ctx: ServerContext): v
   });
 
   app.get('/api/v1/exports/accompaniments.csv', async (request, reply) => {
-    const p = prepare(request);
+    const p = prepare(request, true);
     const relayOfPermanence = new Map(p.facts.permanences.map((x) => [x.id, x.relayId]));
     const rows = accompanimentRows(p.filtered.accompaniments, p.period, labelling(), relayOfPermanence, p.facts.firstVisits);
     return send(reply, toCsv([ACCOMPANIMENT_HEADERS, ...rows]), 'text/csv; charset=utf-8', exportFileName(p.name, 'accompagnements', 'csv'));

@@ -94,28 +94,20 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    name: 'tally facts: a narrow copy of live accompaniments and permanences, refreshed from seq',
+    name: 'tally facts: live accompaniments (clustered by date) and permanences, refreshed from seq',
     up: (db) =>
       db.exec(`
         CREATE TABLE accompaniment_facts (
-          id TEXT PRIMARY KEY,
+          date TEXT NOT NULL,
+          id TEXT NOT NULL,
           owner_id TEXT NOT NULL,
           created_by TEXT NOT NULL,
-          date TEXT NOT NULL,
-          commune TEXT NOT NULL,
-          place_type TEXT NOT NULL,
-          duration INTEGER NOT NULL,
           permanence_id TEXT,
           beneficiary_id TEXT,
-          anonymous TEXT,
-          procedures TEXT NOT NULL,
-          domains TEXT NOT NULL,
-          partners TEXT NOT NULL,
-          posture TEXT NOT NULL,
-          outcome TEXT NOT NULL,
-          referral TEXT
-        );
-        CREATE INDEX accompaniment_facts_date ON accompaniment_facts (date);
+          dims TEXT NOT NULL,
+          PRIMARY KEY (date, id)
+        ) WITHOUT ROWID;
+        CREATE UNIQUE INDEX accompaniment_facts_id ON accompaniment_facts (id);
         CREATE INDEX accompaniment_facts_beneficiary ON accompaniment_facts (beneficiary_id, date) WHERE beneficiary_id IS NOT NULL;
         CREATE TABLE permanence_facts (
           id TEXT PRIMARY KEY,
