@@ -62,3 +62,9 @@ export async function pendingKeys(): Promise<Set<string>> {
   const keys = await db.outbox.orderBy('[entity+id]').uniqueKeys();
   return new Set(keys.map((k) => (k as unknown as [Entity, string]).join(':')));
 }
+
+/** Keys `entity:id` of records whose last change the server refused. */
+export async function refusedKeys(): Promise<Set<string>> {
+  const keys = await db.syncIssues.orderBy('[entity+id]').uniqueKeys();
+  return new Set(keys.map((k) => (k as unknown as [Entity, string]).join(':')));
+}

@@ -9,10 +9,12 @@ interface Props {
   record: LocalRecord<'accompaniment'>;
   procedureLabel: (code: string) => string;
   pending: boolean;
+  /** The server refused its last change (rejected or in conflict). */
+  refused?: boolean;
   showTime?: boolean;
 }
 
-export function AccompanimentSummary({ record, procedureLabel, pending, showTime = true }: Props) {
+export function AccompanimentSummary({ record, procedureLabel, pending, refused = false, showTime = true }: Props) {
   const a = record.data;
   const procedures = a.procedures.map((p) => procedureLabel(p.code)).join(', ');
   const outcome = a.outcome === 'orientee' && a.referral ? `Orienté : ${REFERRAL_LABELS[a.referral.target]}` : OUTCOME_LABELS[a.outcome];
@@ -26,7 +28,7 @@ export function AccompanimentSummary({ record, procedureLabel, pending, showTime
             {POSTURE_LABELS[a.posture]} · {outcome} · {durationLabel(a.durationMinutes)}
           </span>
         </span>
-        {pending && <span className="badge badge-pending badge-small">À synchroniser</span>}
+        {refused ? <span className="badge badge-error badge-small">À corriger</span> : pending && <span className="badge badge-pending badge-small">À synchroniser</span>}
       </a>
     </li>
   );

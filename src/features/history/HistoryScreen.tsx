@@ -5,7 +5,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useMemo, useState } from 'react';
 import { db, type LocalRecord } from '../../db/database';
-import { accompanimentsBetween, pendingKeys, permanencesBetween } from '../../db/queries';
+import { accompanimentsBetween, pendingKeys, permanencesBetween, refusedKeys } from '../../db/queries';
 import { addDays, isoWeekOf, parisDate, weekPeriod, type IsoWeek } from '../../domain/dates';
 import { clockLabel, dayLabel, weekLabel } from '../../domain/format';
 import { communeName, OUTCOME_LABELS, PLACE_TYPE_LABELS, POSTURE_LABELS } from '../../domain/reference';
@@ -33,6 +33,7 @@ export default function HistoryScreen() {
   const procedureLabel = useProcedureLabels();
   const relays = useRelays();
   const pending = useLiveQuery(pendingKeys);
+  const refused = useLiveQuery(refusedKeys);
   const searching = query.trim().length > 0;
 
   const weekRows = useLiveQuery(() => accompanimentsBetween(period.from, period.to), [period.from, period.to]);
@@ -92,7 +93,13 @@ export default function HistoryScreen() {
                     {p.data.endTime ? ` – ${clockLabel(p.data.endTime)}` : ' · en cours'}
                   </span>
                 </span>
-                {isPending('permanence', p.id) && <span className="badge badge-pending badge-small">À synchroniser</span>}
+                {refused?.has(`permanence:${p.id}`) ? (
+                  <a className="badge badge-error badge-small" href="#/synchronisation">
+                    À corriger
+                  </a>
+                ) : (
+                  isPending('permanence', p.id) && <span className="badge badge-pending badge-small">À synchroniser</span>
+                )}
               </li>
             ))}
           </ul>
@@ -106,7 +113,7 @@ export default function HistoryScreen() {
           <h4 className="day-title">{dayLabel(date, currentYear)}</h4>
           <ul className="entries" aria-label={dayLabel(date, currentYear)}>
             {rows.map((r) => (
-              <AccompanimentSummary key={r.id} record={r} procedureLabel={procedureLabel} pending={isPending('accompaniment', r.id)} />
+              <AccompanimentSummary key={r.id} record={r} procedureLabel={procedureLabel} pending={isPending('accompaniment', r.id)} refused={refused?.has(`accompaniment:${r.id}`)} />
             ))}
           </ul>
         </div>

@@ -5,7 +5,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { hrefOf } from '../../app/router';
 import { db } from '../../db/database';
-import { accompanimentsOn, findOpenPermanence, pendingKeys } from '../../db/queries';
+import { accompanimentsOn, findOpenPermanence, pendingKeys, refusedKeys } from '../../db/queries';
 import { parisTime } from '../../domain/dates';
 import { clockLabel, dayLabel } from '../../domain/format';
 import { isForgotten, suggestedEndTime } from '../../domain/permanence';
@@ -29,6 +29,7 @@ export function TodayScreen() {
   const open = useLiveQuery(async () => (await findOpenPermanence()) ?? null);
   const entries = useLiveQuery(() => accompanimentsOn(today), [today]);
   const pending = useLiveQuery(pendingKeys);
+  const refused = useLiveQuery(refusedKeys);
   const relays = useRelays();
   const procedureLabel = useProcedureLabels();
   const lastActivity = usePermanenceEndOfActivity(open?.id);
@@ -78,7 +79,7 @@ export function TodayScreen() {
       {entries && entries.length === 0 && <p className="muted">Aucun accompagnement enregistré aujourd’hui.</p>}
       <ul className="entries" aria-label="Accompagnements du jour">
         {entries?.map((r) => (
-          <AccompanimentSummary key={r.id} record={r} procedureLabel={procedureLabel} pending={pending?.has(`accompaniment:${r.id}`) ?? false} />
+          <AccompanimentSummary key={r.id} record={r} procedureLabel={procedureLabel} pending={pending?.has(`accompaniment:${r.id}`) ?? false} refused={refused?.has(`accompaniment:${r.id}`)} />
         ))}
       </ul>
     </section>
