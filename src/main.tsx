@@ -15,7 +15,7 @@ createRoot(document.getElementById('root')!).render(
 );
 
 void requestPersistence();
-startSync();
+void startSync();
 
 const updateSW = registerSW({
   onNeedRefresh() {

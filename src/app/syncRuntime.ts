@@ -1,14 +1,17 @@
-/** The app's one sync scheduler, started once at launch; screens call `syncNow()`. */
+/**
+ * The app's one sync scheduler, started once at launch; screens call `syncNow()`. The engine is
+ * loaded after the first paint (it is not needed to show today's screen).
+ */
 import { db } from '../db/database';
-import { startScheduler, type Scheduler } from '../sync/scheduler';
+import type { Scheduler } from '../sync/scheduler';
 
-let scheduler: Scheduler | null = null;
+let scheduler: Promise<Scheduler> | null = null;
 
-export function startSync(): void {
-  scheduler ??= startScheduler(db);
+export function startSync(): Promise<Scheduler> {
+  scheduler ??= import('../sync/scheduler').then((m) => m.startScheduler(db));
+  return scheduler;
 }
 
-export function syncNow(): Promise<void> {
-  if (!scheduler) startSync();
-  return scheduler!.syncNow();
+export async function syncNow(): Promise<void> {
+  return (await startSync()).syncNow();
 }

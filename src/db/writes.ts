@@ -24,7 +24,8 @@ async function write<E extends StoredEntity>(db: RelaisDB, entity: E, id: string
   const table = db.tableOf(entity);
   try {
     return await db.transaction('rw', table, db.outbox, db.syncIssues, async () => {
-      const existing = await table.get(id);
+      // Independent requests are issued together: IndexedDB queues them without a round trip each.
+      const [existing, queued] = await Promise.all([table.get(id), db.outbox.where('[entity+id]').equals([entity, id]).sortBy('seq')]);
       const now = new Date().toISOString();
       const change = mutate(existing);
       const record: LocalRecord<E> = {
@@ -33,16 +34,16 @@ async function write<E extends StoredEntity>(db: RelaisDB, entity: E, id: string
         version: existing?.version ?? 0,
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
+        ...(existing?.createdBy ? { createdBy: existing.createdBy } : {}),
         ...change,
       };
-      await table.put(record);
-      const queued = await db.outbox.where('[entity+id]').equals([entity, id]).sortBy('seq');
       const plan = planOutboxChange(record, queued, newId(), now);
-      if (plan.kind === 'append') await db.outbox.add(plan.entry);
-      else if (plan.kind === 'replace') await db.outbox.put({ ...plan.entry, seq: plan.seq });
-      else await db.outbox.delete(plan.seq);
-      // Changing a record again is how a refused change is fixed and resent.
-      await db.syncIssues.where('[entity+id]').equals([entity, id]).delete();
+      await Promise.all([
+        table.put(record),
+        plan.kind === 'append' ? db.outbox.add(plan.entry) : plan.kind === 'replace' ? db.outbox.put({ ...plan.entry, seq: plan.seq }) : db.outbox.delete(plan.seq),
+        // Changing a record again is how a refused change is fixed and resent.
+        db.syncIssues.where('[entity+id]').equals([entity, id]).delete(),
+      ]);
       return record;
     });
   } catch (error) {

@@ -43,7 +43,9 @@ export function TodayScreen() {
         Aujourd’hui <span className="subtitle">{dayLabel(today)}</span>
       </h1>
 
-      {open === undefined ? null : open && forgotten ? (
+      {open === undefined ? (
+        <div className="permanence-slot" aria-hidden="true" />
+      ) : open && forgotten ? (
         <div className="card card-warn" role="region" aria-label="Permanence restée ouverte">
           <h2>Permanence restée ouverte</h2>
           <p>
