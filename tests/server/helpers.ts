@@ -1,9 +1,9 @@
-// A server on a real SQLite file in a temporary folder, driven with inject() or over HTTP.
+// A server on a real SQLite file in a temporary folder, driven with Fastify's inject() or, in the
+// `server-http` test project (RELAIS_TEST_TRANSPORT=http), over real HTTP through the same calls.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
 import { buildApp, type AppOptions } from '../../src/server/app';
 import { SqliteRepository } from '../../src/server/store/sqlite/sqliteRepository';
 import type { PushOp } from '../../src/domain/outbox';
@@ -12,8 +12,43 @@ import { accompaniment } from '../unit/fixtures';
 export const ADMIN = 'test-admin-token-0123456789';
 export const admin = { authorization: `Bearer ${ADMIN}` };
 
+export interface LightResponse {
+  statusCode: number;
+  headers: Record<string, string | undefined>;
+  body: string;
+  rawPayload: Buffer;
+  json: () => any; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+type InjectOptions = string | { method?: string; url: string; headers?: Record<string, string>; payload?: unknown };
+
+/** The part of Fastify's instance the tests use: `inject`, by either transport. */
+export interface Client {
+  inject(options: InjectOptions): Promise<LightResponse>;
+}
+
+export const TRANSPORT = process.env.RELAIS_TEST_TRANSPORT === 'http' ? 'http' : 'inject';
+
+function httpClient(base: string): Client {
+  return {
+    async inject(options) {
+      const o = typeof options === 'string' ? { url: options } : options;
+      const headers: Record<string, string> = { ...(o.headers ?? {}) };
+      let body: string | undefined;
+      if (o.payload !== undefined) {
+        body = typeof o.payload === 'string' ? o.payload : JSON.stringify(o.payload);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(`${base}${o.url}`, { method: o.method ?? 'GET', headers, body });
+      const rawPayload = Buffer.from(await res.arrayBuffer());
+      const text = rawPayload.toString('utf8');
+      return { statusCode: res.status, headers: Object.fromEntries(res.headers), body: text, rawPayload, json: () => JSON.parse(text) };
+    },
+  };
+}
+
 export interface TestServer {
-  app: FastifyInstance;
+  app: Client;
   repo: SqliteRepository;
   dir: string;
   file: string;
@@ -23,14 +58,19 @@ export interface TestServer {
 export async function testServer(options: Partial<AppOptions> = {}, dir = mkdtempSync(path.join(tmpdir(), 'relais-server-'))): Promise<TestServer> {
   const file = path.join(dir, 'relais.sqlite');
   const repo = new SqliteRepository(file);
-  const app = await buildApp({ repo, version: 'test', adminToken: ADMIN, ...options });
+  const fastify = await buildApp({ repo, version: 'test', adminToken: ADMIN, ...options });
+  let app: Client = fastify as unknown as Client;
+  if (TRANSPORT === 'http') {
+    await fastify.listen({ port: 0, host: '127.0.0.1' });
+    app = httpClient(`http://127.0.0.1:${(fastify.server.address() as { port: number }).port}`);
+  }
   return {
     app,
     repo,
     dir,
     file,
     close: async () => {
-      await app.close();
+      await fastify.close();
       repo.close();
       rmSync(dir, { recursive: true, force: true });
     },
@@ -38,7 +78,7 @@ export async function testServer(options: Partial<AppOptions> = {}, dir = mkdtem
 }
 
 /** Enrols a tablet for `name` and returns its auth header. */
-export async function enrol(app: FastifyInstance, name: string, role: 'mediator' | 'coordinator' = 'mediator', label = `Tablette de ${name}`) {
+export async function enrol(app: Client, name: string, role: 'mediator' | 'coordinator' = 'mediator', label = `Tablette de ${name}`) {
   const created = await app.inject({ method: 'POST', url: '/api/v1/enrolments', headers: admin, payload: { role, name } });
   if (created.statusCode !== 201) throw new Error(created.body);
   const device = await app.inject({ method: 'POST', url: '/api/v1/devices', payload: { code: created.json().code, label } });
@@ -51,11 +91,11 @@ export function op(over: Partial<PushOp> = {}): PushOp {
   return { opId: randomUUID(), entity: 'accompaniment', id: randomUUID(), baseVersion: 0, deleted: false, data: accompaniment() as unknown as Record<string, unknown>, ...over };
 }
 
-export async function push(app: FastifyInstance, headers: Record<string, string>, ops: unknown[]) {
+export async function push(app: Client, headers: Record<string, string>, ops: unknown[]) {
   return app.inject({ method: 'POST', url: '/api/v1/sync/push', headers, payload: { ops } });
 }
 
-export async function pullAll(app: FastifyInstance, headers: Record<string, string>, limit = 500) {
+export async function pullAll(app: Client, headers: Record<string, string>, limit = 500) {
   const changes: { entity: string; id: string; version: number; deleted: boolean; data: Record<string, unknown> }[] = [];
   let cursor = '';
   for (;;) {
