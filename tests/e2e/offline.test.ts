@@ -58,6 +58,25 @@ describe('offline, in Chromium', () => {
     expect(new Set(outbox.map((o) => o.opId)).size).toBe(4);
   });
 
+  it('is installable: manifest, icons, service worker in control of the start URL', async () => {
+    const { page } = tablet;
+    await loadUnderServiceWorker(page, baseUrl);
+    const href = await page.getAttribute('link[rel="manifest"]', 'href');
+    const manifest = await (await fetch(new URL(href!, baseUrl))).json();
+    expect(manifest).toMatchObject({ name: expect.stringContaining('Relais'), short_name: 'Relais', lang: 'fr-FR', display: 'standalone', start_url: '/' });
+    const sizes = manifest.icons.map((i: { sizes: string }) => i.sizes);
+    expect(sizes).toEqual(expect.arrayContaining(['192x192', '512x512']));
+    expect(manifest.icons.some((i: { purpose?: string }) => i.purpose === 'maskable')).toBe(true);
+    for (const icon of manifest.icons) {
+      const res = await fetch(new URL(icon.src, baseUrl));
+      expect(res.status, icon.src).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/png');
+    }
+    expect(await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(`${baseUrl}/sw.js`);
+    const scope = await page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.scope));
+    expect(scope).toBe(`${baseUrl}/`);
+  });
+
   it('keeps a half-filled form through an offline reload', async () => {
     const { page, context } = tablet;
     await loadUnderServiceWorker(page, baseUrl);
