@@ -25,7 +25,14 @@ const app = await buildApp({
   adminToken,
   logger: process.env.RELAIS_QUIET !== '1',
 });
-await app.listen({ port, host });
+try {
+  await app.listen({ port, host });
+} catch (error) {
+  const code = (error as { code?: string }).code;
+  console.error(code === 'EADDRINUSE' ? `Port ${port} is already in use on ${host}: stop the other server or set PORT.` : `Cannot listen on ${host}:${port}: ${(error as Error).message}`);
+  repo.close();
+  process.exit(1);
+}
 const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/`;
 console.log(`Relais est prêt : ${url} (données : ${dataDir})`);
 
