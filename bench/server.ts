@@ -10,33 +10,14 @@ import { performance } from 'node:perf_hooks';
 import { RelaisDB } from '../src/db/database';
 import { saveRecord } from '../src/db/writes';
 import type { PushOp } from '../src/domain/outbox';
-import { newAnonymousStats, type AccompanimentData } from '../src/domain/records';
 import { buildApp } from '../src/server/app';
 import { MIGRATIONS } from '../src/server/store/sqlite/migrations';
 import { SqliteRepository } from '../src/server/store/sqlite/sqliteRepository';
 import { createApi, enrolDevice } from '../src/sync/api';
 import { syncOnce } from '../src/sync/engine';
+import { sampleAccompaniment } from './sample';
 
 const ADMIN = 'bench-admin-token';
-
-export function sampleAccompaniment(i: number, date = '2026-11-24'): AccompanimentData {
-  return {
-    permanenceId: null,
-    date,
-    communeInsee: ['34157', '34150', '34108', '34301'][i % 4],
-    placeType: 'agency',
-    durationMinutes: [15, 30, 45, 60, 90][i % 5],
-    beneficiaryId: null,
-    anonymous: newAnonymousStats(),
-    procedures: [{ code: 'ameli_compte', domain: 'social', partner: 'cpam' }],
-    posture: 'fait_avec',
-    mandateId: null,
-    outcome: 'finalisee',
-    referral: null,
-    equipment: ['tablet'],
-    note: null,
-  };
-}
 
 async function startServer() {
   const dir = mkdtempSync(path.join(tmpdir(), 'relais-bench-server-'));

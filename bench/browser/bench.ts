@@ -1,45 +1,25 @@
 // In-browser benchmarks, run by bench/run.ts in Chromium on the app's origin (same IndexedDB).
 import Dexie from 'dexie';
 import { db } from '../../src/db/database';
-import { SCHEMA_V2 } from '../../src/db/schema';
+import { SCHEMA_V3 } from '../../src/db/schema';
 import { newId, saveRecord } from '../../src/db/writes';
 import { addDays, parisDate } from '../../src/domain/dates';
-import type { AccompanimentData } from '../../src/domain/records';
-import { newAnonymousStats } from '../../src/domain/records';
+import { sampleAccompaniment } from '../sample';
 import { computeTally } from '../../src/domain/tally';
 import { accompanimentFact } from '../../src/domain/tallyFacts';
-
-function sample(i: number, date: string): AccompanimentData {
-  return {
-    permanenceId: null,
-    date,
-    communeInsee: '34301',
-    placeType: 'agency',
-    durationMinutes: [15, 30, 45, 60][i % 4],
-    beneficiaryId: null,
-    anonymous: newAnonymousStats(),
-    procedures: [{ code: 'ameli_compte', domain: 'social', partner: 'cpam' }],
-    posture: 'fait_avec',
-    mandateId: null,
-    outcome: 'finalisee',
-    referral: null,
-    equipment: [],
-    note: null,
-  };
-}
 
 /** Saves `n` accompaniments one by one through the app's write path, then as raw Dexie puts. */
 async function writeBench(n: number) {
   await db.delete();
   await db.open();
   const today = parisDate(new Date());
-  const rows = Array.from({ length: n }, (_, i) => ({ id: newId(), data: sample(i, today) }));
+  const rows = Array.from({ length: n }, (_, i) => ({ id: newId(), data: sampleAccompaniment(i, today) }));
   let t = performance.now();
   for (const r of rows) await saveRecord('accompaniment', r.id, r.data);
   const appMs = performance.now() - t;
 
   const raw = new Dexie('relais-bench-raw');
-  raw.version(2).stores(SCHEMA_V2);
+  raw.version(3).stores(SCHEMA_V3);
   await raw.open();
   const now = new Date().toISOString();
   const objects = rows.map((r) => ({ entity: 'accompaniment', id: r.id, version: 0, deleted: false, data: r.data, createdAt: now, updatedAt: now }));
@@ -60,7 +40,7 @@ async function seed(n: number, todayCount: number) {
   const rows = Array.from({ length: n }, (_, i) => {
     const daysAgo = i < todayCount ? 0 : 1 + (i % 365);
     const at = new Date(now - daysAgo * 86_400_000 - i * 1000).toISOString();
-    return { entity: 'accompaniment' as const, id: newId(), version: 1, deleted: false, data: sample(i, addDays(today, -daysAgo)), createdAt: at, updatedAt: at };
+    return { entity: 'accompaniment' as const, id: newId(), version: 1, deleted: false, data: sampleAccompaniment(i, addDays(today, -daysAgo)), createdAt: at, updatedAt: at };
   });
   await db.accompaniments.bulkPut(rows);
   db.close();

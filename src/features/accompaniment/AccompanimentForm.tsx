@@ -12,7 +12,6 @@ import { StorageError } from '../../db/storageError';
 import { deleteRecord, newId, restoreRecord, saveRecord, ValidationError } from '../../db/writes';
 import { parisDate } from '../../domain/dates';
 import { durationLabel } from '../../domain/format';
-import type { AccompanimentData } from '../../domain/records';
 import {
   COMMUNES,
   communeName,
@@ -101,7 +100,7 @@ export function AccompanimentForm({ draftKey, initial, restored, record, context
   const errorList: FieldError[] = useMemo(() => (submitted ? validateAccompaniment(data) : []), [submitted, data]);
   const errors = errorsByField(errorList);
 
-  const afterSave = async (saved: AccompanimentData, previous: LocalRecord<'accompaniment'> | null) => {
+  const afterSave = async (previous: LocalRecord<'accompaniment'> | null) => {
     await discard();
     setDirty(false);
     const undo = async () => {
@@ -122,7 +121,6 @@ export function AccompanimentForm({ draftKey, initial, restored, record, context
     } else {
       navigate({ name: 'today' });
     }
-    void saved;
   };
 
   const submit = async (e: React.FormEvent) => {
@@ -138,7 +136,7 @@ export function AccompanimentForm({ draftKey, initial, restored, record, context
     setBusy(true);
     try {
       await saveRecord('accompaniment', draft.id, data);
-      await afterSave(data, record);
+      await afterSave(record);
     } catch (err) {
       if (err instanceof ValidationError) {
         const first = firstErrorField(errorsByField(err.fields));
