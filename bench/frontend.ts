@@ -57,7 +57,12 @@ export async function browserFigures() {
     const openTimes: number[] = [];
     for (let i = 0; i < 4; i++) {
       await page.goto(`${server.baseUrl}/`);
-      await page.waitForFunction(() => document.querySelectorAll('[aria-label="Accompagnements du jour"] li').length >= 20, undefined, { polling: 'raf', timeout: 30_000 });
+      await page
+        .waitForFunction(() => document.querySelectorAll('[aria-label="Accompagnements du jour"] li').length >= 20, undefined, { polling: 'raf', timeout: 30_000 })
+        .catch(async (error: unknown) => {
+          await page.screenshot({ path: path.join(ROOT, '.tmp/bench-failure.png') });
+          throw error;
+        });
       const ms = await page.evaluate(() => performance.now());
       if (i > 0) openTimes.push(ms); // the first load installs the service worker
     }

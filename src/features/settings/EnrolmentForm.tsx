@@ -10,6 +10,7 @@ import { enrolDevice, SyncError } from '../../sync/api';
 import { saveCredentials } from '../../sync/credentials';
 import { useSync } from '../../sync/syncStore';
 import { useToast } from '../common/toastStore';
+import { QrScanner } from './QrScanner';
 
 export function EnrolmentForm({ initialCode = '', again = false }: { initialCode?: string; again?: boolean }) {
   const [code, setCode] = useState(initialCode);
@@ -54,7 +55,8 @@ export function EnrolmentForm({ initialCode = '', again = false }: { initialCode
   return (
     <form className="card" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="enrol-title">
       <h3 id="enrol-title">{again ? 'Inscrire à nouveau cette tablette' : 'Inscrire cette tablette'}</h3>
-      <p className="muted">La coordination crée un code (Réglages → Appareils). Scannez son QR code avec l’appareil photo, ou tapez-le.</p>
+      <p className="muted">La coordination crée un code (Réglages → Appareils). Scannez son QR code, ou tapez-le.</p>
+      <QrScanner onCode={setCode} />
       <div className="row">
         <div className="field">
           <label htmlFor="enrol-code">Code d’inscription</label>
