@@ -66,6 +66,8 @@ export async function browserFigures() {
       const ms = await page.evaluate(() => performance.now());
       if (i > 0) openTimes.push(ms); // the first load installs the service worker
     }
+    // The app's service worker would answer this navigation with the app shell: remove it first.
+    await page.evaluate(() => navigator.serviceWorker.getRegistrations().then((rs) => Promise.all(rs.map((r) => r.unregister()))));
     await page.goto(`${server.baseUrl}/bench/index.html`);
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
     const tally = await page.evaluate(() => (window as unknown as Bench).relaisBench.tallyBench(50_000));
