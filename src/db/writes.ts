@@ -25,7 +25,11 @@ async function write<E extends StoredEntity>(db: RelaisDB, entity: E, id: string
   try {
     return await db.transaction('rw', table, db.outbox, db.syncIssues, async () => {
       // Independent requests are issued together: IndexedDB queues them without a round trip each.
-      const [existing, queued] = await Promise.all([table.get(id), db.outbox.where('[entity+id]').equals([entity, id]).sortBy('seq')]);
+      const [existing, queued, issues] = await Promise.all([
+        table.get(id),
+        db.outbox.where('[entity+id]').equals([entity, id]).sortBy('seq'),
+        db.syncIssues.where('[entity+id]').equals([entity, id]).primaryKeys(),
+      ]);
       const now = new Date().toISOString();
       const change = mutate(existing);
       const record: LocalRecord<E> = {
@@ -42,7 +46,7 @@ async function write<E extends StoredEntity>(db: RelaisDB, entity: E, id: string
         table.put(record),
         plan.kind === 'append' ? db.outbox.add(plan.entry) : plan.kind === 'replace' ? db.outbox.put({ ...plan.entry, seq: plan.seq }) : db.outbox.delete(plan.seq),
         // Changing a record again is how a refused change is fixed and resent.
-        db.syncIssues.where('[entity+id]').equals([entity, id]).delete(),
+        issues.length > 0 ? db.syncIssues.bulkDelete(issues) : undefined,
       ]);
       return record;
     });
