@@ -92,7 +92,7 @@ export function App() {
           <Screen route={route} />
         </Suspense>
       </main>
-      <ToastArea />
+      <ToastArea placement={isForm(route) ? 'top' : 'bottom'} />
     </div>
   );
 }

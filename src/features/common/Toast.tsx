@@ -1,10 +1,13 @@
-/** Renders the current toast; it stays long enough to reach "Annuler" with one hand. */
+/**
+ * Renders the current toast; it stays long enough to reach "Annuler" with one hand: at the bottom,
+ * except on forms, whose save bar sits there.
+ */
 import { useEffect } from 'react';
 import { useToast } from './toastStore';
 
 const VISIBLE_MS = 10_000;
 
-export function ToastArea() {
+export function ToastArea({ placement = 'bottom' }: { placement?: 'top' | 'bottom' }) {
   const toast = useToast((s) => s.toast);
   const dismiss = useToast((s) => s.dismiss);
   useEffect(() => {
@@ -14,7 +17,7 @@ export function ToastArea() {
   }, [toast, dismiss]);
 
   return (
-    <div className="toast-area" role="status" aria-live="polite">
+    <div className={`toast-area toast-${placement}`} role="status" aria-live="polite">
       {toast && (
         <div className={`toast toast-${toast.tone}`}>
           <span>{toast.message}</span>
