@@ -55,7 +55,8 @@ describe('logging an accompaniment', () => {
     expect(within(screen.getByRole('group', { name: 'Qui a fait la démarche ?' })).getByText('Choisissez qui a fait la démarche.')).toBeInTheDocument();
     expect(within(screen.getByRole('group', { name: 'Durée' })).getByText(/Choisissez une durée/)).toBeInTheDocument();
     expect(screen.queryByText('Choisissez le résultat.')).not.toBeInTheDocument();
-    await waitFor(() => expect(screen.getByRole('searchbox', { name: 'Rechercher une démarche' })).toHaveFocus());
+    // The first chip of the first group in error, not the search box (no on-screen keyboard).
+    await waitFor(() => expect(within(procedures).getAllByRole('checkbox')[0]).toHaveFocus());
     expect(await db.accompaniments.count()).toBe(0);
 
     // Fixing a field clears its message at once.

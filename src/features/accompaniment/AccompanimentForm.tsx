@@ -65,7 +65,10 @@ function focusField(key: FieldKey) {
   const target = document.getElementById(FOCUS_TARGET[key]);
   if (!target) return;
   target.closest('details')?.setAttribute('open', '');
-  const control = target.matches('input, select, textarea') ? target : target.querySelector<HTMLElement>('input, select, textarea, button');
+  // In a group, a chip rather than a text box: focusing a text box would open the on-screen keyboard.
+  const control = target.matches('input, select, textarea')
+    ? target
+    : (target.querySelector<HTMLElement>('input[type="radio"], input[type="checkbox"]') ?? target.querySelector<HTMLElement>('input, select, textarea, button'));
   (control ?? target).focus();
 }
 
