@@ -1,24 +1,5 @@
-// Entry point: renders the app, asks for persistent storage and registers the service worker,
-// whose updates wait for the user's "Mettre à jour" instead of reloading under her fingers.
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { registerSW } from 'virtual:pwa-register';
-import { App } from './app/App';
-import { requestPersistence, useDevice } from './app/deviceStore';
-import { startSync } from './app/syncRuntime';
+// Entry point, kept tiny: the page first paints the static shell of index.html (styled, since the
+// stylesheet is linked from the entry), then loads the app (React, Dexie and the screens).
 import './styles.css';
 
-createRoot(document.getElementById('root')!).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
-
-void requestPersistence();
-void startSync();
-
-const updateSW = registerSW({
-  onNeedRefresh() {
-    useDevice.getState().offerUpdate(() => updateSW(true));
-  },
-});
+requestAnimationFrame(() => setTimeout(() => void import('./boot')));

@@ -49,8 +49,7 @@ describe('app update', () => {
       const reloaded = page.waitForEvent('load');
       await page.getByRole('button', { name: 'Mettre à jour' }).click();
       await reloaded;
-      await page.getByRole('heading', { name: /^Aujourd’hui/ }).waitFor();
-      expect(await page.getByRole('list', { name: 'Accompagnements du jour' }).getByRole('listitem').count()).toBe(1);
+      await expect.poll(() => page.getByRole('list', { name: 'Accompagnements du jour' }).getByRole('listitem').count()).toBe(1);
       expect(await page.getByText('Mise à jour prête').count()).toBe(0);
       expect((await readOutbox(page)).length).toBe(1);
 

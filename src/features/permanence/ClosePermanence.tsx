@@ -4,7 +4,6 @@
  */
 import { useState } from 'react';
 import type { LocalRecord } from '../../db/database';
-import { closePermanence } from '../../db/permanences';
 import { isValidTime, minutesOfDay } from '../../domain/dates';
 import { clockLabel } from '../../domain/format';
 import { useToast } from '../common/toastStore';
@@ -37,6 +36,8 @@ export function ClosePermanence({ permanence, suggested, expanded = false }: Pro
       return setError(`L’heure de fin doit suivre le début (${clockLabel(permanence.data.startTime)}).`);
     }
     try {
+      // The write path loads on demand: today's screen paints without it.
+      const { closePermanence } = await import('../../db/permanences');
       await closePermanence(permanence, endTime);
       showToast({ message: `Permanence clôturée à ${clockLabel(endTime)}.` });
     } catch (err) {

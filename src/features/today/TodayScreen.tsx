@@ -78,7 +78,7 @@ export function TodayScreen() {
       <h2 className="list-title">
         {entries?.length ? `${entries.length} accompagnement${entries.length > 1 ? 's' : ''} aujourd’hui` : 'Accompagnements du jour'}
       </h2>
-      {entries && entries.length === 0 && <p className="muted">Aucun accompagnement enregistré aujourd’hui.</p>}
+      {entries && entries.length === 0 && <p className="muted empty-today">Aucun accompagnement aujourd’hui.</p>}
       <ul className="entries" aria-label="Accompagnements du jour">
         {entries?.map((r) => (
           <AccompanimentSummary key={r.id} record={r} procedureLabel={procedureLabel} pending={pending?.has(`accompaniment:${r.id}`) ?? false} refused={refused?.has(`accompaniment:${r.id}`)} />

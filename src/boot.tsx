@@ -1,0 +1,23 @@
+// Starts the app: renders it, asks for persistent storage and registers the service worker,
+// whose updates wait for the user's "Mettre à jour" instead of reloading under her fingers.
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { registerSW } from 'virtual:pwa-register';
+import { App } from './app/App';
+import { requestPersistence, useDevice } from './app/deviceStore';
+import { startSync } from './app/syncRuntime';
+
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);
+
+void requestPersistence();
+void startSync();
+
+const updateSW = registerSW({
+  onNeedRefresh() {
+    useDevice.getState().offerUpdate(() => updateSW(true));
+  },
+});
