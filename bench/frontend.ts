@@ -112,8 +112,10 @@ export async function lighthouseFigures() {
     const score = (k: string) => Math.round((categories[k]?.score ?? 0) * 100);
     return { performance: score('performance'), accessibility: score('accessibility'), bestPractices: score('best-practices'), lcpMs: Math.round(result?.lhr.audits['largest-contentful-paint']?.numericValue ?? 0) };
   } finally {
+    const exited = new Promise((r) => chrome.once('exit', r));
     chrome.kill('SIGKILL');
+    await exited;
     await server.stop();
-    rmSync(profile, { recursive: true, force: true });
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
   }
 }
