@@ -1,7 +1,7 @@
 /**
  * The form that matters most. Top to bottom in the order she thinks: where and when, what
  * (procedures), how (posture), result, duration, then optional details folded away. The common
- * case is five taps after "Nouvel accompagnement" and no typing. Everything typed is kept as a
+ * case is five taps after "Nouvel accompagnement" and no typing. Sections live in FormSections. Everything typed is kept as a
  * draft; errors sit next to their field and the first one gets the focus.
  */
 import { useMemo, useRef, useState } from 'react';
@@ -11,21 +11,13 @@ import { saveDraft } from '../../db/drafts';
 import { StorageError } from '../../db/storageError';
 import { deleteRecord, newId, restoreRecord, saveRecord, ValidationError } from '../../db/writes';
 import { parisDate } from '../../domain/dates';
-import { durationLabel } from '../../domain/format';
-import {
-  COMMUNES,
-  communeName,
-  EQUIPMENT_LABELS,
-  OUTCOME_LABELS,
-  PLACE_TYPE_LABELS,
-  POSTURE_LABELS,
-  REFERRAL_LABELS,
-} from '../../domain/reference';
-import { MANDATE_REQUIRED_MESSAGE, NOTE_MAX, validateAccompaniment, type FieldError } from '../../domain/validation';
-import { CheckChips, Group, optionsOf, RadioChips } from '../common/Choices';
+import { OUTCOME_LABELS, POSTURE_LABELS, REFERRAL_LABELS } from '../../domain/reference';
+import { MANDATE_REQUIRED_MESSAGE, validateAccompaniment, type FieldError } from '../../domain/validation';
+import { Group, optionsOf, RadioChips } from '../common/Choices';
 import { useToast } from '../common/toastStore';
 import { useAutosave } from '../common/useAutosave';
 import { AnonymousStatsFields } from './AnonymousStatsFields';
+import { DurationField, EquipmentAndNote, WhereAndWhen } from './FormSections';
 import type { FormContext } from './AccompanimentScreen';
 import { copyOfPrevious, errorsByField, firstErrorField, nextInQueue, toData, type FieldKey, type FormState } from './formModel';
 import { ProcedurePicker } from './ProcedurePicker';
@@ -42,8 +34,6 @@ interface Props {
   record: LocalRecord<'accompaniment'> | null;
   context: FormContext;
 }
-
-const ELSEWHERE = optionsOf(PLACE_TYPE_LABELS).filter((o) => o.value !== 'relay') as { value: FormState['placeType']; label: string }[];
 
 /** Where the focus goes for an error of each field. */
 const FOCUS_TARGET: Record<FieldKey, string> = {
@@ -210,38 +200,7 @@ export function AccompanimentForm({ draftKey, initial, restored, record, context
       )}
 
       <form onSubmit={(e) => void submit(e)} noValidate aria-describedby={formError ? 'form-error' : undefined}>
-        <Group id="field-place" legend="Où et quand" error={errors.placeType ?? errors.communeInsee ?? errors.date}>
-          {canBeInPermanence && (
-            <RadioChips
-              name="where"
-              value={s.inPermanence ? 'permanence' : 'ailleurs'}
-              options={[
-                { value: 'permanence', label: `Pendant la permanence${permanenceCommune || open ? ` (${communeName(permanenceCommune ?? open?.data.communeInsee)})` : ''}` },
-                { value: 'ailleurs', label: 'Hors permanence' },
-              ]}
-              onChange={(v) => update(v === 'permanence' ? { inPermanence: true, permanenceId: s.permanenceId ?? open?.id ?? null } : { inPermanence: false })}
-            />
-          )}
-          {!s.inPermanence && (
-            <>
-              <RadioChips name="placeType" value={s.placeType} options={ELSEWHERE} onChange={(v) => update({ placeType: v })} />
-              <div className="field">
-                <label htmlFor="acc-commune">Commune</label>
-                <select id="acc-commune" value={s.communeInsee} onChange={(e) => update({ communeInsee: e.target.value })}>
-                  {COMMUNES.map((c) => (
-                    <option key={c.insee} value={c.insee}>
-                      {c.name}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            </>
-          )}
-          <div className="field field-inline">
-            <label htmlFor="acc-date">Date</label>
-            <input id="acc-date" type="date" value={s.date} max={today} onChange={(e) => update({ date: e.target.value })} />
-          </div>
-        </Group>
+        <WhereAndWhen state={s} update={update} open={open} permanenceCommune={permanenceCommune} canBeInPermanence={canBeInPermanence} today={today} error={errors.placeType ?? errors.communeInsee ?? errors.date} />
 
         <p className="who">
           Personne : <strong>anonyme</strong>
@@ -267,62 +226,14 @@ export function AccompanimentForm({ draftKey, initial, restored, record, context
           </Group>
         )}
 
-        <Group id="field-duration" legend="Durée" error={errors.durationMinutes}>
-          <div className="chips">
-            {context.durations.map((d) => (
-              <label key={d} className="chip">
-                <input type="radio" name="duration" checked={!s.useCustomDuration && s.duration === d} onChange={() => update({ duration: d, useCustomDuration: false })} />
-                <span>{durationLabel(d)}</span>
-              </label>
-            ))}
-            <label className="chip">
-              <input type="radio" name="duration" checked={s.useCustomDuration} onChange={() => update({ useCustomDuration: true })} />
-              <span>Autre durée</span>
-            </label>
-          </div>
-          {s.useCustomDuration && (
-            <div className="field field-inline">
-              <label htmlFor="acc-duration">Minutes</label>
-              <input id="acc-duration" type="number" inputMode="numeric" min={1} max={600} step={1} value={s.customDuration} onChange={(e) => update({ customDuration: e.target.value })} />
-            </div>
-          )}
-        </Group>
+        <DurationField state={s} update={update} durations={context.durations} error={errors.durationMinutes} />
 
         <details className="more" open={errors.anonymous ? true : undefined}>
           <summary>Statistiques anonymes (facultatif)</summary>
           <AnonymousStatsFields value={s.anonymous} onChange={(anonymous) => update({ anonymous })} error={errors.anonymous} />
         </details>
 
-        <details className="more" id="field-details" open={errors.note || errors.equipment || s.note ? true : undefined}>
-          <summary>Matériel et note</summary>
-          <Group id="field-equipment" legend="Matériel utilisé" error={errors.equipment} className="group-plain">
-            <CheckChips
-              options={optionsOf(EQUIPMENT_LABELS)}
-              values={s.equipment}
-              onToggle={(v, checked) => update({ equipment: checked ? [...s.equipment, v] : s.equipment.filter((x) => x !== v) })}
-            />
-          </Group>
-          <div className="field">
-            <label htmlFor="acc-note">Note</label>
-            <p className="warning" id="acc-note-warning">
-              Pas de détail de santé, pas de mot de passe, rien de la situation personnelle au-delà du nécessaire.
-            </p>
-            <textarea
-              id="acc-note"
-              rows={3}
-              maxLength={NOTE_MAX}
-              value={s.note}
-              onChange={(e) => update({ note: e.target.value })}
-              aria-describedby={`acc-note-warning${errors.note ? ' acc-note-error' : ''}`}
-              aria-invalid={errors.note ? true : undefined}
-            />
-            {errors.note && (
-              <p className="field-error" id="acc-note-error">
-                {errors.note}
-              </p>
-            )}
-          </div>
-        </details>
+        <EquipmentAndNote state={s} update={update} errors={errors} />
 
         {formError && (
           <p className="form-error" role="alert" id="form-error">
