@@ -31,11 +31,25 @@ export default defineConfig({
       {
         // The same server tests again, over real HTTP instead of inject().
         extends: true,
-        test: { name: 'server-http', environment: 'node', include: ['tests/server/**/*.test.ts'], exclude: ['tests/server/http.test.ts', 'tests/server/migrations.test.ts'], testTimeout: 30_000, env: { RELAIS_TEST_TRANSPORT: 'http' } },
+        test: {
+          name: 'server-http',
+          environment: 'node',
+          include: ['tests/server/**/*.test.ts'],
+          exclude: ['tests/server/http.test.ts', 'tests/server/migrations.test.ts'],
+          testTimeout: 30_000,
+          env: { RELAIS_TEST_TRANSPORT: 'http' },
+        },
       },
       {
         extends: true,
-        test: { name: 'sync', environment: 'node', include: ['tests/sync/**/*.test.ts'], setupFiles: ['tests/setup/indexeddb.ts'], testTimeout: 60_000, hookTimeout: 60_000 },
+        test: {
+          name: 'sync',
+          environment: 'node',
+          include: ['tests/sync/**/*.test.ts'],
+          setupFiles: ['tests/setup/indexeddb.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
       },
       {
         extends: true,

@@ -64,12 +64,22 @@ export async function browserFigures() {
   const site = await buildBenchSite();
   const server = await startServer({ RELAIS_DIST_DIR: site });
   const profile = mkdtempSync(path.join(tmpdir(), 'relais-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS, viewport: { width: 800, height: 1280 } });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+    viewport: { width: 800, height: 1280 },
+  });
   try {
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${server.baseUrl}/bench/index.html`);
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
-    type Bench = { relaisBench: { writeBench: (n: number) => Promise<Record<string, number>>; seed: (n: number, t: number) => Promise<unknown>; tallyBench: (n: number) => Promise<Record<string, number>> } };
+    type Bench = {
+      relaisBench: {
+        writeBench: (n: number) => Promise<Record<string, number>>;
+        seed: (n: number, t: number) => Promise<unknown>;
+        tallyBench: (n: number) => Promise<Record<string, number>>;
+      };
+    };
     const write = await page.evaluate(() => (window as unknown as Bench).relaisBench.writeBench(2000));
     await page.evaluate(() => (window as unknown as Bench).relaisBench.seed(20_000, 20));
 
@@ -77,7 +87,10 @@ export async function browserFigures() {
     for (let i = 0; i < 4; i++) {
       await page.goto(`${server.baseUrl}/`);
       await page
-        .waitForFunction(() => document.querySelectorAll('[aria-label="Accompagnements du jour"] li').length >= 20, undefined, { polling: 'raf', timeout: 30_000 })
+        .waitForFunction(() => document.querySelectorAll('[aria-label="Accompagnements du jour"] li').length >= 20, undefined, {
+          polling: 'raf',
+          timeout: 30_000,
+        })
         .catch(async (error: unknown) => {
           await page.screenshot({ path: path.join(ROOT, '.tmp/bench-failure.png') });
           throw error;
@@ -103,14 +116,26 @@ export async function lighthouseFigures() {
   const server = await startServer();
   const port = 9300 + Math.floor(Math.random() * 500);
   const profile = mkdtempSync(path.join(tmpdir(), 'relais-lh-'));
-  const chrome = spawn('/usr/bin/chromium', [...CHROMIUM_ARGS, `--remote-debugging-port=${port}`, `--user-data-dir=${profile}`, 'about:blank'], { stdio: 'ignore' });
+  const chrome = spawn('/usr/bin/chromium', [...CHROMIUM_ARGS, `--remote-debugging-port=${port}`, `--user-data-dir=${profile}`, 'about:blank'], {
+    stdio: 'ignore',
+  });
   try {
     await new Promise((r) => setTimeout(r, 1500));
     const { default: lighthouse } = await import('lighthouse');
-    const result = await lighthouse(`${server.baseUrl}/`, { port, output: 'json', logLevel: 'error', onlyCategories: ['performance', 'accessibility', 'best-practices'] });
+    const result = await lighthouse(`${server.baseUrl}/`, {
+      port,
+      output: 'json',
+      logLevel: 'error',
+      onlyCategories: ['performance', 'accessibility', 'best-practices'],
+    });
     const categories = result?.lhr.categories ?? {};
     const score = (k: string) => Math.round((categories[k]?.score ?? 0) * 100);
-    return { performance: score('performance'), accessibility: score('accessibility'), bestPractices: score('best-practices'), lcpMs: Math.round(result?.lhr.audits['largest-contentful-paint']?.numericValue ?? 0) };
+    return {
+      performance: score('performance'),
+      accessibility: score('accessibility'),
+      bestPractices: score('best-practices'),
+      lcpMs: Math.round(result?.lhr.audits['largest-contentful-paint']?.numericValue ?? 0),
+    };
   } finally {
     const exited = new Promise((r) => chrome.once('exit', r));
     chrome.kill('SIGKILL');

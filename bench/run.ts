@@ -15,9 +15,17 @@ rows.push(['Initial JavaScript (gzip)', kb(js.gzipBytes), '≤ 120 KB']);
 
 const browser = await browserFigures();
 results.browser = browser;
-rows.push(['Write path vs raw Dexie put (throughput ratio)', `${browser.write.ratio.toFixed(2)} (${Math.round(browser.write.appPerSecond)}/s vs ${Math.round(browser.write.rawPerSecond)}/s)`, '≥ 0.5']);
+rows.push([
+  'Write path vs raw Dexie put (throughput ratio)',
+  `${browser.write.ratio.toFixed(2)} (${Math.round(browser.write.appPerSecond)}/s vs ${Math.round(browser.write.rawPerSecond)}/s)`,
+  '≥ 0.5',
+]);
 rows.push(['Open app, today list rendered, 20,000 records', `${Math.round(browser.openTodayMs)} ms`, '< 300 ms']);
-rows.push(['Browser tally, year of 50,000 (count / read IndexedDB + count)', `${Math.round(browser.tally.countMs)} ms / ${Math.round(browser.tally.loadAndCountMs)} ms`, '< 150 ms']);
+rows.push([
+  'Browser tally, year of 50,000 (count / read IndexedDB + count)',
+  `${Math.round(browser.tally.countMs)} ms / ${Math.round(browser.tally.loadAndCountMs)} ms`,
+  '< 150 ms',
+]);
 
 const lh = await lighthouseFigures();
 results.lighthouse = lh;
@@ -27,7 +35,11 @@ rows.push(['Lighthouse best practices', String(lh.bestPractices), '—']);
 
 const ingest = await ingestFigures();
 results.ingest = ingest;
-rows.push(['Server ingest 10,000 ops / 500 over HTTP vs raw SQLite (ratio)', `${ingest.ratio.toFixed(2)} (${Math.round(ingest.httpMs)} ms vs ${Math.round(ingest.rawMs)} ms)`, '≥ 0.3']);
+rows.push([
+  'Server ingest 10,000 ops / 500 over HTTP vs raw SQLite (ratio)',
+  `${ingest.ratio.toFixed(2)} (${Math.round(ingest.httpMs)} ms vs ${Math.round(ingest.rawMs)} ms)`,
+  '≥ 0.3',
+]);
 
 const e2e = await endToEndSync();
 results.endToEndSync = e2e;
@@ -40,7 +52,11 @@ rows.push(['50 devices syncing at once: p99 latency / errors', `${Math.round(loa
 
 const tallies = await serverTallies();
 results.serverTallies = tallies;
-rows.push(['Server tally, year range, 200,000 accompaniments', `${Math.round(tallies.yearMs)} ms (week: ${Math.round(tallies.weekMs)} ms; first after ingest: ${Math.round(tallies.firstAfterIngestMs)} ms)`, '< 300 ms']);
+rows.push([
+  'Server tally, year range, 200,000 accompaniments',
+  `${Math.round(tallies.yearMs)} ms (week: ${Math.round(tallies.weekMs)} ms; first after ingest: ${Math.round(tallies.firstAfterIngestMs)} ms)`,
+  '< 300 ms',
+]);
 
 const width = Math.max(...rows.map((r) => r[0].length));
 console.log('\nRelais bench\n');

@@ -37,12 +37,24 @@ async function startServer() {
 }
 
 async function enrol(base: string, name: string) {
-  const res = await fetch(`${base}/api/v1/enrolments`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: JSON.stringify({ role: 'mediator', name }) });
+  const res = await fetch(`${base}/api/v1/enrolments`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ role: 'mediator', name }),
+  });
   const { code } = (await res.json()) as { code: string };
   return enrolDevice(base, code, `Tablette ${name}`);
 }
 
-const ops = (n: number): PushOp[] => Array.from({ length: n }, (_, i) => ({ opId: randomUUID(), entity: 'accompaniment', id: randomUUID(), baseVersion: 0, deleted: false, data: sampleAccompaniment(i) as unknown as Record<string, unknown> }));
+const ops = (n: number): PushOp[] =>
+  Array.from({ length: n }, (_, i) => ({
+    opId: randomUUID(),
+    entity: 'accompaniment',
+    id: randomUUID(),
+    baseVersion: 0,
+    deleted: false,
+    data: sampleAccompaniment(i) as unknown as Record<string, unknown>,
+  }));
 
 /** 10,000 ops in batches of 500 over HTTP, vs the same rows inserted raw in one transaction. */
 export async function ingestFigures(n = 10_000) {
@@ -53,7 +65,11 @@ export async function ingestFigures(n = 10_000) {
   const bodies = Array.from({ length: Math.ceil(n / 500) }, (_, b) => JSON.stringify({ ops: all.slice(b * 500, b * 500 + 500) }));
   let t = performance.now();
   for (const body of bodies) {
-    const res = await fetch(`${server.base}/api/v1/sync/push`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+    const res = await fetch(`${server.base}/api/v1/sync/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body,
+    });
     if (!res.ok) throw new Error(`push ${res.status}`);
     await res.arrayBuffer();
   }
@@ -133,9 +149,17 @@ export async function serverTallies(n = 200_000) {
   const all: PushOp[] = Array.from({ length: n }, (_, i) => {
     const day = 1 + (i % 365);
     const date = new Date(Date.UTC(year, 0, day)).toISOString().slice(0, 10);
-    return { opId: randomUUID(), entity: 'accompaniment', id: randomUUID(), baseVersion: 0, deleted: false, data: sampleAccompaniment(i, date) as unknown as Record<string, unknown> };
+    return {
+      opId: randomUUID(),
+      entity: 'accompaniment',
+      id: randomUUID(),
+      baseVersion: 0,
+      deleted: false,
+      data: sampleAccompaniment(i, date) as unknown as Record<string, unknown>,
+    };
   });
-  for (let i = 0; i < n; i += 500) server.repo.push({ userId: user.id, role: 'mediator', deviceId: enrolled.deviceId }, all.slice(i, i + 500), new Date().toISOString());
+  for (let i = 0; i < n; i += 500)
+    server.repo.push({ userId: user.id, role: 'mediator', deviceId: enrolled.deviceId }, all.slice(i, i + 500), new Date().toISOString());
   const url = `${server.base}/api/v1/tallies?from=${year}-01-01&to=${year}-12-31`;
   const headers = { authorization: `Bearer ${ADMIN}` };
   let t = performance.now();

@@ -40,7 +40,15 @@ async function seed(n: number, todayCount: number) {
   const rows = Array.from({ length: n }, (_, i) => {
     const daysAgo = i < todayCount ? 0 : 1 + (i % 365);
     const at = new Date(now - daysAgo * 86_400_000 - i * 1000).toISOString();
-    return { entity: 'accompaniment' as const, id: newId(), version: 1, deleted: false, data: sampleAccompaniment(i, addDays(today, -daysAgo)), createdAt: at, updatedAt: at };
+    return {
+      entity: 'accompaniment' as const,
+      id: newId(),
+      version: 1,
+      deleted: false,
+      data: sampleAccompaniment(i, addDays(today, -daysAgo)),
+      createdAt: at,
+      updatedAt: at,
+    };
   });
   await db.accompaniments.bulkPut(rows);
   db.close();

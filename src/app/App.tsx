@@ -75,12 +75,7 @@ export function App() {
       <header className="app-header">
         <nav aria-label="Navigation principale" className="app-nav">
           {NAV.map((item) => (
-            <a
-              key={item.route.name}
-              href={hrefOf(item.route)}
-              className="nav-link"
-              aria-current={route.name === item.route.name ? 'page' : undefined}
-            >
+            <a key={item.route.name} href={hrefOf(item.route)} className="nav-link" aria-current={route.name === item.route.name ? 'page' : undefined}>
               {item.label}
             </a>
           ))}

@@ -44,7 +44,11 @@ async function write<E extends StoredEntity>(db: RelaisDB, entity: E, id: string
       const plan = planOutboxChange(record, queued, newId(), now);
       await Promise.all([
         table.put(record),
-        plan.kind === 'append' ? db.outbox.add(plan.entry) : plan.kind === 'replace' ? db.outbox.put({ ...plan.entry, seq: plan.seq }) : db.outbox.delete(plan.seq),
+        plan.kind === 'append'
+          ? db.outbox.add(plan.entry)
+          : plan.kind === 'replace'
+            ? db.outbox.put({ ...plan.entry, seq: plan.seq })
+            : db.outbox.delete(plan.seq),
         // Changing a record again is how a refused change is fixed and resent.
         issues.length > 0 ? db.syncIssues.bulkDelete(issues) : undefined,
       ]);

@@ -108,7 +108,12 @@ function breakdown(title: string, what: string, counts: Record<string, number>, 
 }
 
 export const DURATION_LABELS: Record<string, string> = { lt30: 'Moins de 30 min', '30to60': '30 à 59 min', '60to120': '1 h à 1 h 59', ge120: '2 h et plus' };
-export const PUBLIC_LABELS: Record<string, string> = { insertion_employee: 'Salarié·e en insertion', job_seeker: 'Demandeur·se d’emploi', other: 'Autre', unknown: 'Non précisé' };
+export const PUBLIC_LABELS: Record<string, string> = {
+  insertion_employee: 'Salarié·e en insertion',
+  job_seeker: 'Demandeur·se d’emploi',
+  other: 'Autre',
+  unknown: 'Non précisé',
+};
 
 export function tallyTables(t: Tally, names: Labelling): TallyTable[] {
   const acc = t.totals.accompaniments;
@@ -149,7 +154,14 @@ export function tallyTables(t: Tally, names: Labelling): TallyTable[] {
     breakdown('Genre', 'Genre', t.byGender, people, (c) => label(GENDER_LABELS, c), 'personnes'),
     breakdown('Situation', 'Situation', t.bySocialStatus, people, (c) => label(SOCIAL_STATUS_LABELS, c), 'personnes'),
     breakdown('Public', 'Public', t.byPublic, people, (c) => PUBLIC_LABELS[c] ?? c, 'personnes'),
-    breakdown('Nouvelles personnes', 'Personnes', { new: t.newVsReturning.new, returning: t.newVsReturning.returning }, people, (c) => (c === 'new' ? 'Nouvelles' : 'Déjà venues'), 'personnes'),
+    breakdown(
+      'Nouvelles personnes',
+      'Personnes',
+      { new: t.newVsReturning.new, returning: t.newVsReturning.returning },
+      people,
+      (c) => (c === 'new' ? 'Nouvelles' : 'Déjà venues'),
+      'personnes',
+    ),
   ];
 }
 

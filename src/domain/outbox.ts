@@ -41,21 +41,13 @@ export function toPushOp(entry: OutboxEntry): PushOp {
   return { opId, entity, id, baseVersion, deleted, data };
 }
 
-export type OutboxChange =
-  | { kind: 'append'; entry: OutboxEntry }
-  | { kind: 'replace'; seq: number; entry: OutboxEntry }
-  | { kind: 'drop'; seq: number };
+export type OutboxChange = { kind: 'append'; entry: OutboxEntry } | { kind: 'replace'; seq: number; entry: OutboxEntry } | { kind: 'drop'; seq: number };
 
 /**
  * What to do with the outbox when `record` changes, given the entries already queued for the same
  * record, in queue order.
  */
-export function planOutboxChange(
-  record: SyncedRecord,
-  queued: readonly OutboxEntry[],
-  opId: string,
-  now: string,
-): OutboxChange {
+export function planOutboxChange(record: SyncedRecord, queued: readonly OutboxEntry[], opId: string, now: string): OutboxChange {
   const entry: OutboxEntry = { ...shapeOp(record, opId), queuedAt: now, sentAt: null };
   const pending = queued.at(-1);
   if (!pending || pending.sentAt !== null || pending.seq === undefined) return { kind: 'append', entry };

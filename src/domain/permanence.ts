@@ -35,9 +35,7 @@ export function orderRelaysFor(
     if (isoWeekday(p.date) === weekday) habit.set(p.relayId, (habit.get(p.relayId) ?? 0) + 1);
   }
   const score = (r: RelayRow) => (scheduleWeekdays(r.data.schedule).includes(weekday) ? 1000 : 0) + (habit.get(r.id) ?? 0);
-  return relays
-    .filter((r) => r.data.active)
-    .sort((a, b) => score(b) - score(a) || a.data.name.localeCompare(b.data.name, 'fr'));
+  return relays.filter((r) => r.data.active).sort((a, b) => score(b) - score(a) || a.data.name.localeCompare(b.data.name, 'fr'));
 }
 
 /** An open permanence from a previous day was forgotten: it must be closed before a new one. */

@@ -3,37 +3,11 @@
  * not applicable), and the envelope that carries them. Local storage and the server both keep
  * these shapes, so a local record maps onto a pushed operation one to one.
  */
-import type {
-  AgeBracket,
-  DomainCode,
-  Equipment,
-  Gender,
-  Outcome,
-  PartnerCode,
-  PlaceType,
-  Posture,
-  ReferralTarget,
-  SocialStatus,
-} from './reference';
+import type { AgeBracket, DomainCode, Equipment, Gender, Outcome, PartnerCode, PlaceType, Posture, ReferralTarget, SocialStatus } from './reference';
 
-export type Entity =
-  | 'permanence'
-  | 'accompaniment'
-  | 'beneficiary'
-  | 'mandate'
-  | 'followup'
-  | 'relay'
-  | 'procedure';
+export type Entity = 'permanence' | 'accompaniment' | 'beneficiary' | 'mandate' | 'followup' | 'relay' | 'procedure';
 
-export const ENTITIES: readonly Entity[] = [
-  'permanence',
-  'accompaniment',
-  'beneficiary',
-  'mandate',
-  'followup',
-  'relay',
-  'procedure',
-];
+export const ENTITIES: readonly Entity[] = ['permanence', 'accompaniment', 'beneficiary', 'mandate', 'followup', 'relay', 'procedure'];
 
 /** Reference data: written by coordinators only. */
 export const REFERENCE_ENTITIES: ReadonlySet<Entity> = new Set<Entity>(['relay', 'procedure']);

@@ -11,14 +11,68 @@ export interface SeedRow<T> {
 }
 
 export const SEED_RELAYS: readonly SeedRow<RelayData>[] = [
-  { id: '00000000-0000-4000-8000-000000000101', data: { name: 'Médiathèque de Mèze', communeInsee: '34157', address: 'Rue de la Parée, Mèze', schedule: 'lundi matin', active: true } },
-  { id: '00000000-0000-4000-8000-000000000102', data: { name: 'Mairie de Marseillan – salle des associations', communeInsee: '34150', address: 'Place du Général de Gaulle, Marseillan', schedule: 'mardi matin', active: true } },
-  { id: '00000000-0000-4000-8000-000000000103', data: { name: 'Espace jeunesse de Frontignan', communeInsee: '34108', address: 'Quartier Calmette, Frontignan', schedule: 'mardi après-midi', active: true } },
-  { id: '00000000-0000-4000-8000-000000000104', data: { name: 'Centre social de Poussan', communeInsee: '34213', address: 'Avenue de Montpellier, Poussan', schedule: 'mercredi matin', active: true } },
-  { id: '00000000-0000-4000-8000-000000000105', data: { name: 'Foyer rural de Gigean', communeInsee: '34113', address: 'Place de la Mairie, Gigean', schedule: 'jeudi matin', active: true } },
-  { id: '00000000-0000-4000-8000-000000000106', data: { name: 'Salle polyvalente de Villeveyrac', communeInsee: '34341', address: 'Rue du Château, Villeveyrac', schedule: 'jeudi après-midi', active: true } },
-  { id: '00000000-0000-4000-8000-000000000107', data: { name: 'Médiathèque de Balaruc-les-Bains', communeInsee: '34023', address: 'Avenue de Montpellier, Balaruc-les-Bains', schedule: 'vendredi matin', active: true } },
-  { id: '00000000-0000-4000-8000-000000000108', data: { name: 'Mairie annexe de Vic-la-Gardiole', communeInsee: '34333', address: 'Boulevard des Aresquiers, Vic-la-Gardiole', schedule: 'vendredi après-midi', active: true } },
+  {
+    id: '00000000-0000-4000-8000-000000000101',
+    data: { name: 'Médiathèque de Mèze', communeInsee: '34157', address: 'Rue de la Parée, Mèze', schedule: 'lundi matin', active: true },
+  },
+  {
+    id: '00000000-0000-4000-8000-000000000102',
+    data: {
+      name: 'Mairie de Marseillan – salle des associations',
+      communeInsee: '34150',
+      address: 'Place du Général de Gaulle, Marseillan',
+      schedule: 'mardi matin',
+      active: true,
+    },
+  },
+  {
+    id: '00000000-0000-4000-8000-000000000103',
+    data: {
+      name: 'Espace jeunesse de Frontignan',
+      communeInsee: '34108',
+      address: 'Quartier Calmette, Frontignan',
+      schedule: 'mardi après-midi',
+      active: true,
+    },
+  },
+  {
+    id: '00000000-0000-4000-8000-000000000104',
+    data: { name: 'Centre social de Poussan', communeInsee: '34213', address: 'Avenue de Montpellier, Poussan', schedule: 'mercredi matin', active: true },
+  },
+  {
+    id: '00000000-0000-4000-8000-000000000105',
+    data: { name: 'Foyer rural de Gigean', communeInsee: '34113', address: 'Place de la Mairie, Gigean', schedule: 'jeudi matin', active: true },
+  },
+  {
+    id: '00000000-0000-4000-8000-000000000106',
+    data: {
+      name: 'Salle polyvalente de Villeveyrac',
+      communeInsee: '34341',
+      address: 'Rue du Château, Villeveyrac',
+      schedule: 'jeudi après-midi',
+      active: true,
+    },
+  },
+  {
+    id: '00000000-0000-4000-8000-000000000107',
+    data: {
+      name: 'Médiathèque de Balaruc-les-Bains',
+      communeInsee: '34023',
+      address: 'Avenue de Montpellier, Balaruc-les-Bains',
+      schedule: 'vendredi matin',
+      active: true,
+    },
+  },
+  {
+    id: '00000000-0000-4000-8000-000000000108',
+    data: {
+      name: 'Mairie annexe de Vic-la-Gardiole',
+      communeInsee: '34333',
+      address: 'Boulevard des Aresquiers, Vic-la-Gardiole',
+      schedule: 'vendredi après-midi',
+      active: true,
+    },
+  },
 ];
 
 const p = (n: number, code: string, label: string, domain: ProcedureData['domain'], partner: ProcedureData['partner']): SeedRow<ProcedureData> => ({

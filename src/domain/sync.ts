@@ -64,9 +64,11 @@ export function envelopeErrors(op: unknown): { opIdValid: boolean; fields: Field
   const fields: FieldError[] = [];
   const opIdValid = typeof op.opId === 'string' && UUID_RE.test(op.opId);
   if (!opIdValid) fields.push({ path: 'opId', message: 'opId doit être un UUID.' });
-  if (typeof op.entity !== 'string' || !ENTITIES.includes(op.entity as Entity)) fields.push({ path: 'entity', message: `entity doit être l’un de : ${ENTITIES.join(', ')}.` });
+  if (typeof op.entity !== 'string' || !ENTITIES.includes(op.entity as Entity))
+    fields.push({ path: 'entity', message: `entity doit être l’un de : ${ENTITIES.join(', ')}.` });
   if (typeof op.id !== 'string' || !UUID_RE.test(op.id)) fields.push({ path: 'id', message: 'id doit être un UUID.' });
-  if (typeof op.baseVersion !== 'number' || !Number.isInteger(op.baseVersion) || op.baseVersion < 0) fields.push({ path: 'baseVersion', message: 'baseVersion doit être un entier positif ou nul.' });
+  if (typeof op.baseVersion !== 'number' || !Number.isInteger(op.baseVersion) || op.baseVersion < 0)
+    fields.push({ path: 'baseVersion', message: 'baseVersion doit être un entier positif ou nul.' });
   if (typeof op.deleted !== 'boolean') fields.push({ path: 'deleted', message: 'deleted doit être true ou false.' });
   if (!isObj(op.data)) fields.push({ path: 'data', message: 'data doit être un objet.' });
   return { opIdValid, fields };

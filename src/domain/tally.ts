@@ -53,7 +53,11 @@ export interface TallyFilter {
   relay?: string;
 }
 
-export function filterFacts(accompaniments: readonly AccompanimentFact[], permanences: readonly PermanenceFact[], f: TallyFilter): { accompaniments: AccompanimentFact[]; permanences: PermanenceFact[] } {
+export function filterFacts(
+  accompaniments: readonly AccompanimentFact[],
+  permanences: readonly PermanenceFact[],
+  f: TallyFilter,
+): { accompaniments: AccompanimentFact[]; permanences: PermanenceFact[] } {
   let acc = [...accompaniments];
   let perms = [...permanences];
   if (f.mediator) {
@@ -151,7 +155,12 @@ export function firstVisitsOf(accompaniments: Iterable<AccompanimentFact>): Map<
   return first;
 }
 
-export function computeTally(accompaniments: readonly AccompanimentFact[], permanences: readonly PermanenceFact[], period: Period, options: TallyOptions = {}): Tally {
+export function computeTally(
+  accompaniments: readonly AccompanimentFact[],
+  permanences: readonly PermanenceFact[],
+  period: Period,
+  options: TallyOptions = {},
+): Tally {
   const inPeriod = (date: string) => date >= period.from && date <= period.to;
   const atYear = Number(period.to.slice(0, 4));
   const firstVisits = options.firstVisits ?? firstVisitsOf(accompaniments);

@@ -12,7 +12,8 @@ export function accompanimentFact(id: string, a: AccompanimentData, mediator: st
     durationMinutes: a.durationMinutes,
     permanenceId: a.permanenceId,
     beneficiaryId: a.beneficiaryId,
-    anonymous: a.beneficiaryId || !s ? null : { alreadyHelped: s.alreadyHelped, gender: s.gender, ageBracket: s.ageBracket, socialStatus: s.socialStatus, qpv: s.qpv },
+    anonymous:
+      a.beneficiaryId || !s ? null : { alreadyHelped: s.alreadyHelped, gender: s.gender, ageBracket: s.ageBracket, socialStatus: s.socialStatus, qpv: s.qpv },
     procedures: a.procedures.map((p) => p.code),
     domains: a.procedures.map((p) => p.domain),
     partners: a.procedures.map((p) => p.partner),
@@ -50,7 +51,12 @@ export function encodeDims(f: AccompanimentFact): string {
   ].join(FIELD);
 }
 
-export function decodeDims(dims: string): Pick<AccompanimentFact, 'communeInsee' | 'placeType' | 'durationMinutes' | 'anonymous' | 'procedures' | 'domains' | 'partners' | 'posture' | 'outcome' | 'referralTarget'> {
+export function decodeDims(
+  dims: string,
+): Pick<
+  AccompanimentFact,
+  'communeInsee' | 'placeType' | 'durationMinutes' | 'anonymous' | 'procedures' | 'domains' | 'partners' | 'posture' | 'outcome' | 'referralTarget'
+> {
   const [communeInsee, placeType, duration, anon, procedures, domains, partners, posture, outcome, referral] = dims.split(FIELD);
   const a = anon ? anon.split(LIST) : null;
   const list = (v: string) => (v ? v.split(LIST) : []);
@@ -58,7 +64,9 @@ export function decodeDims(dims: string): Pick<AccompanimentFact, 'communeInsee'
     communeInsee,
     placeType,
     durationMinutes: Number(duration),
-    anonymous: a ? ({ alreadyHelped: a[0] === '1', gender: a[1], ageBracket: a[2], socialStatus: a[3], qpv: a[4] === '1' } as AccompanimentFact['anonymous']) : null,
+    anonymous: a
+      ? ({ alreadyHelped: a[0] === '1', gender: a[1], ageBracket: a[2], socialStatus: a[3], qpv: a[4] === '1' } as AccompanimentFact['anonymous'])
+      : null,
     procedures: list(procedures),
     domains: list(domains),
     partners: list(partners),

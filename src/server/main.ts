@@ -29,7 +29,11 @@ try {
   await app.listen({ port, host });
 } catch (error) {
   const code = (error as { code?: string }).code;
-  console.error(code === 'EADDRINUSE' ? `Port ${port} is already in use on ${host}: stop the other server or set PORT.` : `Cannot listen on ${host}:${port}: ${(error as Error).message}`);
+  console.error(
+    code === 'EADDRINUSE'
+      ? `Port ${port} is already in use on ${host}: stop the other server or set PORT.`
+      : `Cannot listen on ${host}:${port}: ${(error as Error).message}`,
+  );
   repo.close();
   process.exit(1);
 }
@@ -39,8 +43,17 @@ console.log(`Relais est prêt : ${url} (données : ${dataDir})`);
 if (repo.countUsers() === 0 && !adminToken) {
   const code = newEnrolmentCode();
   const now = new Date();
-  repo.createEnrolment({ codeHash: sha256(normalizeCode(code)), role: 'coordinator', name: 'Coordination', createdBy: 'system', createdAt: now.toISOString(), expiresAt: new Date(now.getTime() + 24 * 3600 * 1000).toISOString() });
-  console.log(`\nPremière installation : code d’inscription de la coordination (valable 24 h, une seule fois) : ${code}\nOuvrez ${url} → Réglages → Inscrire cette tablette.\n`);
+  repo.createEnrolment({
+    codeHash: sha256(normalizeCode(code)),
+    role: 'coordinator',
+    name: 'Coordination',
+    createdBy: 'system',
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + 24 * 3600 * 1000).toISOString(),
+  });
+  console.log(
+    `\nPremière installation : code d’inscription de la coordination (valable 24 h, une seule fois) : ${code}\nOuvrez ${url} → Réglages → Inscrire cette tablette.\n`,
+  );
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -60,14 +60,19 @@ async function call<T>(fetchImpl: Fetch, url: string, init: RequestInit): Promis
 export function createApi(baseUrl: string, token: string, fetchImpl: Fetch = (i, init) => fetch(i, init)): Api {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   return {
-    push: async (ops) => (await call<{ results: PushResult[] }>(fetchImpl, `${baseUrl}/api/v1/sync/push`, { method: 'POST', headers, body: JSON.stringify({ ops }) })).results,
+    push: async (ops) =>
+      (await call<{ results: PushResult[] }>(fetchImpl, `${baseUrl}/api/v1/sync/push`, { method: 'POST', headers, body: JSON.stringify({ ops }) })).results,
     pull: (since, limit = 500) => call<PullAnswer>(fetchImpl, `${baseUrl}/api/v1/sync/pull?since=${encodeURIComponent(since)}&limit=${limit}`, { headers }),
   };
 }
 
 /** Enrols this tablet with a code from the coordinator. */
 export function enrolDevice(baseUrl: string, code: string, label: string, fetchImpl: Fetch = (i, init) => fetch(i, init)): Promise<Enrolled> {
-  return call<Enrolled>(fetchImpl, `${baseUrl}/api/v1/devices`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, label }) });
+  return call<Enrolled>(fetchImpl, `${baseUrl}/api/v1/devices`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ code, label }),
+  });
 }
 
 export interface DeviceInfo {
@@ -84,10 +89,14 @@ export interface DeviceInfo {
 export function createCoordinatorApi(baseUrl: string, token: string, fetchImpl: Fetch = (i, init) => fetch(i, init)) {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   return {
-    createEnrolment: (role: Role, name: string) => call<{ code: string; expiresAt: string }>(fetchImpl, `${baseUrl}/api/v1/enrolments`, { method: 'POST', headers, body: JSON.stringify({ role, name }) }),
+    createEnrolment: (role: Role, name: string) =>
+      call<{ code: string; expiresAt: string }>(fetchImpl, `${baseUrl}/api/v1/enrolments`, { method: 'POST', headers, body: JSON.stringify({ role, name }) }),
     listDevices: async () => (await call<{ devices: DeviceInfo[] }>(fetchImpl, `${baseUrl}/api/v1/devices`, { headers })).devices,
     revokeDevice: async (id: string) => {
-      const res = await fetchImpl(`${baseUrl}/api/v1/devices/${encodeURIComponent(id)}`, { method: 'DELETE', headers: { authorization: headers.authorization } }).catch(() => {
+      const res = await fetchImpl(`${baseUrl}/api/v1/devices/${encodeURIComponent(id)}`, {
+        method: 'DELETE',
+        headers: { authorization: headers.authorization },
+      }).catch(() => {
         throw new SyncError('offline', 'network error');
       });
       if (!res.ok) throw new SyncError(res.status === 401 ? 'auth' : 'refused', `HTTP ${res.status}`, res.status);

@@ -31,7 +31,12 @@ export async function takeServerVersion(db: RelaisDB, issue: SyncIssue): Promise
     const current = issue.current;
     const local = await table.get(issue.id);
     if (current) {
-      await table.put({ ...current, data: current.deleted && local ? local.data : current.data, createdAt: local?.createdAt ?? new Date().toISOString(), updatedAt: new Date().toISOString() } as never);
+      await table.put({
+        ...current,
+        data: current.deleted && local ? local.data : current.data,
+        createdAt: local?.createdAt ?? new Date().toISOString(),
+        updatedAt: new Date().toISOString(),
+      } as never);
     } else {
       await table.delete(issue.id);
     }

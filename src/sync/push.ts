@@ -12,7 +12,10 @@ import { SyncError } from './api';
 export const BATCH_BYTES = 4 * 1024 * 1024; // under the server's 5 MiB, with room for the envelope
 
 export async function nextBatch(db: RelaisDB, maxOps = MAX_OPS_PER_PUSH): Promise<OutboxEntry[]> {
-  const queued = await db.outbox.orderBy('seq').limit(maxOps * 2).toArray();
+  const queued = await db.outbox
+    .orderBy('seq')
+    .limit(maxOps * 2)
+    .toArray();
   const batch: OutboxEntry[] = [];
   const records = new Set<string>();
   let bytes = 16;
@@ -50,7 +53,10 @@ export async function applyPushResults(db: RelaisDB, batch: OutboxEntry[], resul
     for (let i = 0; i < batch.length; i++) {
       const entry = batch[i];
       const result = results[i];
-      const later = db.outbox.where('[entity+id]').equals([entry.entity, entry.id]).filter((o) => o.seq! > entry.seq!);
+      const later = db.outbox
+        .where('[entity+id]')
+        .equals([entry.entity, entry.id])
+        .filter((o) => o.seq! > entry.seq!);
       await db.outbox.delete(entry.seq!);
       if (result.status === 'applied' || result.status === 'duplicate') {
         tally.applied++;

@@ -52,7 +52,9 @@ export function startScheduler(db: RelaisDB, options: { baseUrl?: string; fetch?
       const kind = error instanceof SyncError ? error.kind : 'server';
       failures++;
       const retryIn = kind === 'auth' ? null : backoffDelay(failures);
-      useSync.getState().set({ error: { kind, at: new Date().toISOString(), retryAt: retryIn === null ? null : new Date(Date.now() + retryIn).toISOString() } });
+      useSync
+        .getState()
+        .set({ error: { kind, at: new Date().toISOString(), retryAt: retryIn === null ? null : new Date(Date.now() + retryIn).toISOString() } });
       if (retryIn !== null) schedule(retryIn);
     } finally {
       useSync.getState().set({ running: false, progress: null });

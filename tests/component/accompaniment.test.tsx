@@ -77,7 +77,14 @@ describe('logging an accompaniment', () => {
     await user.click(screen.getByRole('button', { name: 'Enregistrer' }));
     await screen.findByText('Accompagnement enregistré.');
     const [saved] = await db.accompaniments.toArray();
-    expect(saved.data).toMatchObject({ permanenceId: null, placeType: 'home', communeInsee: '34143', outcome: 'orientee', referral: { target: 'france_services', note: null }, procedures: [{ code: 'titre_sejour_anef', domain: 'etranger', partner: 'interieur' }] });
+    expect(saved.data).toMatchObject({
+      permanenceId: null,
+      placeType: 'home',
+      communeInsee: '34143',
+      outcome: 'orientee',
+      referral: { target: 'france_services', note: null },
+      procedures: [{ code: 'titre_sejour_anef', domain: 'etranger', partner: 'interieur' }],
+    });
   });
 
   it('refuses "Fait à sa place" until mandates exist, and says so', async () => {
@@ -123,7 +130,19 @@ describe('logging an accompaniment', () => {
   });
 
   it('"Comme le précédent" copies the previous entry for editing', async () => {
-    await saveRecord('accompaniment', crypto.randomUUID(), accompaniment({ permanenceId: null, placeType: 'agency', communeInsee: '34301', date: parisDate(new Date()), durationMinutes: 90, posture: 'laisse_faire', outcome: 'doit_revenir' }));
+    await saveRecord(
+      'accompaniment',
+      crypto.randomUUID(),
+      accompaniment({
+        permanenceId: null,
+        placeType: 'agency',
+        communeInsee: '34301',
+        date: parisDate(new Date()),
+        durationMinutes: 90,
+        posture: 'laisse_faire',
+        outcome: 'doit_revenir',
+      }),
+    );
     const { user } = renderApp('#/accompagnement/nouveau');
     await user.click(await screen.findByRole('button', { name: 'Comme le précédent' }));
     expect(screen.getByRole('checkbox', { name: 'Compte Ameli (Assurance Maladie)' })).toBeChecked();

@@ -86,6 +86,10 @@ describe('settings', () => {
     await user.click(within(form).getByRole('button', { name: 'Enregistrer' }));
     expect(await screen.findByText('Médiathèque La Fontaine')).toBeInTheDocument();
     const [op] = await db.outbox.toArray();
-    expect(op).toMatchObject({ entity: 'relay', baseVersion: 0, data: { name: 'Médiathèque La Fontaine', schedule: 'lundi matin, jeudi matin', communeInsee: '34157' } });
+    expect(op).toMatchObject({
+      entity: 'relay',
+      baseVersion: 0,
+      data: { name: 'Médiathèque La Fontaine', schedule: 'lundi matin, jeudi matin', communeInsee: '34157' },
+    });
   });
 });

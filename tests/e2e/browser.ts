@@ -57,7 +57,9 @@ export async function loadUnderServiceWorker(page: Page, baseUrl: string): Promi
 }
 
 /** Reads the outbox straight from IndexedDB, as the sync engine will. */
-export function readOutbox(page: Page): Promise<{ opId: string; entity: string; id: string; baseVersion: number; deleted: boolean; data: Record<string, unknown> }[]> {
+export function readOutbox(
+  page: Page,
+): Promise<{ opId: string; entity: string; id: string; baseVersion: number; deleted: boolean; data: Record<string, unknown> }[]> {
   return page.evaluate(
     () =>
       new Promise((resolve, reject) => {

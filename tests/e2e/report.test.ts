@@ -32,7 +32,13 @@ describe('Bilan in Chromium', () => {
     const before = addDays(lastMonday, -7);
     // A mediator's records, pushed by her tablet: 3 in the last complete week, 2 the week before.
     const { code: mediatorCode } = await api('POST', '/api/v1/enrolments', { role: 'mediator', name: `Inès ${randomUUID().slice(0, 6)}` });
-    const mediator = await (await fetch(`${baseUrl}/api/v1/devices`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code: mediatorCode, label: 'T' }) })).json();
+    const mediator = await (
+      await fetch(`${baseUrl}/api/v1/devices`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code: mediatorCode, label: 'T' }),
+      })
+    ).json();
     const ops = [
       [lastMonday, 30, '34157'],
       [addDays(lastMonday, 2), 45, '34157'],
@@ -45,9 +51,21 @@ describe('Bilan in Chromium', () => {
       id: randomUUID(),
       baseVersion: 0,
       deleted: false,
-      data: accompaniment({ permanenceId: null, placeType: 'agency', date: date as string, durationMinutes: durationMinutes as number, communeInsee: communeInsee as string }),
+      data: accompaniment({
+        permanenceId: null,
+        placeType: 'agency',
+        date: date as string,
+        durationMinutes: durationMinutes as number,
+        communeInsee: communeInsee as string,
+      }),
     }));
-    const pushed = await (await fetch(`${baseUrl}/api/v1/sync/push`, { method: 'POST', headers: { authorization: `Bearer ${mediator.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ ops }) })).json();
+    const pushed = await (
+      await fetch(`${baseUrl}/api/v1/sync/push`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${mediator.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ ops }),
+      })
+    ).json();
     expect(pushed.results.every((r: { status: string }) => r.status === 'applied')).toBe(true);
 
     // The coordinator enrols her tablet, which pulls everything.
@@ -69,7 +87,12 @@ describe('Bilan in Chromium', () => {
     const previousWeek = isoWeekOf(before);
     const previous = weekName(previousWeek);
     await page.getByRole('heading', { name: new RegExp(`Semaine ${previousWeek.week} —`) }).waitFor();
-    const screen = { accompaniments: await total('Accompagnements'), people: await total('Personnes'), hours: await total('Heures'), permanences: await total('Permanences') };
+    const screen = {
+      accompaniments: await total('Accompagnements'),
+      people: await total('Personnes'),
+      hours: await total('Heures'),
+      permanences: await total('Permanences'),
+    };
     expect(screen.accompaniments).toBe('2');
 
     const download = page.waitForEvent('download');

@@ -16,14 +16,18 @@ afterEach(async () => {
 
 async function serverRecords(entity: string): Promise<{ id: string; data: Record<string, unknown> }[]> {
   const res = await fetch(`${baseUrl}/api/v1/sync/pull?limit=1000`, { headers: admin });
-  return ((await res.json()).changes as { entity: string; id: string; deleted: boolean; data: Record<string, unknown> }[]).filter((c) => c.entity === entity && !c.deleted);
+  return ((await res.json()).changes as { entity: string; id: string; deleted: boolean; data: Record<string, unknown> }[]).filter(
+    (c) => c.entity === entity && !c.deleted,
+  );
 }
 
 describe('sync in Chromium', () => {
   it('logs offline, then syncs when back online: badge to 0, records on the server', async () => {
     const { page, context } = tablet;
     const name = `Sophie ${Date.now()}`;
-    const { code } = await (await fetch(`${baseUrl}/api/v1/enrolments`, { method: 'POST', headers: admin, body: JSON.stringify({ role: 'mediator', name }) })).json();
+    const { code } = await (
+      await fetch(`${baseUrl}/api/v1/enrolments`, { method: 'POST', headers: admin, body: JSON.stringify({ role: 'mediator', name }) })
+    ).json();
 
     await loadUnderServiceWorker(page, baseUrl);
     // Scanning the coordinator's QR code opens the app on #/inscription/CODE.

@@ -80,14 +80,20 @@ describe('enrolment', () => {
     expect(forbidden.statusCode).toBe(403);
     const bad = await s.app.inject({ method: 'POST', url: '/api/v1/enrolments', headers: admin, payload: { role: 'boss' } });
     expect(bad.statusCode).toBe(400);
-    expect(bad.json().error.fields.map((f: { path: string }) => f.path).sort()).toEqual(['name', 'role']);
+    expect(
+      bad
+        .json()
+        .error.fields.map((f: { path: string }) => f.path)
+        .sort(),
+    ).toEqual(['name', 'role']);
   });
 
   it('rate limits code guessing', async () => {
     await s.close();
     s = await testServer({ limits: { enrolmentFailuresPerMinute: 3 } });
     const tries = [];
-    for (let i = 0; i < 4; i++) tries.push((await s.app.inject({ method: 'POST', url: '/api/v1/devices', payload: { code: `XXXX-XXX${i}`, label: 'T' } })).statusCode);
+    for (let i = 0; i < 4; i++)
+      tries.push((await s.app.inject({ method: 'POST', url: '/api/v1/devices', payload: { code: `XXXX-XXX${i}`, label: 'T' } })).statusCode);
     expect(tries).toEqual([400, 400, 400, 429]);
   });
 

@@ -88,7 +88,15 @@ export async function enrol(app: Client, name: string, role: 'mediator' | 'coord
 }
 
 export function op(over: Partial<PushOp> = {}): PushOp {
-  return { opId: randomUUID(), entity: 'accompaniment', id: randomUUID(), baseVersion: 0, deleted: false, data: accompaniment() as unknown as Record<string, unknown>, ...over };
+  return {
+    opId: randomUUID(),
+    entity: 'accompaniment',
+    id: randomUUID(),
+    baseVersion: 0,
+    deleted: false,
+    data: accompaniment() as unknown as Record<string, unknown>,
+    ...over,
+  };
 }
 
 export async function push(app: Client, headers: Record<string, string>, ops: unknown[]) {

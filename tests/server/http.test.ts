@@ -64,7 +64,9 @@ describe('over HTTP', () => {
 
   it('enrols, pushes and pulls, and the data survive a server restart', async () => {
     const { code } = await (await fetch(`${base}/api/v1/enrolments`, json(ADMIN, { role: 'mediator', name: 'Anne' }))).json();
-    const { token } = await (await fetch(`${base}/api/v1/devices`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, label: 'T1' }) })).json();
+    const { token } = await (
+      await fetch(`${base}/api/v1/devices`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, label: 'T1' }) })
+    ).json();
     const ops = [op(), op()];
     const pushed = await (await fetch(`${base}/api/v1/sync/push`, json(token, { ops }))).json();
     expect(pushed.results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied']);
@@ -78,7 +80,11 @@ describe('over HTTP', () => {
   });
 
   it('answers JSON errors, never a stack trace, for garbage', async () => {
-    const res = await fetch(`${base}/api/v1/sync/push`, { method: 'POST', headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' }, body: '{"ops":' });
+    const res = await fetch(`${base}/api/v1/sync/push`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ADMIN}`, 'content-type': 'application/json' },
+      body: '{"ops":',
+    });
     expect(res.status).toBe(400);
     const text = await res.text();
     expect(JSON.parse(text).error.code).toBe('invalid');

@@ -14,7 +14,14 @@ describe('server migrations', () => {
     try {
       const old = new SqliteRepository(file, { migrateUpTo: 1 });
       expect(old.db.pragma('user_version', { simple: true })).toBe(1);
-      const device = old.createDevice({ id: 'd1', label: 'T', tokenHash: 'h', enrolment: { role: 'mediator', name: 'Anne', expiresAt: '' }, createdAt: '2026-01-01T00:00:00Z', newUserId: 'u1' });
+      const device = old.createDevice({
+        id: 'd1',
+        label: 'T',
+        tokenHash: 'h',
+        enrolment: { role: 'mediator', name: 'Anne', expiresAt: '' },
+        createdAt: '2026-01-01T00:00:00Z',
+        newUserId: 'u1',
+      });
       const record = op();
       old.push({ userId: device.user.id, role: 'mediator', deviceId: 'd1' }, [record], '2026-01-01T00:00:00Z');
       old.close();

@@ -110,7 +110,12 @@ describe('push', () => {
     const huge = await push(s.app, anne.headers, [op({ data: { ...accompaniment(), note: 'x'.repeat(6 * 1024 * 1024) } as never })]);
     expect(huge.statusCode).toBe(413);
     expect(huge.json().error.code).toBe('too_large');
-    const garbage = await s.app.inject({ method: 'POST', url: '/api/v1/sync/push', headers: { ...anne.headers, 'content-type': 'application/json' }, payload: '{"ops": [' });
+    const garbage = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/sync/push',
+      headers: { ...anne.headers, 'content-type': 'application/json' },
+      payload: '{"ops": [',
+    });
     expect(garbage.statusCode).toBe(400);
     expect(garbage.json().error).toBeDefined();
     const noOps = await push(s.app, anne.headers, undefined as never);
@@ -133,7 +138,11 @@ describe('pull', () => {
   });
 
   it('pages with a server cursor and a capped limit', async () => {
-    await push(s.app, anne.headers, Array.from({ length: 30 }, () => op()));
+    await push(
+      s.app,
+      anne.headers,
+      Array.from({ length: 30 }, () => op()),
+    );
     const page = (await s.app.inject({ url: '/api/v1/sync/pull?limit=10', headers: anne.headers })).json();
     expect(page.changes).toHaveLength(10);
     expect(page.hasMore).toBe(true);
@@ -172,7 +181,13 @@ describe('pull', () => {
 
 describe('privacy', () => {
   it('never echoes record data in errors, and never answers 500 for bad input', async () => {
-    const weird = [null, 42, 'x', { opId: randomUUID() }, { opId: randomUUID(), entity: 'accompaniment', id: randomUUID(), baseVersion: 0, deleted: false, data: { note: 'Mot de passe: hunter2' } }];
+    const weird = [
+      null,
+      42,
+      'x',
+      { opId: randomUUID() },
+      { opId: randomUUID(), entity: 'accompaniment', id: randomUUID(), baseVersion: 0, deleted: false, data: { note: 'Mot de passe: hunter2' } },
+    ];
     const res = await push(s.app, anne.headers, weird);
     expect(res.statusCode).toBe(400);
     expect(res.body).not.toContain('hunter2');

@@ -17,12 +17,18 @@ afterEach(async () => {
 });
 
 const get = (url: string, headers: Record<string, string> = admin) => s.app.inject({ url, headers });
-const acc = (over: Parameters<typeof accompaniment>[0]) => op({ data: accompaniment({ permanenceId: null, placeType: 'agency', communeInsee: '34301', ...over }) as never });
+const acc = (over: Parameters<typeof accompaniment>[0]) =>
+  op({ data: accompaniment({ permanenceId: null, placeType: 'agency', communeInsee: '34301', ...over }) as never });
 
 describe('GET /api/v1/tallies', () => {
   it('counts a week for the coordinator and only her own for a mediator', async () => {
     const perm = op({ entity: 'permanence', data: permanence({ date: '2026-11-24' }) as never });
-    await push(s.app, anne.headers, [perm, acc({ date: '2026-11-24', permanenceId: perm.id, placeType: 'relay', communeInsee: '34157', durationMinutes: 45 }), acc({ date: '2026-11-29' }), acc({ date: '2026-11-30' })]);
+    await push(s.app, anne.headers, [
+      perm,
+      acc({ date: '2026-11-24', permanenceId: perm.id, placeType: 'relay', communeInsee: '34157', durationMinutes: 45 }),
+      acc({ date: '2026-11-29' }),
+      acc({ date: '2026-11-30' }),
+    ]);
     await push(s.app, bea.headers, [acc({ date: '2026-11-23', durationMinutes: 90 })]);
 
     const all = (await get('/api/v1/tallies?week=2026-W48')).json();
@@ -44,18 +50,43 @@ describe('GET /api/v1/tallies', () => {
     const b = acc({ date: '2026-11-24' });
     await push(s.app, anne.headers, [a, b]);
     expect((await get('/api/v1/tallies?week=2026-W48')).json().totals.accompaniments).toBe(2);
-    await push(s.app, anne.headers, [op({ id: a.id, baseVersion: 1, data: accompaniment({ permanenceId: null, placeType: 'agency', communeInsee: '34301', date: '2026-11-25', durationMinutes: 120 }) as never }), op({ id: b.id, baseVersion: 1, deleted: true, data: {} })]);
+    await push(s.app, anne.headers, [
+      op({
+        id: a.id,
+        baseVersion: 1,
+        data: accompaniment({ permanenceId: null, placeType: 'agency', communeInsee: '34301', date: '2026-11-25', durationMinutes: 120 }) as never,
+      }),
+      op({ id: b.id, baseVersion: 1, deleted: true, data: {} }),
+    ]);
     const t = (await get('/api/v1/tallies?week=2026-W48')).json();
     expect(t.totals).toMatchObject({ accompaniments: 1, minutes: 120 });
     expect(t.byDuration).toEqual({ lt30: 0, '30to60': 0, '60to120': 0, ge120: 1 });
     // Moved out of the week: counted in the next one.
-    await push(s.app, anne.headers, [op({ id: a.id, baseVersion: 2, data: accompaniment({ permanenceId: null, placeType: 'agency', communeInsee: '34301', date: '2026-12-01' }) as never })]);
+    await push(s.app, anne.headers, [
+      op({ id: a.id, baseVersion: 2, data: accompaniment({ permanenceId: null, placeType: 'agency', communeInsee: '34301', date: '2026-12-01' }) as never }),
+    ]);
     expect((await get('/api/v1/tallies?week=2026-W48')).json().totals.accompaniments).toBe(0);
     expect((await get('/api/v1/tallies?week=2026-W49')).json().totals.accompaniments).toBe(1);
   });
 
   it('counts followed beneficiaries once, new only in the period of their first visit, aged at the period’s end', async () => {
-    const ben = op({ entity: 'beneficiary', data: { firstName: 'L', lastName: 'M', birthYear: 2002, residenceInsee: '34301', phone: null, noPhone: true, gender: 'female', socialStatus: 'job_seeker', public: 'job_seeker', qpv: true, consentedOn: '2026-10-01', note: null } });
+    const ben = op({
+      entity: 'beneficiary',
+      data: {
+        firstName: 'L',
+        lastName: 'M',
+        birthYear: 2002,
+        residenceInsee: '34301',
+        phone: null,
+        noPhone: true,
+        gender: 'female',
+        socialStatus: 'job_seeker',
+        public: 'job_seeker',
+        qpv: true,
+        consentedOn: '2026-10-01',
+        note: null,
+      },
+    });
     const followed = (date: string) => acc({ date, beneficiaryId: ben.id, anonymous: null });
     await push(s.app, anne.headers, [ben, followed('2026-10-06'), followed('2026-12-29'), followed('2027-01-02')]);
     const w53 = (await get('/api/v1/tallies?week=2026-W53')).json();
@@ -104,7 +135,14 @@ describe('GET /api/v1/tallies', () => {
 describe('exports', () => {
   beforeEach(async () => {
     await push(s.app, anne.headers, [
-      acc({ date: '2026-11-24', note: '=HYPERLINK("http://x")', procedures: [{ code: 'caf_logement', domain: 'logement', partner: 'caf' }, { code: 'ameli_compte', domain: 'social', partner: 'cpam' }] }),
+      acc({
+        date: '2026-11-24',
+        note: '=HYPERLINK("http://x")',
+        procedures: [
+          { code: 'caf_logement', domain: 'logement', partner: 'caf' },
+          { code: 'ameli_compte', domain: 'social', partner: 'cpam' },
+        ],
+      }),
       acc({ date: '2026-11-26', outcome: 'orientee', referral: { target: 'aide_sociale', note: null } }),
     ]);
   });
@@ -145,18 +183,17 @@ describe('exports', () => {
     expect(rows[at('Synthèse') + 2]).toEqual(['Permanences', '0']);
     expect(rows[at('Synthèse') + 3]).toEqual(['Accompagnements', '2']);
     expect(rows[at('Par organisme') + 1]).toEqual(['Organisme', 'Nombre', '% des accompagnements']);
-    expect(rows.slice(at('Par organisme') + 2, at('Par organisme') + 5)).toEqual([
-      ['Assurance Maladie (CPAM)', '2', '100'],
-      ['CAF', '1', '50'],
-      [''],
-    ]);
+    expect(rows.slice(at('Par organisme') + 2, at('Par organisme') + 5)).toEqual([['Assurance Maladie (CPAM)', '2', '100'], ['CAF', '1', '50'], ['']]);
 
     const xlsx = await s.app.inject({ url: '/api/v1/exports/tallies.xlsx?week=2026-W48', headers: admin });
     expect(xlsx.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(xlsx.headers['content-disposition']).toBe('attachment; filename="relais_2026-W48_bilan.xlsx"');
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsx.rawPayload as unknown as ArrayBuffer);
-    const values = book.getWorksheet('Bilan')!.getSheetValues().map((r) => (Array.isArray(r) ? r.slice(1) : []));
+    const values = book
+      .getWorksheet('Bilan')!
+      .getSheetValues()
+      .map((r) => (Array.isArray(r) ? r.slice(1) : []));
     expect(values).toContainEqual(['Accompagnements', 2]);
     expect(values).toContainEqual(['CAF', 1, 50]);
   });

@@ -41,7 +41,11 @@ async function usersRecordsOnServer(d: Device) {
   let cursor = '';
   for (;;) {
     const res = await fetch(`${server.base}/api/v1/sync/pull?since=${cursor}&limit=1000`, { headers: { authorization: `Bearer ${d.token}` } });
-    const page = (await res.json()) as { changes: { entity: string; id: string; deleted: boolean; data: { durationMinutes: number } }[]; cursor: string; hasMore: boolean };
+    const page = (await res.json()) as {
+      changes: { entity: string; id: string; deleted: boolean; data: { durationMinutes: number } }[];
+      cursor: string;
+      hasMore: boolean;
+    };
     for (const c of page.changes) {
       if (c.entity !== 'accompaniment') continue;
       if (c.deleted) out.delete(c.id);

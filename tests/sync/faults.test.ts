@@ -202,7 +202,13 @@ describe('sync under faults', () => {
     expect((await serverAccompaniments(server)).size).toBe(10);
 
     const { code } = await adminCall(server.base, 'POST', '/api/v1/enrolments', { role: 'mediator', name: 'anne' });
-    const again = await (await fetch(`${server.base}/api/v1/devices`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ code, label: 'T' }) })).json();
+    const again = await (
+      await fetch(`${server.base}/api/v1/devices`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ code, label: 'T' }),
+      })
+    ).json();
     anne.token = again.token;
     anne.fetch = (input, init) => fetch(input, init);
     await anne.sync({ batchSize: 10 });
@@ -246,7 +252,14 @@ function freePort(): Promise<number> {
 
 async function spawnServer(port: number, dataDir: string): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
-    env: { ...process.env, PORT: String(port), RELAIS_DATA_DIR: dataDir, RELAIS_ADMIN_TOKEN: ADMIN, RELAIS_QUIET: '1', RELAIS_DIST_DIR: path.join(dataDir, 'no-dist') },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      RELAIS_DATA_DIR: dataDir,
+      RELAIS_ADMIN_TOKEN: ADMIN,
+      RELAIS_QUIET: '1',
+      RELAIS_DIST_DIR: path.join(dataDir, 'no-dist'),
+    },
     stdio: 'ignore',
   });
   for (let i = 0; i < 150; i++) {
@@ -285,7 +298,8 @@ describe('sync when the server process dies', () => {
         };
         await anne.sync().catch((e: unknown) => expect(e).toBeInstanceOf(SyncError));
         child = await spawnServer(port, dataDir);
-        if (process.env.RELAIS_DEBUG) console.log(`killed after ${delayMs} ms; on the server before the retry:`, (await serverAccompaniments(real)).size, 'of', expected.size);
+        if (process.env.RELAIS_DEBUG)
+          console.log(`killed after ${delayMs} ms; on the server before the retry:`, (await serverAccompaniments(real)).size, 'of', expected.size);
         anne.fetch = (input, init) => fetch(input, init);
         await anne.sync();
         const onServer = await serverAccompaniments(real);

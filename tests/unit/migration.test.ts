@@ -11,9 +11,27 @@ describe('database migrations', () => {
     const v1 = new Dexie(name);
     v1.version(1).stores(SCHEMA_V1);
     await v1.open();
-    const record = { entity: 'accompaniment', id: 'a1a1a1a1-0000-4000-8000-000000000001', version: 0, deleted: false, data: accompaniment(), updatedAt: '2026-11-20T10:00:00.000Z' };
+    const record = {
+      entity: 'accompaniment',
+      id: 'a1a1a1a1-0000-4000-8000-000000000001',
+      version: 0,
+      deleted: false,
+      data: accompaniment(),
+      updatedAt: '2026-11-20T10:00:00.000Z',
+    };
     await v1.table('accompaniments').add(record);
-    await v1.table('outbox').add({ opId: 'op-1', entity: 'accompaniment', id: record.id, baseVersion: 0, deleted: false, data: record.data, queuedAt: record.updatedAt, sentAt: null });
+    await v1
+      .table('outbox')
+      .add({
+        opId: 'op-1',
+        entity: 'accompaniment',
+        id: record.id,
+        baseVersion: 0,
+        deleted: false,
+        data: record.data,
+        queuedAt: record.updatedAt,
+        sentAt: null,
+      });
     await v1.table('drafts').add({ key: 'accompaniment:new', value: { id: 'x', state: { note: 'en cours' } }, savedAt: record.updatedAt });
     v1.close();
 

@@ -5,12 +5,26 @@ import { accompaniment } from './fixtures';
 
 const ID = '7d0c0a8e-3b1f-4f5e-8a6b-2c9d1e0f3a4b';
 const NOW = '2026-11-24T09:00:00.000Z';
-const record = (over: Partial<SyncedRecord<'accompaniment'>> = {}): SyncedRecord<'accompaniment'> => ({ entity: 'accompaniment', id: ID, version: 0, deleted: false, data: accompaniment(), ...over });
+const record = (over: Partial<SyncedRecord<'accompaniment'>> = {}): SyncedRecord<'accompaniment'> => ({
+  entity: 'accompaniment',
+  id: ID,
+  version: 0,
+  deleted: false,
+  data: accompaniment(),
+  ...over,
+});
 const entry = (over: Partial<OutboxEntry> = {}): OutboxEntry => ({ ...shapeOp(record(), 'op-1'), seq: 1, queuedAt: NOW, sentAt: null, ...over });
 
 describe('push operations', () => {
   it('are shaped as api.md says: opId, entity, id, baseVersion, deleted, data', () => {
-    expect(shapeOp(record({ version: 3 }), 'op-9')).toEqual({ opId: 'op-9', entity: 'accompaniment', id: ID, baseVersion: 3, deleted: false, data: accompaniment() });
+    expect(shapeOp(record({ version: 3 }), 'op-9')).toEqual({
+      opId: 'op-9',
+      entity: 'accompaniment',
+      id: ID,
+      baseVersion: 3,
+      deleted: false,
+      data: accompaniment(),
+    });
     expect(shapeOp(record({ version: 3, deleted: true }), 'op-9').data).toEqual({});
   });
 });

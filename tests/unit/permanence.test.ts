@@ -11,13 +11,21 @@ describe('relays offered first', () => {
   it('puts the relays usually held on that weekday first', () => {
     // 2026-11-24 is a Tuesday: Marseillan and Frontignan are held on Tuesdays.
     const ordered = orderRelaysFor('2026-11-24', SEED_RELAYS);
-    expect(ordered.slice(0, 2).map((r) => r.data.communeInsee).sort()).toEqual(['34108', '34150']);
+    expect(
+      ordered
+        .slice(0, 2)
+        .map((r) => r.data.communeInsee)
+        .sort(),
+    ).toEqual(['34108', '34150']);
     expect(ordered).toHaveLength(8);
   });
 
   it('learns from her past permanences on that weekday', () => {
     const gigean = SEED_RELAYS.find((r) => r.data.communeInsee === '34113')!;
-    const past = [{ relayId: gigean.id, date: '2026-11-17' }, { relayId: gigean.id, date: '2026-11-10' }];
+    const past = [
+      { relayId: gigean.id, date: '2026-11-17' },
+      { relayId: gigean.id, date: '2026-11-10' },
+    ];
     const ordered = orderRelaysFor('2026-11-24', SEED_RELAYS, past);
     expect(ordered.findIndex((r) => r.id === gigean.id)).toBe(2);
   });

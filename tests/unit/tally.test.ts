@@ -15,7 +15,12 @@ const W48 = weekPeriod({ year: 2026, week: 48 }); // 23–29 Nov 2026
 describe('tally counting rules', () => {
   it('counts permanences, accompaniments and minutes of the period, both ends included', () => {
     const t = computeTally(
-      [fact({ date: '2026-11-23', durationMinutes: 30 }), fact({ date: '2026-11-29', durationMinutes: 45 }), fact({ date: '2026-11-30' }), fact({ date: '2026-11-22' })],
+      [
+        fact({ date: '2026-11-23', durationMinutes: 30 }),
+        fact({ date: '2026-11-29', durationMinutes: 45 }),
+        fact({ date: '2026-11-30' }),
+        fact({ date: '2026-11-22' }),
+      ],
       [perm('p1', '2026-11-23'), perm('p2', '2026-11-29'), perm('p3', '2026-11-30')],
       W48,
     );
@@ -24,7 +29,12 @@ describe('tally counting rules', () => {
   });
 
   it('counts a multi-procedure accompaniment once in totals and once per distinct procedure, domain and partner', () => {
-    const a = fact({ procedures: ['caf_logement', 'caf_allocations', 'caf_logement'], domains: ['logement', 'famille', 'logement'], partners: ['caf', 'caf', 'caf'], date: '2026-11-24' });
+    const a = fact({
+      procedures: ['caf_logement', 'caf_allocations', 'caf_logement'],
+      domains: ['logement', 'famille', 'logement'],
+      partners: ['caf', 'caf', 'caf'],
+      date: '2026-11-24',
+    });
     const t = computeTally([a], [], W48);
     expect(t.totals.accompaniments).toBe(1);
     expect(t.byProcedure).toEqual({ caf_logement: 1, caf_allocations: 1 });
@@ -34,7 +44,12 @@ describe('tally counting rules', () => {
 
   it('counts a followed person seen twice in the week once, and anonymous accompaniments once each', () => {
     const t = computeTally(
-      [fact({ beneficiaryId: 'b1', anonymous: null, date: '2026-11-23' }), fact({ beneficiaryId: 'b1', anonymous: null, date: '2026-11-26', communeInsee: '34150' }), fact({ date: '2026-11-24' }), fact({ date: '2026-11-24' })],
+      [
+        fact({ beneficiaryId: 'b1', anonymous: null, date: '2026-11-23' }),
+        fact({ beneficiaryId: 'b1', anonymous: null, date: '2026-11-26', communeInsee: '34150' }),
+        fact({ date: '2026-11-24' }),
+        fact({ date: '2026-11-24' }),
+      ],
       [],
       W48,
     );
@@ -45,7 +60,11 @@ describe('tally counting rules', () => {
   });
 
   it('counts a followed person as new only in the period of her first accompaniment ever', () => {
-    const history = [fact({ beneficiaryId: 'b1', anonymous: null, date: '2026-10-05' }), fact({ beneficiaryId: 'b1', anonymous: null, date: '2026-11-24' }), fact({ beneficiaryId: 'b2', anonymous: null, date: '2026-11-25' })];
+    const history = [
+      fact({ beneficiaryId: 'b1', anonymous: null, date: '2026-10-05' }),
+      fact({ beneficiaryId: 'b1', anonymous: null, date: '2026-11-24' }),
+      fact({ beneficiaryId: 'b2', anonymous: null, date: '2026-11-25' }),
+    ];
     const t = computeTally(history, [], W48);
     expect(t.totals.people).toBe(2);
     expect(t.totals.newPeople).toBe(1);
@@ -54,7 +73,8 @@ describe('tally counting rules', () => {
   });
 
   it('counts an anonymous person as new unless marked "already helped"', () => {
-    const anon = (alreadyHelped: boolean) => fact({ date: '2026-11-24', anonymous: { alreadyHelped, gender: 'female', ageBracket: '25-39', socialStatus: 'job_seeker', qpv: alreadyHelped } });
+    const anon = (alreadyHelped: boolean) =>
+      fact({ date: '2026-11-24', anonymous: { alreadyHelped, gender: 'female', ageBracket: '25-39', socialStatus: 'job_seeker', qpv: alreadyHelped } });
     const t = computeTally([anon(true), anon(false), anon(false)], [], W48);
     expect(t.totals).toMatchObject({ people: 3, newPeople: 2, qpvPeople: 1 });
     expect(t.byGender).toEqual({ female: 3 });
@@ -83,7 +103,17 @@ describe('tally counting rules', () => {
 
   it('buckets durations as < 30, 30–59, 60–119, ≥ 120 and counts postures, outcomes, places and mediators', () => {
     const t = computeTally(
-      [29, 30, 59, 60, 119, 120].map((d, i) => fact({ durationMinutes: d, date: '2026-11-24', mediator: i % 2 ? 'Béa' : 'Anne', posture: i < 2 ? 'laisse_faire' : 'fait_avec', outcome: 'orientee', referralTarget: 'france_services', placeType: i === 0 ? 'home' : 'relay' })),
+      [29, 30, 59, 60, 119, 120].map((d, i) =>
+        fact({
+          durationMinutes: d,
+          date: '2026-11-24',
+          mediator: i % 2 ? 'Béa' : 'Anne',
+          posture: i < 2 ? 'laisse_faire' : 'fait_avec',
+          outcome: 'orientee',
+          referralTarget: 'france_services',
+          placeType: i === 0 ? 'home' : 'relay',
+        }),
+      ),
       [],
       W48,
     );
@@ -96,7 +126,11 @@ describe('tally counting rules', () => {
   });
 
   it('names the relay of accompaniments made in a permanence, and people per permanence', () => {
-    const t = computeTally([fact({ permanenceId: 'p1', date: '2026-11-24' }), fact({ permanenceId: 'p1', date: '2026-11-24' }), fact({ permanenceId: null, date: '2026-11-24' })], [perm('p1', '2026-11-24')], W48);
+    const t = computeTally(
+      [fact({ permanenceId: 'p1', date: '2026-11-24' }), fact({ permanenceId: 'p1', date: '2026-11-24' }), fact({ permanenceId: null, date: '2026-11-24' })],
+      [perm('p1', '2026-11-24')],
+      W48,
+    );
     expect(t.byRelay).toEqual({ 'r-meze': 2 });
     expect(t.peoplePerPermanence).toBe(3);
   });
@@ -113,9 +147,14 @@ describe('tally counting rules', () => {
 describe('tally periods', () => {
   it('reads a week or an inclusive date range, with clear French errors', () => {
     expect(parsePeriodQuery({ week: '2026-W53' })).toEqual({ period: { from: '2026-12-28', to: '2027-01-03' }, name: '2026-W53' });
-    expect(parsePeriodQuery({ from: '2026-10-19', to: '2026-10-25' })).toEqual({ period: { from: '2026-10-19', to: '2026-10-25' }, name: '2026-10-19_2026-10-25' });
+    expect(parsePeriodQuery({ from: '2026-10-19', to: '2026-10-25' })).toEqual({
+      period: { from: '2026-10-19', to: '2026-10-25' },
+      name: '2026-10-19_2026-10-25',
+    });
     expect(parsePeriodQuery({ week: '2025-W53' })).toMatchObject({ errors: [{ path: 'week' }] });
-    expect(parsePeriodQuery({ from: '2026-11-30', to: '2026-11-01' })).toEqual({ errors: [{ path: 'from', message: 'La date de début est après la date de fin.' }] });
+    expect(parsePeriodQuery({ from: '2026-11-30', to: '2026-11-01' })).toEqual({
+      errors: [{ path: 'from', message: 'La date de début est après la date de fin.' }],
+    });
     expect(parsePeriodQuery({ from: '2026-02-30', to: 'demain' })).toMatchObject({ errors: [{ path: 'from' }, { path: 'to' }] });
     expect(parsePeriodQuery({})).toMatchObject({ errors: [{ path: 'from' }, { path: 'to' }] });
   });

@@ -24,7 +24,12 @@ describe('procedure catalogue', () => {
   it('lists recent procedure codes once each, newest first', () => {
     const recent = [
       { procedures: [{ code: 'carte_grise', domain: 'transports' as const, partner: 'interieur' as const }] },
-      { procedures: [{ code: 'ameli_compte', domain: 'social' as const, partner: 'cpam' as const }, { code: 'carte_grise', domain: 'transports' as const, partner: 'interieur' as const }] },
+      {
+        procedures: [
+          { code: 'ameli_compte', domain: 'social' as const, partner: 'cpam' as const },
+          { code: 'carte_grise', domain: 'transports' as const, partner: 'interieur' as const },
+        ],
+      },
     ];
     expect(recentProcedureCodes(recent)).toEqual(['carte_grise', 'ameli_compte']);
   });

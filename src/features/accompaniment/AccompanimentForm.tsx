@@ -58,7 +58,8 @@ function focusField(key: FieldKey) {
   // In a group, a chip rather than a text box: focusing a text box would open the on-screen keyboard.
   const control = target.matches('input, select, textarea')
     ? target
-    : (target.querySelector<HTMLElement>('input[type="radio"], input[type="checkbox"]') ?? target.querySelector<HTMLElement>('input, select, textarea, button'));
+    : (target.querySelector<HTMLElement>('input[type="radio"], input[type="checkbox"]') ??
+      target.querySelector<HTMLElement>('input, select, textarea, button'));
   (control ?? target).focus();
 }
 
@@ -79,7 +80,8 @@ export function AccompanimentForm({ draftKey, initial, restored, record, context
   const today = parisDate(new Date());
   const open = context.open;
   // The permanence the entry belongs to: the open one, or (when editing) its own.
-  const permanence = s.permanenceId && open?.id === s.permanenceId ? open.data : s.permanenceId && record?.data.permanenceId === s.permanenceId ? record.data : null;
+  const permanence =
+    s.permanenceId && open?.id === s.permanenceId ? open.data : s.permanenceId && record?.data.permanenceId === s.permanenceId ? record.data : null;
   const permanenceCommune = permanence?.communeInsee ?? null;
   const canBeInPermanence = s.permanenceId !== null || open !== null;
 
@@ -200,15 +202,34 @@ export function AccompanimentForm({ draftKey, initial, restored, record, context
       )}
 
       <form onSubmit={(e) => void submit(e)} noValidate aria-describedby={formError ? 'form-error' : undefined}>
-        <WhereAndWhen state={s} update={update} open={open} permanenceCommune={permanenceCommune} canBeInPermanence={canBeInPermanence} today={today} error={errors.placeType ?? errors.communeInsee ?? errors.date} />
+        <WhereAndWhen
+          state={s}
+          update={update}
+          open={open}
+          permanenceCommune={permanenceCommune}
+          canBeInPermanence={canBeInPermanence}
+          today={today}
+          error={errors.placeType ?? errors.communeInsee ?? errors.date}
+        />
 
         <p className="who">
           Personne : <strong>anonyme</strong>
         </p>
 
-        <ProcedurePicker catalogue={context.catalogue} recentCodes={context.recentCodes} selected={s.procedures} onChange={(procedures) => update({ procedures })} error={errors.procedures} />
+        <ProcedurePicker
+          catalogue={context.catalogue}
+          recentCodes={context.recentCodes}
+          selected={s.procedures}
+          onChange={(procedures) => update({ procedures })}
+          error={errors.procedures}
+        />
 
-        <Group id="field-posture" legend="Qui a fait la démarche ?" error={errors.posture ?? errors.mandateId} hint={s.posture === 'fait_a_la_place' && !errors.mandateId ? MANDATE_REQUIRED_MESSAGE : undefined}>
+        <Group
+          id="field-posture"
+          legend="Qui a fait la démarche ?"
+          error={errors.posture ?? errors.mandateId}
+          hint={s.posture === 'fait_a_la_place' && !errors.mandateId ? MANDATE_REQUIRED_MESSAGE : undefined}
+        >
           <RadioChips name="posture" value={s.posture} options={optionsOf(POSTURE_LABELS)} onChange={(posture) => update({ posture })} />
         </Group>
 
@@ -218,10 +239,21 @@ export function AccompanimentForm({ draftKey, initial, restored, record, context
 
         {s.outcome === 'orientee' && (
           <Group id="field-referral" legend="Orientée vers" error={errors.referral}>
-            <RadioChips name="referral" value={s.referralTarget} options={optionsOf(REFERRAL_LABELS)} onChange={(referralTarget) => update({ referralTarget })} />
+            <RadioChips
+              name="referral"
+              value={s.referralTarget}
+              options={optionsOf(REFERRAL_LABELS)}
+              onChange={(referralTarget) => update({ referralTarget })}
+            />
             <div className="field">
               <label htmlFor="acc-referral-note">Précision (facultatif)</label>
-              <input id="acc-referral-note" value={s.referralNote} maxLength={200} onChange={(e) => update({ referralNote: e.target.value })} placeholder="ex. CCAS de Mèze" />
+              <input
+                id="acc-referral-note"
+                value={s.referralNote}
+                maxLength={200}
+                onChange={(e) => update({ referralNote: e.target.value })}
+                placeholder="ex. CCAS de Mèze"
+              />
             </div>
           </Group>
         )}

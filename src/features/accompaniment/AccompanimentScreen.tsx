@@ -35,7 +35,13 @@ export function AccompanimentScreen({ id }: { id?: string }) {
   const [start, setStart] = useState<Start | 'missing' | null>(null);
   const context = useLiveQuery(async (): Promise<FormContext> => {
     const [open, recent, procedures] = await Promise.all([findOpenPermanence(), recentAccompaniments(), catalogue()]);
-    return { open: open ?? null, recent, catalogue: procedures, durations: orderDurations(recent.map((r) => r.data)), recentCodes: recentProcedureCodes(recent.map((r) => r.data)) };
+    return {
+      open: open ?? null,
+      recent,
+      catalogue: procedures,
+      durations: orderDurations(recent.map((r) => r.data)),
+      recentCodes: recentProcedureCodes(recent.map((r) => r.data)),
+    };
   });
   const ready = context !== undefined;
 

@@ -28,7 +28,11 @@ export function AccompanimentSummary({ record, procedureLabel, pending, refused 
             {POSTURE_LABELS[a.posture]} · {outcome} · {durationLabel(a.durationMinutes)}
           </span>
         </span>
-        {refused ? <span className="badge badge-error badge-small">À corriger</span> : pending && <span className="badge badge-pending badge-small">À synchroniser</span>}
+        {refused ? (
+          <span className="badge badge-error badge-small">À corriger</span>
+        ) : (
+          pending && <span className="badge badge-pending badge-small">À synchroniser</span>
+        )}
       </a>
     </li>
   );

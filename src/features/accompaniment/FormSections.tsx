@@ -22,97 +22,114 @@ interface WhereProps {
 
 export function WhereAndWhen({ state: s, update, open, permanenceCommune, canBeInPermanence, today, error }: WhereProps) {
   return (
-          <Group id="field-place" legend="Où et quand" error={error}>
-            {canBeInPermanence && (
-              <RadioChips
-                name="where"
-                value={s.inPermanence ? 'permanence' : 'ailleurs'}
-                options={[
-                  { value: 'permanence', label: `Pendant la permanence${permanenceCommune || open ? ` (${communeName(permanenceCommune ?? open?.data.communeInsee)})` : ''}` },
-                  { value: 'ailleurs', label: 'Hors permanence' },
-                ]}
-                onChange={(v) => update(v === 'permanence' ? { inPermanence: true, permanenceId: s.permanenceId ?? open?.id ?? null } : { inPermanence: false })}
-              />
-            )}
-            {!s.inPermanence && (
-              <>
-                <RadioChips name="placeType" value={s.placeType} options={ELSEWHERE} onChange={(v) => update({ placeType: v })} />
-                <div className="field">
-                  <label htmlFor="acc-commune">Commune</label>
-                  <select id="acc-commune" value={s.communeInsee} onChange={(e) => update({ communeInsee: e.target.value })}>
-                    {COMMUNES.map((c) => (
-                      <option key={c.insee} value={c.insee}>
-                        {c.name}
-                      </option>
-                    ))}
-                  </select>
-                </div>
-              </>
-            )}
-            <div className="field field-inline">
-              <label htmlFor="acc-date">Date</label>
-              <input id="acc-date" type="date" value={s.date} max={today} onChange={(e) => update({ date: e.target.value })} />
-            </div>
-          </Group>
+    <Group id="field-place" legend="Où et quand" error={error}>
+      {canBeInPermanence && (
+        <RadioChips
+          name="where"
+          value={s.inPermanence ? 'permanence' : 'ailleurs'}
+          options={[
+            {
+              value: 'permanence',
+              label: `Pendant la permanence${permanenceCommune || open ? ` (${communeName(permanenceCommune ?? open?.data.communeInsee)})` : ''}`,
+            },
+            { value: 'ailleurs', label: 'Hors permanence' },
+          ]}
+          onChange={(v) => update(v === 'permanence' ? { inPermanence: true, permanenceId: s.permanenceId ?? open?.id ?? null } : { inPermanence: false })}
+        />
+      )}
+      {!s.inPermanence && (
+        <>
+          <RadioChips name="placeType" value={s.placeType} options={ELSEWHERE} onChange={(v) => update({ placeType: v })} />
+          <div className="field">
+            <label htmlFor="acc-commune">Commune</label>
+            <select id="acc-commune" value={s.communeInsee} onChange={(e) => update({ communeInsee: e.target.value })}>
+              {COMMUNES.map((c) => (
+                <option key={c.insee} value={c.insee}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+          </div>
+        </>
+      )}
+      <div className="field field-inline">
+        <label htmlFor="acc-date">Date</label>
+        <input id="acc-date" type="date" value={s.date} max={today} onChange={(e) => update({ date: e.target.value })} />
+      </div>
+    </Group>
   );
 }
 
 export function DurationField({ state: s, update, durations, error }: { state: FormState; update: Update; durations: number[]; error?: string }) {
   return (
-          <Group id="field-duration" legend="Durée" error={error}>
-            <div className="chips">
-              {durations.map((d) => (
-                <label key={d} className="chip">
-                  <input type="radio" name="duration" checked={!s.useCustomDuration && s.duration === d} onChange={() => update({ duration: d, useCustomDuration: false })} />
-                  <span>{durationLabel(d)}</span>
-                </label>
-              ))}
-              <label className="chip">
-                <input type="radio" name="duration" checked={s.useCustomDuration} onChange={() => update({ useCustomDuration: true })} />
-                <span>Autre durée</span>
-              </label>
-            </div>
-            {s.useCustomDuration && (
-              <div className="field field-inline">
-                <label htmlFor="acc-duration">Minutes</label>
-                <input id="acc-duration" type="number" inputMode="numeric" min={1} max={600} step={1} value={s.customDuration} onChange={(e) => update({ customDuration: e.target.value })} />
-              </div>
-            )}
-          </Group>
+    <Group id="field-duration" legend="Durée" error={error}>
+      <div className="chips">
+        {durations.map((d) => (
+          <label key={d} className="chip">
+            <input
+              type="radio"
+              name="duration"
+              checked={!s.useCustomDuration && s.duration === d}
+              onChange={() => update({ duration: d, useCustomDuration: false })}
+            />
+            <span>{durationLabel(d)}</span>
+          </label>
+        ))}
+        <label className="chip">
+          <input type="radio" name="duration" checked={s.useCustomDuration} onChange={() => update({ useCustomDuration: true })} />
+          <span>Autre durée</span>
+        </label>
+      </div>
+      {s.useCustomDuration && (
+        <div className="field field-inline">
+          <label htmlFor="acc-duration">Minutes</label>
+          <input
+            id="acc-duration"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            max={600}
+            step={1}
+            value={s.customDuration}
+            onChange={(e) => update({ customDuration: e.target.value })}
+          />
+        </div>
+      )}
+    </Group>
   );
 }
 
 export function EquipmentAndNote({ state: s, update, errors }: { state: FormState; update: Update; errors: Partial<Record<FieldKey, string>> }) {
   return (
-          <details className="more" id="field-details" open={errors.note || errors.equipment || s.note ? true : undefined}>
-            <summary>Matériel et note</summary>
-            <Group id="field-equipment" legend="Matériel utilisé" error={errors.equipment} className="group-plain">
-              <CheckChips
-                options={optionsOf(EQUIPMENT_LABELS)}
-                values={s.equipment}
-                onToggle={(v, checked) => update({ equipment: checked ? [...s.equipment, v] : s.equipment.filter((x) => x !== v) })}
-              />
-            </Group>
-            <div className="field">
-              <label htmlFor="acc-note">Note</label>
-              <p className="warning" id="acc-note-warning">
-                Pas de détail de santé, pas de mot de passe, rien de la situation personnelle au-delà du nécessaire.
-              </p>
-              <textarea
-                id="acc-note"
-                rows={3}
-                maxLength={NOTE_MAX}
-                value={s.note}
-                onChange={(e) => update({ note: e.target.value })}
-                aria-describedby={`acc-note-warning${errors.note ? ' acc-note-error' : ''}`}
-                aria-invalid={errors.note ? true : undefined}
-              />
-              {errors.note && (
-                <p className="field-error" id="acc-note-error">
-                  {errors.note}
-                </p>
-              )}
-            </div>
-          </details>
+    <details className="more" id="field-details" open={errors.note || errors.equipment || s.note ? true : undefined}>
+      <summary>Matériel et note</summary>
+      <Group id="field-equipment" legend="Matériel utilisé" error={errors.equipment} className="group-plain">
+        <CheckChips
+          options={optionsOf(EQUIPMENT_LABELS)}
+          values={s.equipment}
+          onToggle={(v, checked) => update({ equipment: checked ? [...s.equipment, v] : s.equipment.filter((x) => x !== v) })}
+        />
+      </Group>
+      <div className="field">
+        <label htmlFor="acc-note">Note</label>
+        <p className="warning" id="acc-note-warning">
+          Pas de détail de santé, pas de mot de passe, rien de la situation personnelle au-delà du nécessaire.
+        </p>
+        <textarea
+          id="acc-note"
+          rows={3}
+          maxLength={NOTE_MAX}
+          value={s.note}
+          onChange={(e) => update({ note: e.target.value })}
+          aria-describedby={`acc-note-warning${errors.note ? ' acc-note-error' : ''}`}
+          aria-invalid={errors.note ? true : undefined}
+        />
+        {errors.note && (
+          <p className="field-error" id="acc-note-error">
+            {errors.note}
+          </p>
+        )}
+      </div>
+    </details>
   );
 }

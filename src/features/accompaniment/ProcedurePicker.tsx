@@ -51,7 +51,15 @@ export function ProcedurePicker({ catalogue, recentCodes, selected, onChange, er
     <Group id="field-procedures" legend="Démarches" error={error}>
       <div className="field field-search">
         <label htmlFor={searchId}>Rechercher une démarche</label>
-        <input id={searchId} type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="ex. CAF, carte grise, ameli…" autoComplete="off" enterKeyHint="search" />
+        <input
+          id={searchId}
+          type="search"
+          value={query}
+          onChange={(e) => setQuery(e.target.value)}
+          placeholder="ex. CAF, carte grise, ameli…"
+          autoComplete="off"
+          enterKeyHint="search"
+        />
       </div>
       <div className="chips chips-procedures" aria-live="polite">
         {shown.map((code) => (

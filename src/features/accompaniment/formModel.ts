@@ -81,7 +81,14 @@ export function stateFromData(a: AccompanimentData, presets: readonly number[]):
 export function copyOfPrevious(previous: AccompanimentData, presets: readonly number[], today: IsoDate, open: PermanenceRef | null): FormState {
   const copy = stateFromData(previous, presets);
   const fresh = initialState(today, open);
-  return { ...copy, date: today, inPermanence: fresh.inPermanence, permanenceId: fresh.permanenceId, communeInsee: open ? fresh.communeInsee : copy.communeInsee, note: '' };
+  return {
+    ...copy,
+    date: today,
+    inPermanence: fresh.inPermanence,
+    permanenceId: fresh.permanenceId,
+    communeInsee: open ? fresh.communeInsee : copy.communeInsee,
+    note: '',
+  };
 }
 
 /** "Enregistrer et nouveau": keeps the procedures (the next person often comes for the same). */
@@ -121,7 +128,20 @@ export function toData(s: FormState, permanenceCommune: string | null): Accompan
 }
 
 /** Form sections in screen order: the first one with an error gets the focus. */
-export const FIELD_ORDER = ['date', 'placeType', 'communeInsee', 'procedures', 'posture', 'mandateId', 'outcome', 'referral', 'durationMinutes', 'anonymous', 'equipment', 'note'] as const;
+export const FIELD_ORDER = [
+  'date',
+  'placeType',
+  'communeInsee',
+  'procedures',
+  'posture',
+  'mandateId',
+  'outcome',
+  'referral',
+  'durationMinutes',
+  'anonymous',
+  'equipment',
+  'note',
+] as const;
 export type FieldKey = (typeof FIELD_ORDER)[number];
 
 /** Groups error paths by form field (e.g. `procedures.0.code` → `procedures`). */

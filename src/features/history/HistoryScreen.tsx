@@ -38,7 +38,10 @@ export default function HistoryScreen() {
 
   const weekRows = useLiveQuery(() => accompanimentsBetween(period.from, period.to), [period.from, period.to]);
   const permanences = useLiveQuery(() => permanencesBetween(period.from, period.to), [period.from, period.to]);
-  const all = useLiveQuery(async () => (searching ? (await db.accompaniments.orderBy('data.date').reverse().toArray()).filter((r) => !r.deleted) : []), [searching]);
+  const all = useLiveQuery(
+    async () => (searching ? (await db.accompaniments.orderBy('data.date').reverse().toArray()).filter((r) => !r.deleted) : []),
+    [searching],
+  );
 
   const results = useMemo(() => {
     if (!searching || !all) return [];
@@ -47,7 +50,14 @@ export default function HistoryScreen() {
       .filter((r) => {
         const a = r.data;
         const hay = normalizeForSearch(
-          [...a.procedures.map((p) => procedureLabel(p.code)), communeName(a.communeInsee), PLACE_TYPE_LABELS[a.placeType], POSTURE_LABELS[a.posture], OUTCOME_LABELS[a.outcome], a.note ?? ''].join(' '),
+          [
+            ...a.procedures.map((p) => procedureLabel(p.code)),
+            communeName(a.communeInsee),
+            PLACE_TYPE_LABELS[a.placeType],
+            POSTURE_LABELS[a.posture],
+            OUTCOME_LABELS[a.outcome],
+            a.note ?? '',
+          ].join(' '),
         );
         return words.every((w) => hay.includes(w));
       })
@@ -74,7 +84,13 @@ export default function HistoryScreen() {
             ‹
           </button>
           <h2 aria-live="polite">{weekLabel(week)}</h2>
-          <button type="button" className="button button-secondary" onClick={() => setWeek((w) => shiftWeek(w, 1))} disabled={period.to >= today} aria-label="Semaine suivante">
+          <button
+            type="button"
+            className="button button-secondary"
+            onClick={() => setWeek((w) => shiftWeek(w, 1))}
+            disabled={period.to >= today}
+            aria-label="Semaine suivante"
+          >
             ›
           </button>
         </div>
@@ -106,14 +122,24 @@ export default function HistoryScreen() {
         </>
       )}
 
-      <h3>{searching ? `${results.length}${results.length === MAX_RESULTS ? '+' : ''} résultat${results.length > 1 ? 's' : ''}` : `Accompagnements (${shown.length})`}</h3>
+      <h3>
+        {searching
+          ? `${results.length}${results.length === MAX_RESULTS ? '+' : ''} résultat${results.length > 1 ? 's' : ''}`
+          : `Accompagnements (${shown.length})`}
+      </h3>
       {shown.length === 0 && <p className="muted">{searching ? 'Aucun accompagnement ne correspond.' : 'Aucun accompagnement cette semaine.'}</p>}
       {groupByDay(shown).map(([date, rows]) => (
         <div key={date}>
           <h4 className="day-title">{dayLabel(date, currentYear)}</h4>
           <ul className="entries" aria-label={dayLabel(date, currentYear)}>
             {rows.map((r) => (
-              <AccompanimentSummary key={r.id} record={r} procedureLabel={procedureLabel} pending={isPending('accompaniment', r.id)} refused={refused?.has(`accompaniment:${r.id}`)} />
+              <AccompanimentSummary
+                key={r.id}
+                record={r}
+                procedureLabel={procedureLabel}
+                pending={isPending('accompaniment', r.id)}
+                refused={refused?.has(`accompaniment:${r.id}`)}
+              />
             ))}
           </ul>
         </div>

@@ -24,7 +24,17 @@ export function OpenPermanenceScreen() {
   const [errors, setErrors] = useState<Record<string, string>>({});
   const showToast = useToast((s) => s.show);
 
-  const ordered = useMemo(() => (relays ? orderRelaysFor(date, relays, past?.map((p) => p.data)) : []), [relays, past, date]);
+  const ordered = useMemo(
+    () =>
+      relays
+        ? orderRelaysFor(
+            date,
+            relays,
+            past?.map((p) => p.data),
+          )
+        : [],
+    [relays, past, date],
+  );
 
   if (alreadyOpen) {
     return (
@@ -90,12 +100,25 @@ export function OpenPermanenceScreen() {
         <div className="row">
           <div className="field">
             <label htmlFor="perm-date">Date</label>
-            <input id="perm-date" type="date" value={date} max={today} onChange={(e) => setDate(e.target.value)} aria-invalid={errors.date ? true : undefined} />
+            <input
+              id="perm-date"
+              type="date"
+              value={date}
+              max={today}
+              onChange={(e) => setDate(e.target.value)}
+              aria-invalid={errors.date ? true : undefined}
+            />
             {errors.date && <p className="field-error">{errors.date}</p>}
           </div>
           <div className="field">
             <label htmlFor="perm-time">Heure de début</label>
-            <input id="perm-time" type="time" value={startTime} onChange={(e) => setStartTime(e.target.value)} aria-invalid={errors.startTime ? true : undefined} />
+            <input
+              id="perm-time"
+              type="time"
+              value={startTime}
+              onChange={(e) => setStartTime(e.target.value)}
+              aria-invalid={errors.startTime ? true : undefined}
+            />
             {errors.startTime && <p className="field-error">{errors.startTime}</p>}
           </div>
         </div>

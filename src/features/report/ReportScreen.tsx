@@ -34,14 +34,18 @@ export default function ReportScreen() {
   const showToast = useToast((s) => s.show);
 
   const parsedWeek = parseWeek(week);
-  const rangeError = mode === 'range' && (!isValidDate(from) || !isValidDate(to) ? 'Dates invalides.' : from > to ? 'La date de début est après la date de fin.' : null);
+  const rangeError =
+    mode === 'range' && (!isValidDate(from) || !isValidDate(to) ? 'Dates invalides.' : from > to ? 'La date de début est après la date de fin.' : null);
   const weekError = mode === 'week' && !parsedWeek ? 'Semaine invalide.' : null;
   const period = mode === 'week' ? (parsedWeek ? weekPeriod(parsedWeek) : null) : rangeError ? null : { from, to };
   const periodName = mode === 'week' ? week : `${from}_${to}`;
   const names: Labelling = { procedure: procedureLabel, relay: (id) => relays?.get(id)?.data.name ?? id };
 
   const filtered = useMemo(() => (facts ? filterFacts(facts.accompaniments, facts.permanences, filter) : undefined), [facts, filter]);
-  const tally = useMemo(() => (filtered && period ? computeTally(filtered.accompaniments, filtered.permanences, period) : undefined), [filtered, period?.from, period?.to]);
+  const tally = useMemo(
+    () => (filtered && period ? computeTally(filtered.accompaniments, filtered.permanences, period) : undefined),
+    [filtered, period?.from, period?.to],
+  );
   const chartWeeks = useMemo(() => {
     if (!filtered || !period) return [];
     const last = mode === 'week' && parsedWeek ? parsedWeek : lastCompleteWeek(period.to);
@@ -49,7 +53,10 @@ export default function ReportScreen() {
   }, [filtered, period?.from, period?.to, mode, week]);
 
   const mediators = useMemo(() => [...new Set(facts?.accompaniments.map((a) => a.mediator) ?? [])].sort(), [facts]);
-  const communes = useMemo(() => [...new Set(facts?.accompaniments.map((a) => a.communeInsee) ?? [])].sort((a, b) => communeName(a).localeCompare(communeName(b), 'fr')), [facts]);
+  const communes = useMemo(
+    () => [...new Set(facts?.accompaniments.map((a) => a.communeInsee) ?? [])].sort((a, b) => communeName(a).localeCompare(communeName(b), 'fr')),
+    [facts],
+  );
 
   const shiftWeek = (by: number) => {
     if (parsedWeek) setWeek(weekName(isoWeekOf(addDays(weekPeriod(parsedWeek).from, by * 7))));
@@ -212,7 +219,15 @@ export default function ReportScreen() {
                   )}
                   {table.rows.map((row, i) => (
                     <tr key={i}>
-                      {row.map((cell, j) => (j === 0 ? <th key={j} scope="row">{cell}</th> : <td key={j}>{typeof cell === 'number' && table.header[j]?.startsWith('%') ? `${String(cell).replace('.', ',')} %` : cell}</td>))}
+                      {row.map((cell, j) =>
+                        j === 0 ? (
+                          <th key={j} scope="row">
+                            {cell}
+                          </th>
+                        ) : (
+                          <td key={j}>{typeof cell === 'number' && table.header[j]?.startsWith('%') ? `${String(cell).replace('.', ',')} %` : cell}</td>
+                        ),
+                      )}
                     </tr>
                   ))}
                 </tbody>

@@ -5,10 +5,33 @@
 import { communeName } from '../../domain/reference';
 import type { Tally } from '../../domain/tally';
 
-const COLORS = ['#0b5d55', '#d97706', '#2563eb', '#9333ea', '#dc2626', '#65a30d', '#0891b2', '#be185d', '#57534e', '#a16207', '#4338ca', '#15803d', '#7c2d12', '#334155'];
+const COLORS = [
+  '#0b5d55',
+  '#d97706',
+  '#2563eb',
+  '#9333ea',
+  '#dc2626',
+  '#65a30d',
+  '#0891b2',
+  '#be185d',
+  '#57534e',
+  '#a16207',
+  '#4338ca',
+  '#15803d',
+  '#7c2d12',
+  '#334155',
+];
 
 export function WeekChart({ weeks }: { weeks: { label: string; tally: Tally }[] }) {
-  const communes = [...new Set(weeks.flatMap((w) => Object.entries(w.tally.byCommune).filter(([, c]) => c.accompaniments > 0).map(([k]) => k)))].sort((a, b) => communeName(a).localeCompare(communeName(b), 'fr'));
+  const communes = [
+    ...new Set(
+      weeks.flatMap((w) =>
+        Object.entries(w.tally.byCommune)
+          .filter(([, c]) => c.accompaniments > 0)
+          .map(([k]) => k),
+      ),
+    ),
+  ].sort((a, b) => communeName(a).localeCompare(communeName(b), 'fr'));
   const max = Math.max(1, ...weeks.map((w) => Math.max(w.tally.totals.accompaniments, w.tally.totals.people)));
   const W = 720;
   const H = 240;
@@ -36,7 +59,16 @@ export function WeekChart({ weeks }: { weeks: { label: string; tally: Tally }[] 
               {communes.map((c, ci) => {
                 const v = w.tally.byCommune[c]?.accompaniments ?? 0;
                 if (!v) return null;
-                const rect = <rect key={c} x={pad.left + step * i + step * 0.18} width={step * 0.64} y={y(base + v)} height={y(base) - y(base + v)} fill={COLORS[ci % COLORS.length]} />;
+                const rect = (
+                  <rect
+                    key={c}
+                    x={pad.left + step * i + step * 0.18}
+                    width={step * 0.64}
+                    y={y(base + v)}
+                    height={y(base) - y(base + v)}
+                    fill={COLORS[ci % COLORS.length]}
+                  />
+                );
                 base += v;
                 return rect;
               })}

@@ -32,16 +32,28 @@ export function periodQuery(period: Period, periodName: string, filter: TallyFil
 }
 
 export async function exportFromServer(kind: ExportKind, token: string, period: Period, periodName: string, filter: TallyFilter): Promise<void> {
-  const res = await fetch(`/api/v1/exports/${kind}?${periodQuery(period, periodName, filter)}`, { headers: { authorization: `Bearer ${token}` }, cache: 'no-store' });
+  const res = await fetch(`/api/v1/exports/${kind}?${periodQuery(period, periodName, filter)}`, {
+    headers: { authorization: `Bearer ${token}` },
+    cache: 'no-store',
+  });
   if (!res.ok) throw new Error(`HTTP ${res.status}`);
   const [what, ext] = kind === 'accompaniments.csv' ? ['accompagnements', 'csv'] : ['bilan', kind.split('.')[1]];
   save(await res.blob(), exportFileName(periodName, what, ext));
 }
 
-export function exportOnDevice(kind: Exclude<ExportKind, 'tallies.xlsx'>, tally: Tally, facts: { accompaniments: AccompanimentFact[]; permanences: PermanenceFact[] }, periodName: string, names: Labelling): void {
+export function exportOnDevice(
+  kind: Exclude<ExportKind, 'tallies.xlsx'>,
+  tally: Tally,
+  facts: { accompaniments: AccompanimentFact[]; permanences: PermanenceFact[] },
+  periodName: string,
+  names: Labelling,
+): void {
   const csv =
     kind === 'tallies.csv'
       ? toCsv(tallyCsvRows(REPORT_TITLE, tally.period, tallyTables(tally, names)))
-      : toCsv([ACCOMPANIMENT_HEADERS, ...accompanimentRows(facts.accompaniments, tally.period, names, new Map(facts.permanences.map((p) => [p.id, p.relayId])))]);
+      : toCsv([
+          ACCOMPANIMENT_HEADERS,
+          ...accompanimentRows(facts.accompaniments, tally.period, names, new Map(facts.permanences.map((p) => [p.id, p.relayId]))),
+        ]);
   save(new Blob([csv], { type: 'text/csv;charset=utf-8' }), exportFileName(periodName, kind === 'tallies.csv' ? 'bilan' : 'accompagnements', 'csv'));
 }

@@ -83,7 +83,13 @@ export function DevicesPanel({ credentials }: { credentials: DeviceCredentials }
         </fieldset>
         <div className="field">
           <label htmlFor="enrolment-name">Nom de la personne</label>
-          <input id="enrolment-name" value={name} onChange={(e) => setName(e.target.value)} aria-invalid={nameError ? true : undefined} aria-describedby={nameError ? 'enrolment-name-error' : 'enrolment-name-hint'} />
+          <input
+            id="enrolment-name"
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            aria-invalid={nameError ? true : undefined}
+            aria-describedby={nameError ? 'enrolment-name-error' : 'enrolment-name-hint'}
+          />
           <p className="hint-muted" id="enrolment-name-hint">
             Une tablette de remplacement s’inscrit avec le même nom : elle retrouve les saisies de la personne.
           </p>
@@ -99,7 +105,8 @@ export function DevicesPanel({ credentials }: { credentials: DeviceCredentials }
         {created && (
           <div className="enrolment-code" role="status">
             <p>
-              Code pour <strong>{created.name}</strong>, valable une fois jusqu’au {new Date(created.expiresAt).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' })} :
+              Code pour <strong>{created.name}</strong>, valable une fois jusqu’au{' '}
+              {new Date(created.expiresAt).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'short' })} :
             </p>
             <p className="code" data-testid="enrolment-code">
               {created.code}

@@ -60,7 +60,15 @@ export function EnrolmentForm({ initialCode = '', again = false }: { initialCode
       <div className="row">
         <div className="field">
           <label htmlFor="enrol-code">Code d’inscription</label>
-          <input id="enrol-code" value={code} onChange={(e) => setCode(e.target.value.toUpperCase())} autoComplete="off" autoCapitalize="characters" aria-invalid={errors.code ? true : undefined} aria-describedby={errors.code ? 'enrol-code-error' : undefined} />
+          <input
+            id="enrol-code"
+            value={code}
+            onChange={(e) => setCode(e.target.value.toUpperCase())}
+            autoComplete="off"
+            autoCapitalize="characters"
+            aria-invalid={errors.code ? true : undefined}
+            aria-describedby={errors.code ? 'enrol-code-error' : undefined}
+          />
           {errors.code && (
             <p className="field-error" id="enrol-code-error">
               {errors.code}
@@ -69,7 +77,14 @@ export function EnrolmentForm({ initialCode = '', again = false }: { initialCode
         </div>
         <div className="field">
           <label htmlFor="enrol-label">Nom de cette tablette</label>
-          <input id="enrol-label" value={label} onChange={(e) => setLabel(e.target.value)} placeholder="Tablette Mèze" aria-invalid={errors.label ? true : undefined} aria-describedby={errors.label ? 'enrol-label-error' : undefined} />
+          <input
+            id="enrol-label"
+            value={label}
+            onChange={(e) => setLabel(e.target.value)}
+            placeholder="Tablette Mèze"
+            aria-invalid={errors.label ? true : undefined}
+            aria-describedby={errors.label ? 'enrol-label-error' : undefined}
+          />
           {errors.label && (
             <p className="field-error" id="enrol-label-error">
               {errors.label}

@@ -24,7 +24,13 @@ function TextField({ id, label, value, onChange, error }: { id: string; label: s
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      <input id={id} value={value} onChange={(e) => onChange(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={error ? `${id}-error` : undefined} />
+      <input
+        id={id}
+        value={value}
+        onChange={(e) => onChange(e.target.value)}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
       {error && (
         <p className="field-error" id={`${id}-error`}>
           {error}
@@ -43,7 +49,8 @@ function Editor<K extends Kind>({ kind, record, onDone }: { kind: K; record: Loc
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
-    const clean = kind === 'relay' ? { ...data, address: (data as RelayData).address?.trim() || null, schedule: (data as RelayData).schedule?.trim() || null } : data;
+    const clean =
+      kind === 'relay' ? { ...data, address: (data as RelayData).address?.trim() || null, schedule: (data as RelayData).schedule?.trim() || null } : data;
     const problems = kind === 'relay' ? validateRelay(clean) : validateProcedure(clean);
     setErrors(problems);
     if (problems.length) return;
@@ -74,13 +81,31 @@ function Editor<K extends Kind>({ kind, record, onDone }: { kind: K; record: Loc
               ))}
             </select>
           </div>
-          <TextField id={`relay-${id}-address`} label="Adresse" value={r.address ?? ''} onChange={(address) => set({ address })} error={errorOf(errors, 'address')} />
-          <TextField id={`relay-${id}-schedule`} label="Jours habituels (ex. mardi matin)" value={r.schedule ?? ''} onChange={(schedule) => set({ schedule })} error={errorOf(errors, 'schedule')} />
+          <TextField
+            id={`relay-${id}-address`}
+            label="Adresse"
+            value={r.address ?? ''}
+            onChange={(address) => set({ address })}
+            error={errorOf(errors, 'address')}
+          />
+          <TextField
+            id={`relay-${id}-schedule`}
+            label="Jours habituels (ex. mardi matin)"
+            value={r.schedule ?? ''}
+            onChange={(schedule) => set({ schedule })}
+            error={errorOf(errors, 'schedule')}
+          />
         </>
       ) : (
         <>
           <TextField id={`proc-${id}-label`} label="Libellé" value={p.label} onChange={(label) => set({ label })} error={errorOf(errors, 'label')} />
-          <TextField id={`proc-${id}-code`} label="Code (minuscules, chiffres, _)" value={p.code} onChange={(code) => set({ code })} error={errorOf(errors, 'code')} />
+          <TextField
+            id={`proc-${id}-code`}
+            label="Code (minuscules, chiffres, _)"
+            value={p.code}
+            onChange={(code) => set({ code })}
+            error={errorOf(errors, 'code')}
+          />
           <div className="row">
             <div className="field">
               <label htmlFor={`proc-${id}-domain`}>Domaine</label>

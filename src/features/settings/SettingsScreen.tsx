@@ -29,7 +29,9 @@ export default function SettingsScreen({ code }: { code?: string }) {
   const pending = useLiveQuery(pendingCount);
   const credentials = useLiveQuery(async () => (await loadCredentials(db)) ?? null);
   const relays = useLiveQuery(async () => (await db.relays.toArray()).filter((r) => !r.deleted).sort((a, b) => a.data.name.localeCompare(b.data.name, 'fr')));
-  const procedures = useLiveQuery(async () => (await db.procedures.toArray()).filter((r) => !r.deleted).sort((a, b) => a.data.label.localeCompare(b.data.label, 'fr')));
+  const procedures = useLiveQuery(async () =>
+    (await db.procedures.toArray()).filter((r) => !r.deleted).sort((a, b) => a.data.label.localeCompare(b.data.label, 'fr')),
+  );
   const revoked = useSync((s) => s.error?.kind === 'auth');
   const running = useSync((s) => s.running);
   const estimate = useStorageEstimate();
@@ -45,14 +47,20 @@ export default function SettingsScreen({ code }: { code?: string }) {
       {credentials === null || code || revoked ? <EnrolmentForm key={code} initialCode={code} again={!!credentials} /> : null}
       <dl className="facts">
         <dt>Inscription</dt>
-        <dd>{credentials ? `${credentials.label}, au nom de ${credentials.name} (${credentials.role === 'coordinator' ? 'coordination' : 'médiation'})` : credentials === null ? 'Non inscrite' : '—'}</dd>
+        <dd>
+          {credentials
+            ? `${credentials.label}, au nom de ${credentials.name} (${credentials.role === 'coordinator' ? 'coordination' : 'médiation'})`
+            : credentials === null
+              ? 'Non inscrite'
+              : '—'}
+        </dd>
         <dt>Stockage</dt>
         <dd>
           {persistence === 'granted' && 'Protégé : le navigateur ne l’effacera pas pour faire de la place.'}
           {persistence === 'denied' && (
             <>
-              Non protégé : si la tablette manque de place, le navigateur pourrait effacer les données non synchronisées. Installez l’application sur l’écran d’accueil puis
-              demandez à nouveau.{' '}
+              Non protégé : si la tablette manque de place, le navigateur pourrait effacer les données non synchronisées. Installez l’application sur l’écran
+              d’accueil puis demandez à nouveau.{' '}
               <button type="button" className="button button-small" onClick={() => void requestPersistence()}>
                 Demander la protection
               </button>

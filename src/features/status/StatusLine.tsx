@@ -28,7 +28,12 @@ function SyncState() {
     );
   }
   if (running) {
-    const detail = progress?.phase === 'push' && progress.total > 0 ? ` ${progress.sent}/${progress.total}` : progress?.phase === 'pull' && progress.pulled > 0 ? ` (${progress.pulled} reçus)` : '';
+    const detail =
+      progress?.phase === 'push' && progress.total > 0
+        ? ` ${progress.sent}/${progress.total}`
+        : progress?.phase === 'pull' && progress.pulled > 0
+          ? ` (${progress.pulled} reçus)`
+          : '';
     return <span className="badge badge-quiet">Synchronisation…{detail}</span>;
   }
   if (error) {
@@ -53,11 +58,7 @@ export function StatusLine({ allowUpdate }: { allowUpdate: boolean }) {
   return (
     <div className="status-line">
       {pending !== undefined && (
-        <a
-          className={`badge ${pending > 0 ? 'badge-pending' : 'badge-ok'}`}
-          href="#/synchronisation"
-          data-testid="pending-badge"
-        >
+        <a className={`badge ${pending > 0 ? 'badge-pending' : 'badge-ok'}`} href="#/synchronisation" data-testid="pending-badge">
           {pendingLabel(pending)}
         </a>
       )}

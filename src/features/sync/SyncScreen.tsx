@@ -91,7 +91,9 @@ export default function SyncScreen() {
           </p>
         ) : (
           <>
-            {running && <p>Synchronisation en cours{progress?.phase === 'push' && progress.total ? ` : ${progress.sent} sur ${progress.total} envoyés` : '…'}</p>}
+            {running && (
+              <p>Synchronisation en cours{progress?.phase === 'push' && progress.total ? ` : ${progress.sent} sur ${progress.total} envoyés` : '…'}</p>
+            )}
             {!running && error && <p className="form-error">{SYNC_ERROR_MESSAGES[error.kind]}</p>}
             <p>{lastSuccessAt ? `Dernière synchronisation réussie ${sinceLabel(lastSuccessAt)}.` : 'Aucune synchronisation réussie pour l’instant.'}</p>
             <button type="button" className="button button-primary" onClick={() => void syncNow()} disabled={running}>

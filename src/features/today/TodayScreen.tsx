@@ -49,8 +49,8 @@ export function TodayScreen() {
         <div className="card card-warn" role="region" aria-label="Permanence restée ouverte">
           <h2>Permanence restée ouverte</h2>
           <p>
-            La permanence du {dayLabel(open.data.date)} à {relay?.data.name ?? communeName(open.data.communeInsee)} (depuis{' '}
-            {clockLabel(open.data.startTime)}) n’a pas été clôturée. Vérifiez l’heure de fin puis clôturez-la.
+            La permanence du {dayLabel(open.data.date)} à {relay?.data.name ?? communeName(open.data.communeInsee)} (depuis {clockLabel(open.data.startTime)})
+            n’a pas été clôturée. Vérifiez l’heure de fin puis clôturez-la.
           </p>
           {lastActivity !== undefined && (
             <ClosePermanence key={open.id} permanence={open} suggested={suggestedEndTime(open.data, today, time, lastActivity)} expanded />
@@ -81,7 +81,13 @@ export function TodayScreen() {
       {entries && entries.length === 0 && <p className="muted empty-today">Aucun accompagnement aujourd’hui.</p>}
       <ul className="entries" aria-label="Accompagnements du jour">
         {entries?.map((r) => (
-          <AccompanimentSummary key={r.id} record={r} procedureLabel={procedureLabel} pending={pending?.has(`accompaniment:${r.id}`) ?? false} refused={refused?.has(`accompaniment:${r.id}`)} />
+          <AccompanimentSummary
+            key={r.id}
+            record={r}
+            procedureLabel={procedureLabel}
+            pending={pending?.has(`accompaniment:${r.id}`) ?? false}
+            refused={refused?.has(`accompaniment:${r.id}`)}
+          />
         ))}
       </ul>
     </section>

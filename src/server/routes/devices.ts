@@ -31,7 +31,9 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
       const { role, name } = request.body as { role: 'mediator' | 'coordinator'; name: string };
       const existing = ctx.repo.findUserByName(name);
       if (existing && existing.role !== role) {
-        throw new ApiError(409, 'role_mismatch', `« ${existing.name} » est déjà inscrit(e) avec le rôle ${ROLE_LABEL[existing.role]}.`, [{ path: 'role', message: 'Rôle différent de celui de cette personne.' }]);
+        throw new ApiError(409, 'role_mismatch', `« ${existing.name} » est déjà inscrit(e) avec le rôle ${ROLE_LABEL[existing.role]}.`, [
+          { path: 'role', message: 'Rôle différent de celui de cette personne.' },
+        ]);
       }
       const code = newEnrolmentCode();
       const now = ctx.now();
@@ -60,10 +62,19 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
       const enrolment = ctx.repo.consumeEnrolment(sha256(normalizeCode(code)), now);
       if (!enrolment) {
         ctx.enrolmentFailures.hit(request.ip);
-        throw new ApiError(400, 'invalid_code', 'Code d’inscription inconnu, déjà utilisé ou expiré.', [{ path: 'code', message: 'Code inconnu, déjà utilisé ou expiré.' }]);
+        throw new ApiError(400, 'invalid_code', 'Code d’inscription inconnu, déjà utilisé ou expiré.', [
+          { path: 'code', message: 'Code inconnu, déjà utilisé ou expiré.' },
+        ]);
       }
       const token = newToken();
-      const device = ctx.repo.createDevice({ id: randomUUID(), label: label.trim(), tokenHash: sha256(token), enrolment, createdAt: now, newUserId: randomUUID() });
+      const device = ctx.repo.createDevice({
+        id: randomUUID(),
+        label: label.trim(),
+        tokenHash: sha256(token),
+        enrolment,
+        createdAt: now,
+        newUserId: randomUUID(),
+      });
       return reply.code(201).send({ deviceId: device.id, token, role: device.user.role, name: device.user.name });
     },
   );
@@ -71,7 +82,17 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
   app.get('/api/v1/devices', async (request) => {
     requireCoordinator(ctx.caller(request));
     return {
-      devices: ctx.repo.listDevices().map((d) => ({ deviceId: d.id, label: d.label, name: d.user.name, role: d.user.role, createdAt: d.createdAt, lastSyncAt: d.lastSyncAt, revokedAt: d.revokedAt })),
+      devices: ctx.repo
+        .listDevices()
+        .map((d) => ({
+          deviceId: d.id,
+          label: d.label,
+          name: d.user.name,
+          role: d.user.role,
+          createdAt: d.createdAt,
+          lastSyncAt: d.lastSyncAt,
+          revokedAt: d.revokedAt,
+        })),
     };
   });
 

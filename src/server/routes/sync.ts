@@ -14,7 +14,9 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: ServerContext): vo
     // Ops whose envelope is malformed are rejected one by one; an op without a usable opId
     // cannot be answered, so it makes the request invalid.
     const checked = ops.map((op) => envelopeErrors(op));
-    const unnamed = checked.flatMap((c, i) => (c.opIdValid ? [] : c.fields.filter((f) => f.path === 'opId' || f.path === 'op').map((f) => ({ path: `ops.${i}.${f.path}`, message: f.message }))));
+    const unnamed = checked.flatMap((c, i) =>
+      c.opIdValid ? [] : c.fields.filter((f) => f.path === 'opId' || f.path === 'op').map((f) => ({ path: `ops.${i}.${f.path}`, message: f.message })),
+    );
     if (unnamed.length > 0) throw badRequest('Chaque opération doit avoir un opId (UUID).', unnamed);
 
     const valid: PushOp[] = [];

@@ -59,6 +59,11 @@ export function registerTallyRoutes(app: FastifyInstance, ctx: ServerContext): v
   app.get('/api/v1/exports/tallies.xlsx', async (request, reply) => {
     const p = prepare(request);
     const tables = tallyTables(tallyOf(p.period, p), labelling());
-    return send(reply, await tallyWorkbook(REPORT_TITLE, p.period, tables), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', exportFileName(p.name, 'bilan', 'xlsx'));
+    return send(
+      reply,
+      await tallyWorkbook(REPORT_TITLE, p.period, tables),
+      'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      exportFileName(p.name, 'bilan', 'xlsx'),
+    );
   });
 }

@@ -87,7 +87,10 @@ export const MIGRATIONS: readonly Migration[] = [
         `INSERT OR IGNORE INTO records (id, entity, version, deleted, data, owner_id, created_by, created_at, updated_by, updated_at, seq)
          VALUES (?, ?, 1, 0, ?, 'system', 'system', ?, 'system', ?, ?)`,
       );
-      for (const [entity, rows] of [['relay', SEED_RELAYS], ['procedure', SEED_PROCEDURES]] as const) {
+      for (const [entity, rows] of [
+        ['relay', SEED_RELAYS],
+        ['procedure', SEED_PROCEDURES],
+      ] as const) {
         for (const r of rows) insert.run(r.id, entity, JSON.stringify(r.data), now, now, (next.get() as { value: number }).value);
       }
     },

@@ -51,7 +51,13 @@ const toDevice = (r: DeviceRow): Device => ({
   user: { id: r.user_id, name: r.user_name, role: r.role },
 });
 
-const toChange = (r: RecordRow): ChangeRecord => ({ entity: r.entity, id: r.id, version: r.version, deleted: r.deleted === 1, data: JSON.parse(r.data) as Record<string, unknown> });
+const toChange = (r: RecordRow): ChangeRecord => ({
+  entity: r.entity,
+  id: r.id,
+  version: r.version,
+  deleted: r.deleted === 1,
+  data: JSON.parse(r.data) as Record<string, unknown>,
+});
 
 const nameKey = (name: string) => name.trim().toLocaleLowerCase('fr-FR');
 
@@ -134,7 +140,9 @@ export class SqliteRepository implements Repository {
         .prepare(`INSERT INTO users (id, name, name_key, role, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name_key) DO NOTHING`)
         .run(d.newUserId, d.enrolment.name.trim(), key, d.enrolment.role, d.createdAt);
       const user = this.db.prepare(`SELECT id FROM users WHERE name_key = ?`).get(key) as { id: string };
-      this.db.prepare(`INSERT INTO devices (id, user_id, label, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`).run(d.id, user.id, d.label, d.tokenHash, d.createdAt);
+      this.db
+        .prepare(`INSERT INTO devices (id, user_id, label, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`)
+        .run(d.id, user.id, d.label, d.tokenHash, d.createdAt);
       return toDevice(this.db.prepare(`${DEVICE_SELECT} WHERE d.id = ?`).get(d.id) as DeviceRow);
     })();
   }
@@ -201,7 +209,17 @@ export class SqliteRepository implements Repository {
       throw error;
     }
     if (decision.kind === 'apply') {
-      const row = { id: op.id, entity: op.entity, version: decision.version, deleted: op.deleted ? 1 : 0, data: JSON.stringify(op.data), userId: actor.userId, deviceId: actor.deviceId, now, seq: ++seq.value };
+      const row = {
+        id: op.id,
+        entity: op.entity,
+        version: decision.version,
+        deleted: op.deleted ? 1 : 0,
+        data: JSON.stringify(op.data),
+        userId: actor.userId,
+        deviceId: actor.deviceId,
+        now,
+        seq: ++seq.value,
+      };
       if (head) s.updateRecord.run(row);
       else s.insertRecord.run(row);
     }
@@ -219,7 +237,9 @@ export class SqliteRepository implements Repository {
   }
 
   pull(actor: Actor, since: number, limit: number): PullAnswer {
-    const rows = (actor.role === 'coordinator' ? this.stmt.pullAll.all(since, limit + 1) : this.stmt.pullOwn.all(since, actor.userId, limit + 1)) as RecordRow[];
+    const rows = (
+      actor.role === 'coordinator' ? this.stmt.pullAll.all(since, limit + 1) : this.stmt.pullOwn.all(since, actor.userId, limit + 1)
+    ) as RecordRow[];
     const hasMore = rows.length > limit;
     const page = hasMore ? rows.slice(0, limit) : rows;
     // Extension of api.md: `createdBy`, the name of the user who created the record (for tallies).

@@ -36,7 +36,9 @@ export class SqliteTallyFacts {
     this.s = {
       seq: db.prepare(`SELECT value FROM counters WHERE name = 'facts_seq'`),
       setSeq: db.prepare(`UPDATE counters SET value = ? WHERE name = 'facts_seq'`),
-      changed: db.prepare(`SELECT id, entity, deleted, data, owner_id, created_by FROM records WHERE seq > ? AND entity IN ('accompaniment', 'permanence') ORDER BY seq`),
+      changed: db.prepare(
+        `SELECT id, entity, deleted, data, owner_id, created_by FROM records WHERE seq > ? AND entity IN ('accompaniment', 'permanence') ORDER BY seq`,
+      ),
       maxSeq: db.prepare(`SELECT value FROM counters WHERE name = 'seq'`),
       delAcc: db.prepare(`DELETE FROM accompaniment_facts WHERE id = ?`),
       putAcc: db.prepare(`INSERT INTO accompaniment_facts (date, id, owner_id, created_by, permanence_id, beneficiary_id, dims) VALUES (?, ?, ?, ?, ?, ?, ?)`),
@@ -85,7 +87,15 @@ export class SqliteTallyFacts {
     const rows = this.db
       .prepare(sql)
       .raw()
-      .all(...(individual ? args(period.from, period.to) : args(period.from, period.from, period.to))) as [string, string, string, string | null, string | null, string, number][];
+      .all(...(individual ? args(period.from, period.to) : args(period.from, period.from, period.to))) as [
+      string,
+      string,
+      string,
+      string | null,
+      string | null,
+      string,
+      number,
+    ][];
     const accompaniments: AccompanimentFact[] = rows.map(([date, id, createdBy, permanenceId, beneficiaryId, dims, n], i) => ({
       id: id || `group-${i}`,
       date,
@@ -97,12 +107,18 @@ export class SqliteTallyFacts {
     }));
 
     const toPerm = (p: PermRow): PermanenceFact => ({ id: p.id, date: p.date, communeInsee: p.commune, relayId: p.relay_id, mediator: nameOf(p.created_by) });
-    const permanences = (this.db.prepare(`SELECT id, date, commune, relay_id, created_by FROM permanence_facts WHERE date BETWEEN ? AND ?${own}`).all(...args(period.from, period.to)) as PermRow[]).map(toPerm);
+    const permanences = (
+      this.db
+        .prepare(`SELECT id, date, commune, relay_id, created_by FROM permanence_facts WHERE date BETWEEN ? AND ?${own}`)
+        .all(...args(period.from, period.to)) as PermRow[]
+    ).map(toPerm);
     // Permanences outside the period still name the relay of accompaniments inside it.
     const known = new Set(permanences.map((p) => p.id));
     const missing = [...new Set(accompaniments.map((a) => a.permanenceId).filter((id): id is string => !!id && !known.has(id)))];
     if (missing.length) {
-      const extra = this.db.prepare(`SELECT id, date, commune, relay_id, created_by FROM permanence_facts WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(missing)) as PermRow[];
+      const extra = this.db
+        .prepare(`SELECT id, date, commune, relay_id, created_by FROM permanence_facts WHERE id IN (SELECT value FROM json_each(?))`)
+        .all(JSON.stringify(missing)) as PermRow[];
       permanences.push(...extra.map(toPerm));
     }
 
@@ -111,12 +127,30 @@ export class SqliteTallyFacts {
     const beneficiaries = new Map<string, BeneficiaryFact>();
     if (followed.length) {
       const ids = JSON.stringify(followed);
-      for (const r of this.db.prepare(`SELECT beneficiary_id AS id, MIN(date) AS first FROM accompaniment_facts WHERE beneficiary_id IN (SELECT value FROM json_each(?))${own} GROUP BY beneficiary_id`).all(...args(ids)) as { id: string; first: string }[]) {
+      for (const r of this.db
+        .prepare(
+          `SELECT beneficiary_id AS id, MIN(date) AS first FROM accompaniment_facts WHERE beneficiary_id IN (SELECT value FROM json_each(?))${own} GROUP BY beneficiary_id`,
+        )
+        .all(...args(ids)) as { id: string; first: string }[]) {
         firstVisits.set(r.id, r.first);
       }
-      for (const r of this.db.prepare(`SELECT id, data FROM records WHERE entity = 'beneficiary' AND deleted = 0 AND id IN (SELECT value FROM json_each(?))`).all(ids) as { id: string; data: string }[]) {
-        const b = JSON.parse(r.data) as { birthYear?: unknown; gender?: BeneficiaryFact['gender']; socialStatus?: BeneficiaryFact['socialStatus']; qpv?: unknown; public?: string };
-        beneficiaries.set(r.id, { birthYear: typeof b.birthYear === 'number' ? b.birthYear : null, gender: b.gender ?? 'unknown', socialStatus: b.socialStatus ?? 'unknown', qpv: b.qpv === true, public: b.public ?? null });
+      for (const r of this.db
+        .prepare(`SELECT id, data FROM records WHERE entity = 'beneficiary' AND deleted = 0 AND id IN (SELECT value FROM json_each(?))`)
+        .all(ids) as { id: string; data: string }[]) {
+        const b = JSON.parse(r.data) as {
+          birthYear?: unknown;
+          gender?: BeneficiaryFact['gender'];
+          socialStatus?: BeneficiaryFact['socialStatus'];
+          qpv?: unknown;
+          public?: string;
+        };
+        beneficiaries.set(r.id, {
+          birthYear: typeof b.birthYear === 'number' ? b.birthYear : null,
+          gender: b.gender ?? 'unknown',
+          socialStatus: b.socialStatus ?? 'unknown',
+          qpv: b.qpv === true,
+          public: b.public ?? null,
+        });
       }
     }
     return { accompaniments, permanences, firstVisits, beneficiaries };
