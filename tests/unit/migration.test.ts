@@ -20,18 +20,16 @@ describe('database migrations', () => {
       updatedAt: '2026-11-20T10:00:00.000Z',
     };
     await v1.table('accompaniments').add(record);
-    await v1
-      .table('outbox')
-      .add({
-        opId: 'op-1',
-        entity: 'accompaniment',
-        id: record.id,
-        baseVersion: 0,
-        deleted: false,
-        data: record.data,
-        queuedAt: record.updatedAt,
-        sentAt: null,
-      });
+    await v1.table('outbox').add({
+      opId: 'op-1',
+      entity: 'accompaniment',
+      id: record.id,
+      baseVersion: 0,
+      deleted: false,
+      data: record.data,
+      queuedAt: record.updatedAt,
+      sentAt: null,
+    });
     await v1.table('drafts').add({ key: 'accompaniment:new', value: { id: 'x', state: { note: 'en cours' } }, savedAt: record.updatedAt });
     v1.close();
 

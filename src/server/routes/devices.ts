@@ -82,17 +82,15 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
   app.get('/api/v1/devices', async (request) => {
     requireCoordinator(ctx.caller(request));
     return {
-      devices: ctx.repo
-        .listDevices()
-        .map((d) => ({
-          deviceId: d.id,
-          label: d.label,
-          name: d.user.name,
-          role: d.user.role,
-          createdAt: d.createdAt,
-          lastSyncAt: d.lastSyncAt,
-          revokedAt: d.revokedAt,
-        })),
+      devices: ctx.repo.listDevices().map((d) => ({
+        deviceId: d.id,
+        label: d.label,
+        name: d.user.name,
+        role: d.user.role,
+        createdAt: d.createdAt,
+        lastSyncAt: d.lastSyncAt,
+        revokedAt: d.revokedAt,
+      })),
     };
   });
 
