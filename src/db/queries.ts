@@ -57,14 +57,14 @@ export function pendingCount(): Promise<number> {
   return db.outbox.count();
 }
 
-/** Keys `entity:id` of records with a change waiting for the server. */
-export async function pendingKeys(): Promise<Set<string>> {
-  const keys = await db.outbox.orderBy('[entity+id]').uniqueKeys();
+/** Keys `entity:id` found in a table indexed by `[entity+id]`. */
+async function recordKeys(table: typeof db.outbox | typeof db.syncIssues): Promise<Set<string>> {
+  const keys = await table.orderBy('[entity+id]').uniqueKeys();
   return new Set(keys.map((k) => (k as unknown as [Entity, string]).join(':')));
 }
 
+/** Keys `entity:id` of records with a change waiting for the server. */
+export const pendingKeys = (): Promise<Set<string>> => recordKeys(db.outbox);
+
 /** Keys `entity:id` of records whose last change the server refused. */
-export async function refusedKeys(): Promise<Set<string>> {
-  const keys = await db.syncIssues.orderBy('[entity+id]').uniqueKeys();
-  return new Set(keys.map((k) => (k as unknown as [Entity, string]).join(':')));
-}
+export const refusedKeys = (): Promise<Set<string>> => recordKeys(db.syncIssues);

@@ -22,6 +22,10 @@ import {
   SOCIAL_STATUS_LABELS,
 } from './reference';
 
+/** The association, as named on printed reports and exports. */
+export const ASSOCIATION_NAME = 'Association d’insertion du bassin de Thau';
+export const REPORT_TITLE = 'Relais — bilan de la médiation numérique itinérante';
+
 export interface Labelling {
   procedure: (code: string) => string;
   relay: (id: string) => string;

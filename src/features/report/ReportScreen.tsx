@@ -8,17 +8,15 @@ import { useMemo, useState } from 'react';
 import { db } from '../../db/database';
 import { addDays, isoWeekOf, isValidDate, lastCompleteWeek, parisDate, parseWeek, weekName, weekPeriod, weeksEndingWith } from '../../domain/dates';
 import { shortDate, weekLabel } from '../../domain/format';
-import { tallyTables, type Labelling } from '../../domain/exports';
+import { ASSOCIATION_NAME, REPORT_TITLE, tallyTables, type Labelling } from '../../domain/exports';
 import { communeName } from '../../domain/reference';
 import { computeTally, filterFacts, type TallyFilter } from '../../domain/tally';
 import { loadCredentials } from '../../sync/credentials';
 import { useToast } from '../common/toastStore';
 import { useProcedureLabels, useRelays } from '../common/useReference';
-import { exportFromServer, exportOnDevice, REPORT_TITLE, type ExportKind } from './exportFiles';
+import { exportFromServer, exportOnDevice, type ExportKind } from './exportFiles';
 import { useReportFacts } from './useReportFacts';
 import { WeekChart } from './WeekChart';
-
-export const ASSOCIATION_NAME = 'Association d’insertion du bassin de Thau';
 
 export default function ReportScreen() {
   const today = parisDate(new Date());

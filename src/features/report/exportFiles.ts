@@ -4,11 +4,9 @@
  * code. File names carry the period (`relais_2026-W48_bilan.csv`).
  */
 import { toCsv } from '../../domain/csv';
-import { ACCOMPANIMENT_HEADERS, accompanimentRows, exportFileName, tallyCsvRows, tallyTables, type Labelling } from '../../domain/exports';
+import { ACCOMPANIMENT_HEADERS, accompanimentRows, exportFileName, REPORT_TITLE, tallyCsvRows, tallyTables, type Labelling } from '../../domain/exports';
 import type { Period } from '../../domain/dates';
 import type { AccompanimentFact, PermanenceFact, Tally, TallyFilter } from '../../domain/tally';
-
-export const REPORT_TITLE = 'Relais — bilan de la médiation numérique itinérante';
 
 export type ExportKind = 'tallies.csv' | 'tallies.xlsx' | 'accompaniments.csv';
 

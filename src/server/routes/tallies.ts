@@ -5,13 +5,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parsePeriodQuery, type Period } from '../../domain/dates';
 import { toCsv } from '../../domain/csv';
-import { ACCOMPANIMENT_HEADERS, accompanimentRows, exportFileName, tallyCsvRows, tallyTables, type Labelling } from '../../domain/exports';
+import { ACCOMPANIMENT_HEADERS, accompanimentRows, exportFileName, REPORT_TITLE, tallyCsvRows, tallyTables, type Labelling } from '../../domain/exports';
 import { computeTally, filterFacts, type TallyFilter } from '../../domain/tally';
 import type { ServerContext } from '../context';
 import { badRequest } from '../errors';
 import { tallyWorkbook } from '../xlsx';
-
-export const REPORT_TITLE = 'Relais — bilan de la médiation numérique itinérante';
 
 export function registerTallyRoutes(app: FastifyInstance, ctx: ServerContext): void {
   const prepare = (request: FastifyRequest, individual = false) => {
