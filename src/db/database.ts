@@ -61,9 +61,16 @@ export class RelaisDB extends Dexie {
   meta!: EntityTable<MetaRow, 'key'>;
   syncIssues!: EntityTable<SyncIssue, 'opId'>;
 
+  /** Called when another tab opens a newer version of the database: this tab must reload. */
+  readonly onNewerVersion = new Set<() => void>();
+
   constructor(name = 'relais') {
     super(name);
     declareVersions(this);
+    this.on('versionchange', () => {
+      // Dexie closes this connection so that the other tab can upgrade; say so instead of failing later.
+      this.onNewerVersion.forEach((listener) => listener());
+    });
     this.on('populate', (tx) => {
       const now = new Date().toISOString();
       const seed = <E extends 'relay' | 'procedure'>(entity: E, rows: readonly { id: string; data: DataByEntity[E] }[]) =>

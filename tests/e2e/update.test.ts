@@ -61,4 +61,31 @@ describe('app update', () => {
       await tablet.close();
     }
   });
+
+  it('asks to reload when a newer version opens the database in another tab', async () => {
+    const tablet = await openTablet();
+    const { page } = tablet;
+    try {
+      await loadUnderServiceWorker(page, server.baseUrl);
+      await page.getByTestId('pending-badge').waitFor();
+      // Another tab runs a newer app whose database schema is one version ahead.
+      const other = await tablet.context.newPage();
+      await other.goto(`${server.baseUrl}/robots.txt`);
+      await other.evaluate(
+        () =>
+          new Promise<void>((resolve, reject) => {
+            const req = indexedDB.open('relais', 1000);
+            req.onsuccess = () => {
+              req.result.close();
+              resolve();
+            };
+            req.onerror = () => reject(req.error);
+          }),
+      );
+      await page.getByRole('alert').filter({ hasText: 'Une nouvelle version de Relais est ouverte dans un autre onglet' }).waitFor();
+      expect(await page.getByRole('button', { name: 'Recharger' }).count()).toBe(1);
+    } finally {
+      await tablet.close();
+    }
+  });
 });

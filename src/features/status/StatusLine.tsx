@@ -53,10 +53,19 @@ export function StatusLine({ allowUpdate }: { allowUpdate: boolean }) {
   const updateReady = useDevice((s) => s.updateReady);
   const applyUpdate = useDevice((s) => s.applyUpdate);
   const running = useSync((s) => s.running);
+  const reloadNeeded = useDevice((s) => s.reloadNeeded);
   const enrolled = useSync((s) => s.enrolled);
 
   return (
     <div className="status-line">
+      {reloadNeeded && (
+        <p className="reload-needed" role="alert">
+          Une nouvelle version de Relais est ouverte dans un autre onglet. Ce qui est enregistré est gardé.{' '}
+          <button type="button" className="button button-small button-secondary" onClick={() => window.location.reload()}>
+            Recharger
+          </button>
+        </p>
+      )}
       {pending !== undefined && (
         <a className={`badge ${pending > 0 ? 'badge-pending' : 'badge-ok'}`} href="#/synchronisation" data-testid="pending-badge">
           {pendingLabel(pending)}
