@@ -3,7 +3,8 @@
  * across all weeks. Entries not yet synced are marked.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
+import { useScreenState } from '../common/useScreenState';
 import { db, type LocalRecord } from '../../db/database';
 import { accompanimentsBetween, pendingKeys, permanencesBetween, refusedKeys } from '../../db/queries';
 import { addDays, isoWeekOf, parisDate, weekPeriod, type IsoWeek } from '../../domain/dates';
@@ -27,8 +28,8 @@ function groupByDay(rows: LocalRecord<'accompaniment'>[]): [string, LocalRecord<
 
 export default function HistoryScreen() {
   const today = parisDate(new Date());
-  const [week, setWeek] = useState<IsoWeek>(() => isoWeekOf(today));
-  const [query, setQuery] = useState('');
+  const [week, setWeek] = useScreenState<IsoWeek>('history.week', () => isoWeekOf(today));
+  const [query, setQuery] = useScreenState('history.query', () => '');
   const period = weekPeriod(week);
   const procedureLabel = useProcedureLabels();
   const relays = useRelays();

@@ -4,7 +4,8 @@
  * by the shared tally function (offline too). Exports and a printable A4 report.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
+import { useScreenState } from '../common/useScreenState';
 import { db } from '../../db/database';
 import { addDays, isoWeekOf, isValidDate, lastCompleteWeek, parisDate, parseWeek, weekName, weekPeriod, weeksEndingWith } from '../../domain/dates';
 import { shortDate, weekLabel } from '../../domain/format';
@@ -20,11 +21,11 @@ import { WeekChart } from './WeekChart';
 
 export default function ReportScreen() {
   const today = parisDate(new Date());
-  const [mode, setMode] = useState<'week' | 'range'>('week');
-  const [week, setWeek] = useState(() => weekName(lastCompleteWeek(today)));
-  const [from, setFrom] = useState(() => weekPeriod(lastCompleteWeek(today)).from);
-  const [to, setTo] = useState(() => weekPeriod(lastCompleteWeek(today)).to);
-  const [filter, setFilter] = useState<TallyFilter>({});
+  const [mode, setMode] = useScreenState<'week' | 'range'>('report.mode', () => 'week');
+  const [week, setWeek] = useScreenState('report.week', () => weekName(lastCompleteWeek(today)));
+  const [from, setFrom] = useScreenState('report.from', () => weekPeriod(lastCompleteWeek(today)).from);
+  const [to, setTo] = useScreenState('report.to', () => weekPeriod(lastCompleteWeek(today)).to);
+  const [filter, setFilter] = useScreenState<TallyFilter>('report.filter', () => ({}));
   const facts = useReportFacts();
   const relays = useRelays();
   const procedureLabel = useProcedureLabels();
