@@ -1,12 +1,9 @@
 // axe-core on every screen, in Chromium: no accessibility violation a screen reader or keyboard
 // user would meet (names on every control, contrast, landmarks, labels).
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { openTablet, type Tablet } from './browser';
+import { axeViolations, openTablet, type Tablet } from './browser';
 
 const baseUrl = inject('baseUrl');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let tablet: Tablet;
 
 beforeAll(async () => {
@@ -21,14 +18,7 @@ async function violations(hash: string, prepare?: () => Promise<void>) {
   await page.goto(`${baseUrl}/${hash}`);
   await page.locator('h1').first().waitFor();
   await prepare?.();
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(async () => {
-    const axe = (
-      window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }
-    ).axe;
-    return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
-  });
-  return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  return axeViolations(page);
 }
 
 describe('accessibility (axe-core)', () => {
