@@ -198,12 +198,22 @@ export default function ReportScreen() {
           <div className="breakdowns">
             {tables.slice(1).map((table) => (
               <table key={table.title} className={`breakdown ${table.header.length > 3 ? 'breakdown-wide' : ''}`}>
-                <caption>{table.title}</caption>
+                <caption>
+                  {table.title}
+                  {table.header.at(-1)?.startsWith('% des') && <span className="caption-base"> ({table.header.at(-1)!.slice(2)})</span>}
+                </caption>
                 <thead>
                   <tr>
                     {table.header.map((h) => (
                       <th key={h} scope="col">
-                        {h}
+                        {h.startsWith('%') ? (
+                          <>
+                            <span aria-hidden="true">%</span>
+                            <span className="sr-only">{h}</span>
+                          </>
+                        ) : (
+                          h
+                        )}
                       </th>
                     ))}
                   </tr>
