@@ -66,3 +66,14 @@ describe('French labels', () => {
     expect(durationLabel(120)).toBe('2 h');
   });
 });
+
+describe('calendar date validation', () => {
+  it('agrees with the calendar on every day of four years around a leap year', () => {
+    for (let t = Date.UTC(2023, 0, 1); t < Date.UTC(2027, 0, 1); t += 86_400_000) {
+      expect(isValidDate(new Date(t).toISOString().slice(0, 10))).toBe(true);
+    }
+    for (const bad of ['2023-02-29', '2024-02-30', '2100-02-29', '2026-04-31', '2026-00-10', '2026-01-00', '2026-01-32'])
+      expect(isValidDate(bad), bad).toBe(false);
+    expect(isValidDate('2000-02-29')).toBe(true);
+  });
+});
