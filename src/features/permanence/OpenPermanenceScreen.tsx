@@ -10,6 +10,7 @@ import { activeRelays, findOpenPermanence, recentPermanences } from '../../db/qu
 import { isValidDate, isValidTime } from '../../domain/dates';
 import { orderRelaysFor } from '../../domain/permanence';
 import { communeName } from '../../domain/reference';
+import { TextField } from '../common/TextField';
 import { useToast } from '../common/toastStore';
 import { useNow } from '../common/useNow';
 
@@ -98,29 +99,8 @@ export function OpenPermanenceScreen() {
           )}
         </fieldset>
         <div className="row">
-          <div className="field">
-            <label htmlFor="perm-date">Date</label>
-            <input
-              id="perm-date"
-              type="date"
-              value={date}
-              max={today}
-              onChange={(e) => setDate(e.target.value)}
-              aria-invalid={errors.date ? true : undefined}
-            />
-            {errors.date && <p className="field-error">{errors.date}</p>}
-          </div>
-          <div className="field">
-            <label htmlFor="perm-time">Heure de début</label>
-            <input
-              id="perm-time"
-              type="time"
-              value={startTime}
-              onChange={(e) => setStartTime(e.target.value)}
-              aria-invalid={errors.startTime ? true : undefined}
-            />
-            {errors.startTime && <p className="field-error">{errors.startTime}</p>}
-          </div>
+          <TextField id="perm-date" type="date" label="Date" value={date} max={today} onChange={setDate} error={errors.date} />
+          <TextField id="perm-time" type="time" label="Heure de début" value={startTime} onChange={setStartTime} error={errors.startTime} />
         </div>
         {errors.form && (
           <p className="field-error" role="alert">

@@ -7,6 +7,7 @@ import { sinceLabel } from '../../domain/format';
 import { createCoordinatorApi, SyncError, type DeviceInfo } from '../../sync/api';
 import type { DeviceCredentials } from '../../sync/credentials';
 import { RadioChips } from '../common/Choices';
+import { TextField } from '../common/TextField';
 import { useToast } from '../common/toastStore';
 
 const ROLE_OPTIONS = [
@@ -81,24 +82,14 @@ export function DevicesPanel({ credentials }: { credentials: DeviceCredentials }
           <legend>Rôle</legend>
           <RadioChips name="enrolment-role" options={ROLE_OPTIONS} value={role} onChange={setRole} />
         </fieldset>
-        <div className="field">
-          <label htmlFor="enrolment-name">Nom de la personne</label>
-          <input
-            id="enrolment-name"
-            value={name}
-            onChange={(e) => setName(e.target.value)}
-            aria-invalid={nameError ? true : undefined}
-            aria-describedby={nameError ? 'enrolment-name-error' : 'enrolment-name-hint'}
-          />
-          <p className="hint-muted" id="enrolment-name-hint">
-            Une tablette de remplacement s’inscrit avec le même nom : elle retrouve les saisies de la personne.
-          </p>
-          {nameError && (
-            <p className="field-error" id="enrolment-name-error">
-              {nameError}
-            </p>
-          )}
-        </div>
+        <TextField
+          id="enrolment-name"
+          label="Nom de la personne"
+          value={name}
+          onChange={setName}
+          error={nameError}
+          hint="Une tablette de remplacement s’inscrit avec le même nom : elle retrouve les saisies de la personne."
+        />
         <button type="submit" className="button button-primary">
           Créer un code d’inscription
         </button>

@@ -10,6 +10,7 @@ import { enrolDevice, SyncError } from '../../sync/api';
 import { saveCredentials } from '../../sync/credentials';
 import { useSync } from '../../sync/syncStore';
 import { useToast } from '../common/toastStore';
+import { TextField } from '../common/TextField';
 import { QrScanner } from './QrScanner';
 
 export function EnrolmentForm({ initialCode = '', again = false }: { initialCode?: string; again?: boolean }) {
@@ -58,39 +59,16 @@ export function EnrolmentForm({ initialCode = '', again = false }: { initialCode
       <p className="muted">La coordination crée un code (Réglages → Appareils). Scannez son QR code, ou tapez-le.</p>
       <QrScanner onCode={setCode} />
       <div className="row">
-        <div className="field">
-          <label htmlFor="enrol-code">Code d’inscription</label>
-          <input
-            id="enrol-code"
-            value={code}
-            onChange={(e) => setCode(e.target.value.toUpperCase())}
-            autoComplete="off"
-            autoCapitalize="characters"
-            aria-invalid={errors.code ? true : undefined}
-            aria-describedby={errors.code ? 'enrol-code-error' : undefined}
-          />
-          {errors.code && (
-            <p className="field-error" id="enrol-code-error">
-              {errors.code}
-            </p>
-          )}
-        </div>
-        <div className="field">
-          <label htmlFor="enrol-label">Nom de cette tablette</label>
-          <input
-            id="enrol-label"
-            value={label}
-            onChange={(e) => setLabel(e.target.value)}
-            placeholder="Tablette Mèze"
-            aria-invalid={errors.label ? true : undefined}
-            aria-describedby={errors.label ? 'enrol-label-error' : undefined}
-          />
-          {errors.label && (
-            <p className="field-error" id="enrol-label-error">
-              {errors.label}
-            </p>
-          )}
-        </div>
+        <TextField
+          id="enrol-code"
+          label="Code d’inscription"
+          value={code}
+          onChange={(v) => setCode(v.toUpperCase())}
+          autoComplete="off"
+          autoCapitalize="characters"
+          error={errors.code}
+        />
+        <TextField id="enrol-label" label="Nom de cette tablette" value={label} onChange={setLabel} placeholder="Tablette Mèze" error={errors.label} />
       </div>
       {errors.form && (
         <p className="form-error" role="alert">

@@ -8,6 +8,7 @@ import { newId, saveRecord, ValidationError } from '../../db/writes';
 import type { ProcedureData, RelayData } from '../../domain/records';
 import { COMMUNES, communeName, DOMAIN_LABELS, PARTNER_LABELS } from '../../domain/reference';
 import { validateProcedure, validateRelay, type FieldError } from '../../domain/validation';
+import { TextField } from '../common/TextField';
 import { useToast } from '../common/toastStore';
 
 type Kind = 'relay' | 'procedure';
@@ -18,26 +19,6 @@ const EMPTY: { relay: RelayData; procedure: ProcedureData } = {
 
 function errorOf(errors: FieldError[], path: string) {
   return errors.find((e) => e.path === path)?.message;
-}
-
-function TextField({ id, label, value, onChange, error }: { id: string; label: string; value: string; onChange: (v: string) => void; error?: string }) {
-  return (
-    <div className="field">
-      <label htmlFor={id}>{label}</label>
-      <input
-        id={id}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? `${id}-error` : undefined}
-      />
-      {error && (
-        <p className="field-error" id={`${id}-error`}>
-          {error}
-        </p>
-      )}
-    </div>
-  );
 }
 
 function Editor<K extends Kind>({ kind, record, onDone }: { kind: K; record: LocalRecord<K> | null; onDone: () => void }) {
