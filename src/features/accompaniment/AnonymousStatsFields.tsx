@@ -1,7 +1,8 @@
 /** Optional anonymous statistics of the person helped: nothing here identifies anyone. */
 import type { AnonymousStats } from '../../domain/records';
-import { AGE_BRACKET_LABELS, COMMUNES, GENDER_LABELS, SOCIAL_STATUS_LABELS, TERRITORY_INSEE } from '../../domain/reference';
+import { AGE_BRACKET_LABELS, GENDER_LABELS, SOCIAL_STATUS_LABELS, TERRITORY_INSEE } from '../../domain/reference';
 import { Group, optionsOf, RadioChips } from '../common/Choices';
+import { CommuneOptions } from '../common/CommuneSelect';
 
 interface Props {
   value: AnonymousStats;
@@ -34,11 +35,7 @@ export function AnonymousStatsFields({ value, onChange, error }: Props) {
             }}
           >
             <option value="">Non précisée</option>
-            {COMMUNES.map((c) => (
-              <option key={c.insee} value={c.insee}>
-                {c.name}
-              </option>
-            ))}
+            <CommuneOptions />
             <option value={OTHER}>Autre commune…</option>
           </select>
         </div>

@@ -1,9 +1,10 @@
 /** Sections of the accompaniment form: where and when, duration, equipment and note. */
 import type { LocalRecord } from '../../db/database';
 import { durationLabel } from '../../domain/format';
-import { COMMUNES, communeName, EQUIPMENT_LABELS, PLACE_TYPE_LABELS } from '../../domain/reference';
+import { communeName, EQUIPMENT_LABELS, PLACE_TYPE_LABELS } from '../../domain/reference';
 import { NOTE_MAX } from '../../domain/validation';
 import { CheckChips, Group, optionsOf, RadioChips } from '../common/Choices';
+import { CommuneSelect } from '../common/CommuneSelect';
 import type { FieldKey, FormState } from './formModel';
 
 type Update = (patch: Partial<FormState>) => void;
@@ -40,16 +41,7 @@ export function WhereAndWhen({ state: s, update, open, permanenceCommune, canBeI
       {!s.inPermanence && (
         <>
           <RadioChips name="placeType" value={s.placeType} options={ELSEWHERE} onChange={(v) => update({ placeType: v })} />
-          <div className="field">
-            <label htmlFor="acc-commune">Commune</label>
-            <select id="acc-commune" value={s.communeInsee} onChange={(e) => update({ communeInsee: e.target.value })}>
-              {COMMUNES.map((c) => (
-                <option key={c.insee} value={c.insee}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <CommuneSelect id="acc-commune" value={s.communeInsee} onChange={(communeInsee) => update({ communeInsee })} />
         </>
       )}
       <div className="field field-inline">

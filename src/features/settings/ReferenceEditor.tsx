@@ -6,8 +6,9 @@ import { useState } from 'react';
 import type { LocalRecord } from '../../db/database';
 import { newId, saveRecord, ValidationError } from '../../db/writes';
 import type { ProcedureData, RelayData } from '../../domain/records';
-import { COMMUNES, communeName, DOMAIN_LABELS, PARTNER_LABELS } from '../../domain/reference';
+import { communeName, DOMAIN_LABELS, PARTNER_LABELS } from '../../domain/reference';
 import { validateProcedure, validateRelay, type FieldError } from '../../domain/validation';
+import { CommuneSelect } from '../common/CommuneSelect';
 import { TextField } from '../common/TextField';
 import { useToast } from '../common/toastStore';
 
@@ -52,16 +53,7 @@ function Editor<K extends Kind>({ kind, record, onDone }: { kind: K; record: Loc
       {kind === 'relay' ? (
         <>
           <TextField id={`relay-${id}-name`} label="Nom du relais" value={r.name} onChange={(name) => set({ name })} error={errorOf(errors, 'name')} />
-          <div className="field">
-            <label htmlFor={`relay-${id}-commune`}>Commune</label>
-            <select id={`relay-${id}-commune`} value={r.communeInsee} onChange={(e) => set({ communeInsee: e.target.value })}>
-              {COMMUNES.map((c) => (
-                <option key={c.insee} value={c.insee}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <CommuneSelect id={`relay-${id}-commune`} value={r.communeInsee} onChange={(communeInsee) => set({ communeInsee })} />
           <TextField
             id={`relay-${id}-address`}
             label="Adresse"
