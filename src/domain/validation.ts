@@ -251,16 +251,94 @@ export function validateProcedure(data: unknown): FieldError[] {
   return c.errors;
 }
 
-const VALIDATORS: Partial<Record<Entity, (data: unknown) => FieldError[]>> = {
+const PUBLIC_CODES = { insertion_employee: '', job_seeker: '', other: '' } as const;
+
+/** A followed person (beneficiary): only what domain.md §2 lists, nothing more. */
+export function validateBeneficiary(data: unknown): FieldError[] {
+  if (!isObj(data)) return [{ path: 'data', message: 'Personne attendue.' }];
+  const c = new Checker(data);
+  c.text('firstName', { max: 60, nullable: false, label: 'Le prénom' });
+  c.text('lastName', { max: 60, nullable: false, label: 'Le nom ou son initiale' });
+  if (c.has('birthYear')) {
+    const y = data.birthYear;
+    if (y !== null && (typeof y !== 'number' || !Number.isInteger(y) || y < 1900 || y > 2100))
+      c.fail('birthYear', 'Année de naissance invalide (quatre chiffres).');
+  }
+  if (c.has('residenceInsee')) {
+    const r = data.residenceInsee;
+    if (r !== null && (typeof r !== 'string' || !INSEE_RE.test(r))) c.fail('residenceInsee', 'Code INSEE de commune invalide (5 caractères).');
+  }
+  if (c.has('phone')) {
+    const phone = data.phone;
+    if (phone !== null && (typeof phone !== 'string' || !/^\+?[0-9 .-]{6,20}$/.test(phone))) c.fail('phone', 'Numéro de téléphone invalide.');
+  }
+  c.boolean('noPhone');
+  if (data.noPhone === true && typeof data.phone === 'string') c.fail('phone', 'Pas de numéro quand « pas de téléphone » est coché.');
+  c.oneOf('gender', GENDER_LABELS, 'Genre invalide.');
+  c.oneOf('socialStatus', SOCIAL_STATUS_LABELS, 'Situation invalide.');
+  c.oneOf('public', PUBLIC_CODES, 'Public invalide.');
+  c.boolean('qpv');
+  if (data.qpv === true && typeof data.residenceInsee === 'string' && !QPV_COMMUNES.has(data.residenceInsee)) {
+    c.fail('qpv', 'Les quartiers prioritaires (QPV) du territoire sont à Sète et Frontignan.');
+  }
+  c.date('consentedOn', 'Date du consentement invalide : elle est obligatoire pour suivre une personne.');
+  c.text('note');
+  return c.errors;
+}
+
+/** A consent mandate (CNIL model, Aidants Connect durations). */
+export function validateMandate(data: unknown): FieldError[] {
+  if (!isObj(data)) return [{ path: 'data', message: 'Mandat attendu.' }];
+  const c = new Checker(data);
+  c.uuid('beneficiaryId', 'Personne invalide.');
+  c.date('signedOn', 'Date de signature invalide.');
+  if (c.has('durationDays')) {
+    const d = data.durationDays;
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 1 || d > 366) c.fail('durationDays', 'Durée du mandat entre 1 et 366 jours.');
+  }
+  c.date('expiresOn', 'Date de fin invalide.');
+  if (c.has('domains')) {
+    const d = data.domains;
+    const allowed = (x: unknown) => isOneOf(DOMAIN_LABELS, x) && x !== 'numerique';
+    if (!Array.isArray(d) || d.length === 0 || d.some((x) => !allowed(x)) || new Set(d).size !== d.length)
+      c.fail('domains', 'Choisissez les domaines couverts par le mandat.');
+  }
+  c.text('actions', { max: 1000, nullable: false, label: 'La liste des démarches autorisées' });
+  c.text('paperLocation', { max: 200, nullable: false, label: 'Le lieu où le mandat papier est rangé' });
+  c.date('revokedOn', 'Date de révocation invalide.', true);
+  const { signedOn, expiresOn, revokedOn } = data;
+  if (isValidDate(signedOn) && isValidDate(expiresOn) && expiresOn <= signedOn) c.fail('expiresOn', 'La fin du mandat doit suivre sa signature.');
+  if (isValidDate(signedOn) && isValidDate(revokedOn) && revokedOn < signedOn) c.fail('revokedOn', 'La révocation ne peut précéder la signature.');
+  return c.errors;
+}
+
+/** Something to do or check at a next visit. */
+export function validateFollowup(data: unknown): FieldError[] {
+  if (!isObj(data)) return [{ path: 'data', message: 'Suivi attendu.' }];
+  const c = new Checker(data);
+  c.uuid('beneficiaryId', 'Personne invalide.', true);
+  c.text('label', { max: 200, nullable: false, label: 'La description' });
+  if (c.has('communeInsee') && data.communeInsee !== null && (typeof data.communeInsee !== 'string' || !TERRITORY_INSEE.has(data.communeInsee))) {
+    c.fail('communeInsee', 'Choisissez une commune du territoire.');
+  }
+  c.uuid('relayId', 'Relais invalide.', true);
+  c.date('dueOn', 'Échéance invalide.', true);
+  c.date('doneOn', 'Date de réalisation invalide.', true);
+  c.uuid('accompanimentId', 'Accompagnement invalide.', true);
+  return c.errors;
+}
+
+const VALIDATORS: Record<Entity, (data: unknown) => FieldError[]> = {
   permanence: validatePermanence,
   accompaniment: validateAccompaniment,
+  beneficiary: validateBeneficiary,
+  mandate: validateMandate,
+  followup: validateFollowup,
   relay: validateRelay,
   procedure: validateProcedure,
 };
 
-/** Validates the data of any entity; entities without rules yet only need an object. */
+/** Validates the data of a record of any entity of api.md. */
 export function validateRecordData(entity: Entity, data: unknown): FieldError[] {
-  const validate = VALIDATORS[entity];
-  if (validate) return validate(data);
-  return isObj(data) ? [] : [{ path: 'data', message: 'Objet attendu.' }];
+  return VALIDATORS[entity](data);
 }

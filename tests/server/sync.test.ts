@@ -72,6 +72,31 @@ describe('push', () => {
     expect((await push(s.app, anne.headers, [bad])).json().results[0]).toEqual(r1);
   });
 
+  it('validates the personal records too, naming the fields but never echoing them', async () => {
+    const person = {
+      firstName: 'Leïla',
+      lastName: 'M.',
+      birthYear: 1987,
+      residenceInsee: '34301',
+      phone: '06 12 34 56 78',
+      noPhone: true,
+      gender: 'female',
+      socialStatus: 'job_seeker',
+      public: 'job_seeker',
+      qpv: false,
+      consentedOn: null,
+      note: null,
+    };
+    const res = await push(s.app, anne.headers, [op({ entity: 'beneficiary', data: person })]);
+    const [result] = res.json().results;
+    expect(result.status).toBe('rejected');
+    expect(result.fields.map((f: { path: string }) => f.path)).toEqual(['phone', 'consentedOn']);
+    expect(res.body).not.toContain('06 12 34 56 78');
+    expect(res.body).not.toContain('Leïla');
+    const fixed = op({ entity: 'beneficiary', data: { ...person, phone: null, consentedOn: '2026-11-02' } });
+    expect((await push(s.app, anne.headers, [fixed])).json().results[0]).toMatchObject({ status: 'applied', version: 1 });
+  });
+
   it('rejects malformed envelopes one by one, but a missing opId invalidates the request', async () => {
     const good = op();
     const res = await push(s.app, anne.headers, [{ ...op(), entity: 'unicorn', baseVersion: -1 }, good]);

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { MANDATE_REQUIRED_MESSAGE, validateAccompaniment, validatePermanence, validateRecordData } from '../../src/domain/validation';
+import {
+  MANDATE_REQUIRED_MESSAGE,
+  validateAccompaniment,
+  validateBeneficiary,
+  validateFollowup,
+  validateMandate,
+  validatePermanence,
+  validateRecordData,
+} from '../../src/domain/validation';
 import { accompaniment, permanence } from './fixtures';
 
 const paths = (errors: { path: string }[]) => errors.map((e) => e.path);
@@ -73,6 +81,78 @@ describe('permanence validation', () => {
 
   it('dispatches by entity', () => {
     expect(paths(validateRecordData('permanence', permanence({ startTime: '9h' })))).toEqual(['startTime']);
-    expect(validateRecordData('beneficiary', {})).toEqual([]);
+    expect(paths(validateRecordData('beneficiary', {}))).toContain('consentedOn');
+  });
+});
+
+const BENEFICIARY = {
+  firstName: 'Leïla',
+  lastName: 'M.',
+  birthYear: 1987,
+  residenceInsee: '34301',
+  phone: null,
+  noPhone: true,
+  gender: 'female',
+  socialStatus: 'job_seeker',
+  public: 'insertion_employee',
+  qpv: true,
+  consentedOn: '2026-10-01',
+  note: null,
+};
+const MANDATE = {
+  beneficiaryId: '0b6f3d1e-4a7c-4d7e-9f0a-1c2b3d4e5f60',
+  signedOn: '2026-10-01',
+  durationDays: 365,
+  expiresOn: '2027-10-01',
+  domains: ['social', 'famille'],
+  actions: 'Compte Ameli, CSS',
+  paperLocation: 'Classeur agence',
+  revokedOn: null,
+};
+
+describe('beneficiary, mandate and follow-up validation (records scripts may push)', () => {
+  it('accepts a followed person with consent, and names each bad field', () => {
+    expect(validateBeneficiary(BENEFICIARY)).toEqual([]);
+    const bad = validateBeneficiary({
+      ...BENEFICIARY,
+      firstName: ' ',
+      birthYear: 87,
+      phone: '06 12 34 56 78',
+      consentedOn: null,
+      public: 'vip',
+      qpv: true,
+      residenceInsee: '34157',
+    });
+    expect(paths(bad)).toEqual(['firstName', 'birthYear', 'phone', 'public', 'qpv', 'consentedOn']);
+    expect(bad.find((e) => e.path === 'consentedOn')?.message).toMatch(/consentement/);
+  });
+
+  it('checks a mandate’s dates and domains', () => {
+    expect(validateMandate(MANDATE)).toEqual([]);
+    expect(paths(validateMandate({ ...MANDATE, expiresOn: '2026-09-30', domains: ['numerique'], durationDays: 0, revokedOn: '2026-01-01' }))).toEqual([
+      'durationDays',
+      'domains',
+      'expiresOn',
+      'revokedOn',
+    ]);
+  });
+
+  it('needs a description for a follow-up, with optional links', () => {
+    expect(
+      validateFollowup({
+        beneficiaryId: null,
+        label: 'Rappeler la CAF',
+        communeInsee: '34157',
+        relayId: null,
+        dueOn: '2026-12-01',
+        doneOn: null,
+        accompanimentId: null,
+      }),
+    ).toEqual([]);
+    expect(
+      paths(
+        validateFollowup({ beneficiaryId: 'x', label: '', communeInsee: '75056', relayId: null, dueOn: '2026-02-30', doneOn: null, accompanimentId: null }),
+      ),
+    ).toEqual(['beneficiaryId', 'label', 'communeInsee', 'dueOn']);
   });
 });
