@@ -28,7 +28,6 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: ServerContext): vo
     });
     const now = ctx.now().toISOString();
     const applied = ctx.repo.push({ userId: caller.userId, role: caller.role, deviceId: caller.deviceId }, valid, now);
-    if (caller.deviceId) ctx.repo.touchDevice(caller.deviceId, now);
     return { results: results.map((r) => (typeof r === 'number' ? applied[r] : r)) };
   });
 

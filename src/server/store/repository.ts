@@ -51,7 +51,7 @@ export interface Repository {
   revokeDevice(id: string, now: string): boolean;
   touchDevice(id: string, now: string): void;
 
-  /** Applies a batch in order, in one transaction; every op gets a final result. */
+  /** Applies a batch in order, in one transaction (which also records the device's last sync); every op gets a final result. */
   push(actor: Actor & { deviceId: string | null }, ops: PushOp[], now: string): PushResult[];
   pull(actor: Actor, since: number, limit: number): PullAnswer;
   /** Live (not deleted) records of some entities, optionally only one owner's. */

@@ -88,6 +88,8 @@ export class SqliteRepository implements Repository {
       previousOp: db.prepare(`SELECT user_id, status, version, fields, current FROM ops WHERE op_id = ?`),
       head: db.prepare(`SELECT entity, version, owner_id AS ownerId FROM records WHERE id = ?`),
       record: db.prepare(`SELECT id, entity, version, deleted, data, owner_id, seq FROM records WHERE id = ?`),
+      touch: db.prepare(`UPDATE devices SET last_sync_at = ? WHERE id = ?`),
+      touchIfOld: db.prepare(`UPDATE devices SET last_sync_at = ? WHERE id = ? AND (last_sync_at IS NULL OR last_sync_at < ?)`),
       readSeq: db.prepare(`SELECT value FROM counters WHERE name = 'seq'`),
       writeSeq: db.prepare(`UPDATE counters SET value = ? WHERE name = 'seq'`),
       insertRecord: db.prepare(
@@ -164,7 +166,9 @@ export class SqliteRepository implements Repository {
   }
 
   touchDevice(id: string, now: string): void {
-    this.db.prepare(`UPDATE devices SET last_sync_at = ? WHERE id = ?`).run(now, id);
+    // Pulls come often: a write (and its durable commit) at most once a minute per device.
+    const aMinuteAgo = new Date(Date.parse(now) - 60_000).toISOString();
+    this.stmt.touchIfOld.run(now, id, aMinuteAgo);
   }
 
   push(actor: Actor & { deviceId: string | null }, ops: PushOp[], now: string): PushResult[] {
@@ -172,6 +176,8 @@ export class SqliteRepository implements Repository {
       const seq = { value: (this.stmt.readSeq.get() as { value: number }).value };
       const results = ops.map((op) => this.pushOne(actor, op, now, seq));
       this.stmt.writeSeq.run(seq.value);
+      // The device's last sync is written in the same (durable) transaction: one commit per push.
+      if (actor.deviceId) this.stmt.touch.run(now, actor.deviceId);
       return results;
     })();
   }
