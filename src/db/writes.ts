@@ -74,10 +74,15 @@ export function deleteRecord<E extends StoredEntity>(entity: E, id: string, db: 
   });
 }
 
-/** Undoes a deletion. */
+/**
+ * Undoes a deletion. A tombstone pulled from the server for a record this device never had carries
+ * no data: it cannot be restored (ValidationError, nothing written).
+ */
 export function restoreRecord<E extends StoredEntity>(entity: E, id: string, db: RelaisDB = appDb): Promise<LocalRecord<E>> {
   return write(db, entity, id, (existing) => {
     if (!existing) throw new Error('unknown record');
+    const errors = validateRecordData(entity, existing.data);
+    if (errors.length > 0) throw new ValidationError(errors);
     return { deleted: false, data: existing.data };
   });
 }

@@ -62,6 +62,14 @@ describe('the one write path', () => {
     expect((await db.outbox.toArray()).map((o) => o.deleted)).toEqual([false, false]);
   });
 
+  it('refuses to restore a tombstone that came from the server without data', async () => {
+    const id = newId();
+    await db.accompaniments.put({ entity: 'accompaniment', id, version: 2, deleted: true, data: {} as never, createdAt: '', updatedAt: '' });
+    await expect(restoreRecord('accompaniment', id)).rejects.toBeInstanceOf(ValidationError);
+    expect((await db.accompaniments.get(id))?.deleted).toBe(true);
+    expect(await pendingCount()).toBe(0);
+  });
+
   it('needs no op for a record created then deleted before any sync', async () => {
     const id = newId();
     await saveRecord('accompaniment', id, accompaniment());
