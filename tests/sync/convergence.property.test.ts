@@ -129,7 +129,7 @@ describe('two tablets, random interleavings', () => {
           for (const d of tablets) await d.close();
         }
       }),
-      { numRuns: 40, seed: Number(process.env.FC_SEED ?? Date.now() % 2 ** 31), examples: [[FOUND_ON_2026_11_29]] },
+      { numRuns: Number(process.env.FC_RUNS ?? 40), seed: Number(process.env.FC_SEED ?? Date.now() % 2 ** 31), examples: [[FOUND_ON_2026_11_29]] },
     );
   });
 });
