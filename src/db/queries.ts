@@ -4,7 +4,7 @@
  */
 import type { Entity } from '../domain/records';
 import type { IsoDate } from '../domain/records';
-import { db, type LocalRecord } from './database';
+import { db, type LocalRecord, type RelaisDB } from './database';
 
 const alive = <T extends { deleted: boolean }>(r: T) => !r.deleted;
 
@@ -57,8 +57,8 @@ export function pendingCount(): Promise<number> {
   return db.outbox.count();
 }
 
-/** Keys `entity:id` found in a table indexed by `[entity+id]`. */
-async function recordKeys(table: typeof db.outbox | typeof db.syncIssues): Promise<Set<string>> {
+/** Keys `entity:id` found in a table indexed by `[entity+id]` (the outbox, the sync issues). */
+export async function recordKeys(table: RelaisDB['outbox'] | RelaisDB['syncIssues']): Promise<Set<string>> {
   const keys = await table.orderBy('[entity+id]').uniqueKeys();
   return new Set(keys.map((k) => (k as unknown as [Entity, string]).join(':')));
 }

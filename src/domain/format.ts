@@ -4,7 +4,7 @@
  * (date-fns' `format` would add 4.5 KB gzipped to the first paint for the same words.)
  */
 import { fr } from 'date-fns/locale/fr';
-import { isoWeekday, isoWeekOf, weekPeriod, type IsoWeek } from './dates';
+import { isoWeekday, weekPeriod, type IsoWeek } from './dates';
 import type { IsoDate } from './records';
 
 function split(date: IsoDate): { y: number; m: number; d: number } {
@@ -36,10 +36,6 @@ export function weekLabel(week: IsoWeek): string {
   const b = split(to);
   const start = a.y !== b.y ? `${a.d} ${monthName(a.m)} ${a.y}` : a.m !== b.m ? `${a.d} ${monthName(a.m)}` : `${a.d}`;
   return `Semaine ${week.week} — du ${start} au ${b.d} ${monthName(b.m)} ${b.y}`;
-}
-
-export function weekLabelOf(date: IsoDate): string {
-  return weekLabel(isoWeekOf(date));
 }
 
 /** 45 → "45 min", 90 → "1 h 30", 120 → "2 h". */

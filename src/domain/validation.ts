@@ -110,6 +110,22 @@ class Checker {
     if (typeof this.obj[field] !== 'boolean') this.fail(field, 'Oui ou non attendu.');
   }
 
+  /** A person's commune of residence: any French INSEE code, or null. */
+  residence(field = 'residenceInsee'): void {
+    if (!this.has(field)) return;
+    const r = this.obj[field];
+    if (r !== null && (typeof r !== 'string' || !INSEE_RE.test(r))) this.fail(field, 'Code INSEE de commune invalide (5 caractères).');
+  }
+
+  /** The QPV flag: the territory's priority neighbourhoods are in Sète and Frontignan only. */
+  qpv(field = 'qpv', residenceField = 'residenceInsee'): void {
+    this.boolean(field);
+    const r = this.obj[residenceField];
+    if (this.obj[field] === true && typeof r === 'string' && !QPV_COMMUNES.has(r)) {
+      this.fail(field, 'Les quartiers prioritaires (QPV) du territoire sont à Sète et Frontignan.');
+    }
+  }
+
   get(field: string): unknown {
     return this.obj[field];
   }
@@ -143,19 +159,11 @@ function validateAnonymous(v: unknown): FieldError[] {
   if (!isObj(v)) return [{ path: 'anonymous', message: 'Statistiques anonymes attendues.' }];
   const c = new Checker(v, 'anonymous.');
   c.boolean('alreadyHelped');
-  if (c.has('residenceInsee')) {
-    const r = v.residenceInsee;
-    if (r !== null && (typeof r !== 'string' || !INSEE_RE.test(r))) {
-      c.fail('residenceInsee', 'Code INSEE de commune invalide (5 caractères).');
-    }
-  }
+  c.residence();
   c.oneOf('gender', GENDER_LABELS, 'Genre invalide.');
   c.oneOf('ageBracket', AGE_BRACKET_LABELS, 'Tranche d’âge invalide.');
   c.oneOf('socialStatus', SOCIAL_STATUS_LABELS, 'Situation invalide.');
-  c.boolean('qpv');
-  if (v.qpv === true && typeof v.residenceInsee === 'string' && !QPV_COMMUNES.has(v.residenceInsee)) {
-    c.fail('qpv', 'Les quartiers prioritaires (QPV) du territoire sont à Sète et Frontignan.');
-  }
+  c.qpv();
   return c.errors;
 }
 
@@ -264,10 +272,7 @@ export function validateBeneficiary(data: unknown): FieldError[] {
     if (y !== null && (typeof y !== 'number' || !Number.isInteger(y) || y < 1900 || y > 2100))
       c.fail('birthYear', 'Année de naissance invalide (quatre chiffres).');
   }
-  if (c.has('residenceInsee')) {
-    const r = data.residenceInsee;
-    if (r !== null && (typeof r !== 'string' || !INSEE_RE.test(r))) c.fail('residenceInsee', 'Code INSEE de commune invalide (5 caractères).');
-  }
+  c.residence();
   if (c.has('phone')) {
     const phone = data.phone;
     if (phone !== null && (typeof phone !== 'string' || !/^\+?[0-9 .-]{6,20}$/.test(phone))) c.fail('phone', 'Numéro de téléphone invalide.');
@@ -277,10 +282,7 @@ export function validateBeneficiary(data: unknown): FieldError[] {
   c.oneOf('gender', GENDER_LABELS, 'Genre invalide.');
   c.oneOf('socialStatus', SOCIAL_STATUS_LABELS, 'Situation invalide.');
   c.oneOf('public', PUBLIC_CODES, 'Public invalide.');
-  c.boolean('qpv');
-  if (data.qpv === true && typeof data.residenceInsee === 'string' && !QPV_COMMUNES.has(data.residenceInsee)) {
-    c.fail('qpv', 'Les quartiers prioritaires (QPV) du territoire sont à Sète et Frontignan.');
-  }
+  c.qpv();
   c.date('consentedOn', 'Date du consentement invalide : elle est obligatoire pour suivre une personne.');
   c.text('note');
   return c.errors;

@@ -5,6 +5,7 @@
  * server's record moved on).
  */
 import { isStoredEntity, type LocalRecord, type RelaisDB } from '../db/database';
+import { recordKeys } from '../db/queries';
 import type { Entity } from '../domain/records';
 import type { ChangeRecord } from '../domain/sync';
 
@@ -19,9 +20,7 @@ const keyOf = (entity: Entity, id: string) => `${entity}:${id}`;
 export async function applyPulledPage(db: RelaisDB, changes: ChangeRecord[], cursor: string, now: string): Promise<number> {
   let applied = 0;
   await db.transaction('rw', [db.outbox, db.syncIssues, db.meta, db.permanences, db.accompaniments, db.relays, db.procedures], async () => {
-    const busy = new Set<string>();
-    for (const k of await db.outbox.orderBy('[entity+id]').uniqueKeys()) busy.add(keyOf(...(k as unknown as [Entity, string])));
-    for (const k of await db.syncIssues.orderBy('[entity+id]').uniqueKeys()) busy.add(keyOf(...(k as unknown as [Entity, string])));
+    const busy = new Set([...(await recordKeys(db.outbox)), ...(await recordKeys(db.syncIssues))]);
     const byEntity = new Map<string, ChangeRecord[]>();
     for (const c of changes) {
       if (!isStoredEntity(c.entity) || busy.has(keyOf(c.entity, c.id))) continue;

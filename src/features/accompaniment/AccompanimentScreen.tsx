@@ -14,8 +14,8 @@ import { AccompanimentForm, type FormDraft } from './AccompanimentForm';
 import { initialState, stateFromData } from './formModel';
 import { newId } from '../../db/writes';
 
-export const NEW_DRAFT_KEY = 'accompaniment:new';
-export const draftKeyOf = (id?: string) => (id ? `accompaniment:${id}` : NEW_DRAFT_KEY);
+/** Drafts are kept per form: the new-entry form, and each record being edited. */
+export const draftKeyOf = (id?: string) => `accompaniment:${id ?? 'new'}`;
 
 export interface FormContext {
   open: LocalRecord<'permanence'> | null;

@@ -2,7 +2,7 @@
 import type { AnonymousStats } from '../../domain/records';
 import { AGE_BRACKET_LABELS, GENDER_LABELS, SOCIAL_STATUS_LABELS, TERRITORY_INSEE } from '../../domain/reference';
 import { Group, optionsOf, RadioChips } from '../common/Choices';
-import { CommuneOptions } from '../common/CommuneSelect';
+import { COMMUNE_OPTIONS, OptionList } from '../common/SelectField';
 
 interface Props {
   value: AnonymousStats;
@@ -35,7 +35,7 @@ export function AnonymousStatsFields({ value, onChange, error }: Props) {
             }}
           >
             <option value="">Non précisée</option>
-            <CommuneOptions />
+            <OptionList options={COMMUNE_OPTIONS} />
             <option value={OTHER}>Autre commune…</option>
           </select>
         </div>

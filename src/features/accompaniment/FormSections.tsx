@@ -4,7 +4,7 @@ import { durationLabel } from '../../domain/format';
 import { communeName, EQUIPMENT_LABELS, PLACE_TYPE_LABELS } from '../../domain/reference';
 import { NOTE_MAX } from '../../domain/validation';
 import { CheckChips, Group, optionsOf, RadioChips } from '../common/Choices';
-import { CommuneSelect } from '../common/CommuneSelect';
+import { COMMUNE_OPTIONS, SelectField } from '../common/SelectField';
 import type { FieldKey, FormState } from './formModel';
 
 type Update = (patch: Partial<FormState>) => void;
@@ -41,7 +41,13 @@ export function WhereAndWhen({ state: s, update, open, permanenceCommune, canBeI
       {!s.inPermanence && (
         <>
           <RadioChips name="placeType" value={s.placeType} options={ELSEWHERE} onChange={(v) => update({ placeType: v })} />
-          <CommuneSelect id="acc-commune" value={s.communeInsee} onChange={(communeInsee) => update({ communeInsee })} />
+          <SelectField
+            id="acc-commune"
+            label="Commune"
+            value={s.communeInsee}
+            options={COMMUNE_OPTIONS}
+            onChange={(communeInsee) => update({ communeInsee })}
+          />
         </>
       )}
       <div className="field field-inline">

@@ -5,6 +5,8 @@
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useMemo } from 'react';
+import { SelectField } from '../common/SelectField';
+import { TextField } from '../common/TextField';
 import { useScreenState } from '../common/useScreenState';
 import { db } from '../../db/database';
 import { addDays, isoWeekOf, isValidDate, lastCompleteWeek, parisDate, parseWeek, weekName, weekPeriod, weeksEndingWith } from '../../domain/dates';
@@ -51,9 +53,13 @@ export default function ReportScreen() {
     return weeksEndingWith(last, 12).map((w) => ({ label: `S${w.week}`, tally: computeTally(filtered.accompaniments, filtered.permanences, weekPeriod(w)) }));
   }, [filtered, period?.from, period?.to, mode, week]);
 
-  const mediators = useMemo(() => [...new Set(facts?.accompaniments.map((a) => a.mediator) ?? [])].sort(), [facts]);
+  const mediators = useMemo(() => [...new Set(facts?.accompaniments.map((a) => a.mediator) ?? [])].sort().map((m) => ({ value: m, label: m })), [facts]);
+  const relayOptions = useMemo(() => [...(relays?.values() ?? [])].map((r) => ({ value: r.id, label: r.data.name })), [relays]);
   const communes = useMemo(
-    () => [...new Set(facts?.accompaniments.map((a) => a.communeInsee) ?? [])].sort((a, b) => communeName(a).localeCompare(communeName(b), 'fr')),
+    () =>
+      [...new Set(facts?.accompaniments.map((a) => a.communeInsee) ?? [])]
+        .map((insee) => ({ value: insee, label: communeName(insee) }))
+        .sort((a, b) => a.label.localeCompare(b.label, 'fr')),
     [facts],
   );
 
@@ -117,49 +123,36 @@ export default function ReportScreen() {
           </div>
         ) : (
           <div className="row">
-            <div className="field">
-              <label htmlFor="report-from">Du</label>
-              <input id="report-from" type="date" value={from} onChange={(e) => setFrom(e.target.value)} />
-            </div>
-            <div className="field">
-              <label htmlFor="report-to">Au</label>
-              <input id="report-to" type="date" value={to} onChange={(e) => setTo(e.target.value)} />
-            </div>
+            <TextField id="report-from" type="date" label="Du" value={from} onChange={setFrom} />
+            <TextField id="report-to" type="date" label="Au" value={to} onChange={setTo} />
           </div>
         )}
         {(rangeError || weekError) && <p className="field-error">{rangeError || weekError}</p>}
         <div className="row">
-          <div className="field">
-            <label htmlFor="filter-mediator">Médiateur·rice</label>
-            <select id="filter-mediator" value={filter.mediator ?? ''} onChange={(e) => setFilter({ ...filter, mediator: e.target.value || undefined })}>
-              <option value="">Tous</option>
-              {mediators.map((m) => (
-                <option key={m}>{m}</option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="filter-commune">Commune</label>
-            <select id="filter-commune" value={filter.commune ?? ''} onChange={(e) => setFilter({ ...filter, commune: e.target.value || undefined })}>
-              <option value="">Toutes</option>
-              {communes.map((c) => (
-                <option key={c} value={c}>
-                  {communeName(c)}
-                </option>
-              ))}
-            </select>
-          </div>
-          <div className="field">
-            <label htmlFor="filter-relay">Relais</label>
-            <select id="filter-relay" value={filter.relay ?? ''} onChange={(e) => setFilter({ ...filter, relay: e.target.value || undefined })}>
-              <option value="">Tous</option>
-              {[...(relays?.values() ?? [])].map((r) => (
-                <option key={r.id} value={r.id}>
-                  {r.data.name}
-                </option>
-              ))}
-            </select>
-          </div>
+          <SelectField
+            id="filter-mediator"
+            label="Médiateur·rice"
+            value={filter.mediator ?? ''}
+            options={mediators}
+            empty="Tous"
+            onChange={(mediator) => setFilter({ ...filter, mediator: mediator || undefined })}
+          />
+          <SelectField
+            id="filter-commune"
+            label="Commune"
+            value={filter.commune ?? ''}
+            options={communes}
+            empty="Toutes"
+            onChange={(commune) => setFilter({ ...filter, commune: commune || undefined })}
+          />
+          <SelectField
+            id="filter-relay"
+            label="Relais"
+            value={filter.relay ?? ''}
+            options={relayOptions}
+            empty="Tous"
+            onChange={(relay) => setFilter({ ...filter, relay: relay || undefined })}
+          />
         </div>
         <div className="actions">
           <button type="button" className="button button-secondary" onClick={() => void doExport('tallies.csv')}>

@@ -8,11 +8,14 @@ import { newId, saveRecord, ValidationError } from '../../db/writes';
 import type { ProcedureData, RelayData } from '../../domain/records';
 import { communeName, DOMAIN_LABELS, PARTNER_LABELS } from '../../domain/reference';
 import { validateProcedure, validateRelay, type FieldError } from '../../domain/validation';
-import { CommuneSelect } from '../common/CommuneSelect';
+import { optionsOf } from '../common/Choices';
+import { COMMUNE_OPTIONS, SelectField } from '../common/SelectField';
 import { TextField } from '../common/TextField';
 import { useToast } from '../common/toastStore';
 
 type Kind = 'relay' | 'procedure';
+const DOMAIN_OPTIONS = optionsOf(DOMAIN_LABELS);
+const PARTNER_OPTIONS = optionsOf(PARTNER_LABELS);
 const EMPTY: { relay: RelayData; procedure: ProcedureData } = {
   relay: { name: '', communeInsee: '34157', address: null, schedule: null, active: true },
   procedure: { code: '', label: '', domain: 'papiers', partner: 'autre', active: true },
@@ -53,7 +56,13 @@ function Editor<K extends Kind>({ kind, record, onDone }: { kind: K; record: Loc
       {kind === 'relay' ? (
         <>
           <TextField id={`relay-${id}-name`} label="Nom du relais" value={r.name} onChange={(name) => set({ name })} error={errorOf(errors, 'name')} />
-          <CommuneSelect id={`relay-${id}-commune`} value={r.communeInsee} onChange={(communeInsee) => set({ communeInsee })} />
+          <SelectField
+            id={`relay-${id}-commune`}
+            label="Commune"
+            value={r.communeInsee}
+            options={COMMUNE_OPTIONS}
+            onChange={(communeInsee) => set({ communeInsee })}
+          />
           <TextField
             id={`relay-${id}-address`}
             label="Adresse"
@@ -80,26 +89,20 @@ function Editor<K extends Kind>({ kind, record, onDone }: { kind: K; record: Loc
             error={errorOf(errors, 'code')}
           />
           <div className="row">
-            <div className="field">
-              <label htmlFor={`proc-${id}-domain`}>Domaine</label>
-              <select id={`proc-${id}-domain`} value={p.domain} onChange={(e) => set({ domain: e.target.value as ProcedureData['domain'] })}>
-                {Object.entries(DOMAIN_LABELS).map(([k, v]) => (
-                  <option key={k} value={k}>
-                    {v}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor={`proc-${id}-partner`}>Organisme</label>
-              <select id={`proc-${id}-partner`} value={p.partner} onChange={(e) => set({ partner: e.target.value as ProcedureData['partner'] })}>
-                {Object.entries(PARTNER_LABELS).map(([k, v]) => (
-                  <option key={k} value={k}>
-                    {v}
-                  </option>
-                ))}
-              </select>
-            </div>
+            <SelectField
+              id={`proc-${id}-domain`}
+              label="Domaine"
+              value={p.domain}
+              options={DOMAIN_OPTIONS}
+              onChange={(domain) => set({ domain: domain as ProcedureData['domain'] })}
+            />
+            <SelectField
+              id={`proc-${id}-partner`}
+              label="Organisme"
+              value={p.partner}
+              options={PARTNER_OPTIONS}
+              onChange={(partner) => set({ partner: partner as ProcedureData['partner'] })}
+            />
           </div>
         </>
       )}
