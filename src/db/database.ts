@@ -16,6 +16,12 @@ export interface LocalRecord<E extends Entity = Entity> extends SyncedRecord<E> 
   updatedAt: string;
   /** Name of the user who created it, as the server knows it (unset for records made here and not yet pulled back). */
   createdBy?: string;
+  /**
+   * Local revision of the content: +1 at each change written here or installed from the server
+   * (not when the server merely acknowledges one of ours). A form keeps the revision it showed;
+   * saving on another one is an edit of a version the user never saw.
+   */
+  rev?: number;
 }
 
 export interface Draft {
@@ -42,6 +48,9 @@ export interface SyncIssue {
   at: string;
 }
 
+/** The latest server version of a busy record, that the pull could not install yet. */
+export type ServerCopy = ChangeRecord;
+
 /** The entities this device stores, with their table. */
 export const TABLE_OF = {
   permanence: 'permanences',
@@ -60,6 +69,7 @@ export class RelaisDB extends Dexie {
   drafts!: EntityTable<Draft, 'key'>;
   meta!: EntityTable<MetaRow, 'key'>;
   syncIssues!: EntityTable<SyncIssue, 'opId'>;
+  serverCopies!: Table<ServerCopy, [Entity, string]>;
 
   /** Called when another tab opens a newer version of the database: this tab must reload. */
   readonly onNewerVersion = new Set<() => void>();

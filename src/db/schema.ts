@@ -33,7 +33,16 @@ export const SCHEMA_V3 = {
   syncIssues: '&opId, [entity+id]',
 };
 
-export const LATEST_SCHEMA_VERSION = 3;
+/**
+ * v4: the latest server version of a record the pull could not install (a change of the user's was
+ * waiting, or refused): kept so that every resolution uses it (never an older copy).
+ */
+export const SCHEMA_V4 = {
+  ...SCHEMA_V3,
+  serverCopies: '[entity+id]',
+};
+
+export const LATEST_SCHEMA_VERSION = 4;
 
 export function declareVersions(db: Dexie): void {
   db.version(1).stores(SCHEMA_V1);
@@ -48,4 +57,5 @@ export function declareVersions(db: Dexie): void {
         });
     });
   db.version(3).stores(SCHEMA_V3);
+  db.version(4).stores(SCHEMA_V4);
 }

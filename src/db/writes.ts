@@ -2,11 +2,21 @@
  * The one write path: every change of a record is validated, stored, and queued in the outbox in
  * the same Dexie transaction, so a record and its pending operation never exist one without the
  * other. Deleting writes a tombstone (the server must hear of it); undo restores the record.
+ *
+ * Guarantees:
+ * - an op already claimed by a sync (`sentAt` set) is never replaced or dropped: a later change
+ *   gets an op of its own;
+ * - an edit carries the version it was made on (`base`): saving on a revision the form never
+ *   showed throws `StaleEditError` (nothing written), and when the user saves anyway the op keeps
+ *   the version she saw, so the server answers `conflict` rather than overwrite a newer version;
+ * - a form's draft is cleared in the same transaction as the save (`draftKey`), so a crash can
+ *   never leave a draft whose id is already a saved record;
+ * - a new record (`mustBeNew`) never overwrites a live one with the same id (`RecordExistsError`).
  */
 import { planOutboxChange } from '../domain/outbox';
 import type { DataByEntity } from '../domain/records';
 import { validateRecordData, type FieldError } from '../domain/validation';
-import { db as appDb, type LocalRecord, type RelaisDB, type StoredEntity } from './database';
+import { db as appDb, RelaisDB, type LocalRecord, type StoredEntity } from './database';
 import { toStorageError } from './storageError';
 
 export class ValidationError extends Error {
@@ -16,20 +26,63 @@ export class ValidationError extends Error {
   }
 }
 
+/** The record changed (here, in another tab, or from the server) since the form showed it. */
+export class StaleEditError extends Error {
+  constructor(readonly current: LocalRecord) {
+    super('Cet enregistrement a été modifié ailleurs depuis l’ouverture du formulaire.');
+    this.name = 'StaleEditError';
+  }
+}
+
+/** A new record's id is already a live record (a second tab, or a draft resumed after its save). */
+export class RecordExistsError extends Error {
+  constructor(readonly id: string) {
+    super('Cet identifiant est déjà un enregistrement.');
+    this.name = 'RecordExistsError';
+  }
+}
+
+/** What an edit started from: the server version and the local revision the form showed. */
+export interface EditBase {
+  version: number;
+  rev: number;
+}
+
+export const editBaseOf = (record: Pick<LocalRecord, 'version' | 'rev'>): EditBase => ({ version: record.version, rev: record.rev ?? 0 });
+
+export interface WriteOptions {
+  db?: RelaisDB;
+  /** The version the edit was made on; without it, the change applies to what is stored. */
+  base?: EditBase;
+  /** Save over a newer revision the user was warned about (the op still carries `base.version`). */
+  overwriteStale?: boolean;
+  /** The form's draft, deleted in the same transaction as the save. */
+  draftKey?: string;
+  /** The record must not exist yet (alive). */
+  mustBeNew?: boolean;
+}
+
 export const newId = (): string => crypto.randomUUID();
+
+const optionsOf = (o: RelaisDB | WriteOptions | undefined): WriteOptions => (o instanceof RelaisDB ? { db: o } : (o ?? {}));
 
 type Mutation<E extends StoredEntity> = (existing: LocalRecord<E> | undefined) => Pick<LocalRecord<E>, 'deleted' | 'data'>;
 
-async function write<E extends StoredEntity>(db: RelaisDB, entity: E, id: string, mutate: Mutation<E>): Promise<LocalRecord<E>> {
+async function write<E extends StoredEntity>(entity: E, id: string, mutate: Mutation<E>, options: WriteOptions): Promise<LocalRecord<E>> {
+  const db = options.db ?? appDb;
   const table = db.tableOf(entity);
   try {
-    return await db.transaction('rw', table, db.outbox, db.syncIssues, async () => {
+    return await db.transaction('rw', [table, db.outbox, db.syncIssues, db.drafts], async () => {
       // Independent requests are issued together: IndexedDB queues them without a round trip each.
       const [existing, queued, issues] = await Promise.all([
         table.get(id),
         db.outbox.where('[entity+id]').equals([entity, id]).sortBy('seq'),
         db.syncIssues.where('[entity+id]').equals([entity, id]).primaryKeys(),
       ]);
+      if (options.mustBeNew && existing && !existing.deleted) throw new RecordExistsError(id);
+      const base = options.base;
+      const stale = base !== undefined && existing !== undefined && (existing.rev ?? 0) !== base.rev;
+      if (stale && !options.overwriteStale) throw new StaleEditError(existing);
       const now = new Date().toISOString();
       const change = mutate(existing);
       const record: LocalRecord<E> = {
@@ -39,9 +92,13 @@ async function write<E extends StoredEntity>(db: RelaisDB, entity: E, id: string
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
         ...(existing?.createdBy ? { createdBy: existing.createdBy } : {}),
+        rev: (existing?.rev ?? 0) + 1,
         ...change,
       };
-      const plan = planOutboxChange(record, queued, newId(), now);
+      // Unchanged since the form showed it: the stored version is the one she saw (the server may
+      // have acknowledged one of our changes meanwhile). Changed: the version she saw.
+      const baseVersion = stale ? Math.min(base.version, record.version) : record.version;
+      const plan = planOutboxChange(record, queued, newId(), now, baseVersion);
       await Promise.all([
         table.put(record),
         plan.kind === 'append'
@@ -51,38 +108,50 @@ async function write<E extends StoredEntity>(db: RelaisDB, entity: E, id: string
             : db.outbox.delete(plan.seq),
         // Changing a record again is how a refused change is fixed and resent.
         issues.length > 0 ? db.syncIssues.bulkDelete(issues) : undefined,
+        options.draftKey !== undefined ? db.drafts.delete(options.draftKey) : undefined,
       ]);
       return record;
     });
   } catch (error) {
-    throw error instanceof ValidationError ? error : toStorageError(error);
+    if (error instanceof ValidationError || error instanceof StaleEditError || error instanceof RecordExistsError) throw error;
+    throw toStorageError(error);
   }
 }
 
 /** Creates or updates a record (and restores it if it was deleted). */
-export function saveRecord<E extends StoredEntity>(entity: E, id: string, data: DataByEntity[E], db: RelaisDB = appDb): Promise<LocalRecord<E>> {
+export function saveRecord<E extends StoredEntity>(entity: E, id: string, data: DataByEntity[E], options?: RelaisDB | WriteOptions): Promise<LocalRecord<E>> {
   const errors = validateRecordData(entity, data);
   if (errors.length > 0) return Promise.reject(new ValidationError(errors));
-  return write(db, entity, id, () => ({ deleted: false, data }));
+  return write(entity, id, () => ({ deleted: false, data }), optionsOf(options));
 }
 
 /** Deletes a record: a tombstone that keeps its data locally so that undo can restore it. */
-export function deleteRecord<E extends StoredEntity>(entity: E, id: string, db: RelaisDB = appDb): Promise<LocalRecord<E>> {
-  return write(db, entity, id, (existing) => {
-    if (!existing) throw new Error('unknown record');
-    return { deleted: true, data: existing.data };
-  });
+export function deleteRecord<E extends StoredEntity>(entity: E, id: string, options?: RelaisDB | WriteOptions): Promise<LocalRecord<E>> {
+  return write(
+    entity,
+    id,
+    (existing) => {
+      if (!existing) throw new Error('unknown record');
+      return { deleted: true, data: existing.data };
+    },
+    optionsOf(options),
+  );
 }
 
 /**
  * Undoes a deletion. A tombstone pulled from the server for a record this device never had carries
  * no data: it cannot be restored (ValidationError, nothing written).
  */
-export function restoreRecord<E extends StoredEntity>(entity: E, id: string, db: RelaisDB = appDb): Promise<LocalRecord<E>> {
-  return write(db, entity, id, (existing) => {
-    if (!existing) throw new Error('unknown record');
-    const errors = validateRecordData(entity, existing.data);
-    if (errors.length > 0) throw new ValidationError(errors);
-    return { deleted: false, data: existing.data };
-  });
+export function restoreRecord<E extends StoredEntity>(entity: E, id: string, options?: RelaisDB | WriteOptions): Promise<LocalRecord<E>> {
+  return write(
+    entity,
+    id,
+    (existing) => {
+      if (!existing) throw new Error('unknown record');
+      const errors = validateRecordData(entity, existing.data);
+      if (errors.length > 0) throw new ValidationError(errors);
+      return { deleted: false, data: existing.data };
+    },
+    optionsOf(options),
+  );
 }

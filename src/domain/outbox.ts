@@ -25,12 +25,12 @@ export interface OutboxEntry extends PushOp {
   sentAt: string | null;
 }
 
-export function shapeOp(record: SyncedRecord, opId: string): PushOp {
+export function shapeOp(record: SyncedRecord, opId: string, baseVersion = record.version): PushOp {
   return {
     opId,
     entity: record.entity,
     id: record.id,
-    baseVersion: record.version,
+    baseVersion,
     deleted: record.deleted,
     data: record.deleted ? {} : (record.data as unknown as Record<string, unknown>),
   };
@@ -45,14 +45,15 @@ export type OutboxChange = { kind: 'append'; entry: OutboxEntry } | { kind: 'rep
 
 /**
  * What to do with the outbox when `record` changes, given the entries already queued for the same
- * record, in queue order.
+ * record, in queue order. `baseVersion` is the server version the change was made on (by default
+ * the record's); an unsent op that is replaced keeps the older of the two.
  */
-export function planOutboxChange(record: SyncedRecord, queued: readonly OutboxEntry[], opId: string, now: string): OutboxChange {
-  const entry: OutboxEntry = { ...shapeOp(record, opId), queuedAt: now, sentAt: null };
+export function planOutboxChange(record: SyncedRecord, queued: readonly OutboxEntry[], opId: string, now: string, baseVersion = record.version): OutboxChange {
+  const entry: OutboxEntry = { ...shapeOp(record, opId, baseVersion), queuedAt: now, sentAt: null };
   const pending = queued.at(-1);
   if (!pending || pending.sentAt !== null || pending.seq === undefined) return { kind: 'append', entry };
   // A record created and deleted before anything about it was sent needs no op at all.
   const neverSent = queued.length === 1 && record.version === 0;
   if (record.deleted && neverSent) return { kind: 'drop', seq: pending.seq };
-  return { kind: 'replace', seq: pending.seq, entry: { ...entry, baseVersion: pending.baseVersion, queuedAt: pending.queuedAt } };
+  return { kind: 'replace', seq: pending.seq, entry: { ...entry, baseVersion: Math.min(pending.baseVersion, baseVersion), queuedAt: pending.queuedAt } };
 }
