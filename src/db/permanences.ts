@@ -5,7 +5,7 @@
 import type { ClockTime, IsoDate, PermanenceData } from '../domain/records';
 import { db, type LocalRecord } from './database';
 import { findOpenPermanence } from './queries';
-import { newId, saveRecord } from './writes';
+import { newId, saveRecord, writeScope } from './writes';
 
 export class PermanenceAlreadyOpenError extends Error {
   constructor(readonly open: LocalRecord<'permanence'>) {
@@ -15,7 +15,7 @@ export class PermanenceAlreadyOpenError extends Error {
 }
 
 export function openPermanence(relay: LocalRecord<'relay'>, date: IsoDate, startTime: ClockTime): Promise<LocalRecord<'permanence'>> {
-  return db.transaction('rw', [db.permanences, db.outbox, db.syncIssues], async () => {
+  return db.transaction('rw', writeScope(db, 'permanence'), async () => {
     const open = await findOpenPermanence();
     if (open) throw new PermanenceAlreadyOpenError(open);
     const data: PermanenceData = {

@@ -64,6 +64,9 @@ export interface WriteOptions {
 
 export const newId = (): string => crypto.randomUUID();
 
+/** The tables a write touches: a transaction that calls the write path must include them. */
+export const writeScope = (db: RelaisDB, entity: StoredEntity) => [db.tableOf(entity), db.outbox, db.syncIssues, db.drafts];
+
 const optionsOf = (o: RelaisDB | WriteOptions | undefined): WriteOptions => (o instanceof RelaisDB ? { db: o } : (o ?? {}));
 
 type Mutation<E extends StoredEntity> = (existing: LocalRecord<E> | undefined) => Pick<LocalRecord<E>, 'deleted' | 'data'>;
@@ -72,7 +75,7 @@ async function write<E extends StoredEntity>(entity: E, id: string, mutate: Muta
   const db = options.db ?? appDb;
   const table = db.tableOf(entity);
   try {
-    return await db.transaction('rw', [table, db.outbox, db.syncIssues, db.drafts], async () => {
+    return await db.transaction('rw', writeScope(db, entity), async () => {
       // Independent requests are issued together: IndexedDB queues them without a round trip each.
       const [existing, queued, issues] = await Promise.all([
         table.get(id),
