@@ -4,8 +4,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { registerSW } from 'virtual:pwa-register';
 import { App } from './app/App';
-import { requestPersistence, useDevice } from './app/deviceStore';
-import { startSync } from './app/syncRuntime';
+import { requestPersistence, useDevice } from './platform/deviceStore';
+import { startSync } from './platform/syncRuntime';
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -3,7 +3,7 @@ import { lazy, Suspense, useEffect, useRef } from 'react';
 import { ToastArea } from '../features/common/Toast';
 import { StatusLine } from '../features/status/StatusLine';
 import { TodayScreen } from '../features/today/TodayScreen';
-import { hrefOf, useRoute, type Route } from './router';
+import { hrefOf, useRoute, type Route } from '../platform/router';
 
 // Screens other than the home one load on demand (precached by the service worker, so offline
 // too), keeping the JavaScript needed for the first paint small; they are warmed up when idle.

@@ -5,7 +5,7 @@
  * draft; errors sit next to their field and the first one gets the focus.
  */
 import { useMemo, useRef, useState } from 'react';
-import { navigate, hrefOf } from '../../app/router';
+import { navigate, hrefOf } from '../../platform/router';
 import type { LocalRecord } from '../../db/database';
 import { saveDraft } from '../../db/drafts';
 import { StorageError } from '../../db/storageError';

@@ -4,7 +4,7 @@
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
-import { hrefOf } from '../../app/router';
+import { hrefOf } from '../../platform/router';
 import { db, type LocalRecord } from '../../db/database';
 import { loadDraft } from '../../db/drafts';
 import { catalogue, findOpenPermanence, recentAccompaniments } from '../../db/queries';

@@ -3,7 +3,7 @@ import type { LocalRecord } from '../../db/database';
 import { parisTime } from '../../domain/dates';
 import { durationLabel } from '../../domain/format';
 import { OUTCOME_LABELS, POSTURE_LABELS, REFERRAL_LABELS } from '../../domain/reference';
-import { hrefOf } from '../../app/router';
+import { hrefOf } from '../../platform/router';
 
 interface Props {
   record: LocalRecord<'accompaniment'>;

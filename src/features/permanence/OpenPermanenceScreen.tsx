@@ -4,7 +4,7 @@
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useMemo, useState } from 'react';
-import { hrefOf, navigate } from '../../app/router';
+import { hrefOf, navigate } from '../../platform/router';
 import { openPermanence, PermanenceAlreadyOpenError } from '../../db/permanences';
 import { activeRelays, findOpenPermanence, recentPermanences } from '../../db/queries';
 import { isValidDate, isValidTime } from '../../domain/dates';

@@ -3,8 +3,8 @@
  * QR code, which opens #/inscription/CODE) and a name for this tablet.
  */
 import { useState } from 'react';
-import { navigate } from '../../app/router';
-import { syncNow } from '../../app/syncRuntime';
+import { navigate } from '../../platform/router';
+import { syncNow } from '../../platform/syncRuntime';
 import { db } from '../../db/database';
 import { enrolDevice, SyncError } from '../../sync/api';
 import { saveCredentials } from '../../sync/credentials';

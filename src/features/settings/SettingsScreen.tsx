@@ -4,8 +4,8 @@
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
-import { requestPersistence, useDevice } from '../../app/deviceStore';
-import { syncNow } from '../../app/syncRuntime';
+import { requestPersistence, useDevice } from '../../platform/deviceStore';
+import { syncNow } from '../../platform/syncRuntime';
 import { db } from '../../db/database';
 import { pendingCount } from '../../db/queries';
 import { loadCredentials } from '../../sync/credentials';

@@ -4,8 +4,8 @@
  * version is ready (never offered on a form screen).
  */
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useDevice } from '../../app/deviceStore';
-import { syncNow } from '../../app/syncRuntime';
+import { useDevice } from '../../platform/deviceStore';
+import { syncNow } from '../../platform/syncRuntime';
 import { db } from '../../db/database';
 import { pendingCount } from '../../db/queries';
 import { sinceLabel } from '../../domain/format';

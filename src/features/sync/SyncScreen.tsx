@@ -3,8 +3,8 @@
  * success or the error in plain French, and "Synchroniser".
  */
 import { useLiveQuery } from 'dexie-react-hooks';
-import { syncNow } from '../../app/syncRuntime';
-import { hrefOf } from '../../app/router';
+import { syncNow } from '../../platform/syncRuntime';
+import { hrefOf } from '../../platform/router';
 import { db, isStoredEntity, type LocalRecord, type SyncIssue } from '../../db/database';
 import { sinceLabel } from '../../domain/format';
 import { abandon, resend, takeServerVersion } from '../../sync/issues';

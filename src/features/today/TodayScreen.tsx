@@ -3,7 +3,7 @@
  * accompagnement", and today's accompaniments, newest first.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
-import { hrefOf } from '../../app/router';
+import { hrefOf } from '../../platform/router';
 import { db } from '../../db/database';
 import { accompanimentsOn, findOpenPermanence, pendingKeys, refusedKeys } from '../../db/queries';
 import { parisTime } from '../../domain/dates';
