@@ -1,11 +1,13 @@
 /**
- * Opening and closing permanences through the one write path, keeping the rule that only one
- * permanence is open at a time.
+ * Opening and closing permanences through the one write path, keeping the rule that only one of
+ * her permanences is open at a time (another mediator's open permanence, pulled to a
+ * coordinator's tablet, is not hers to close nor to count). Closing is an edit: it carries the
+ * version the screen showed, so a permanence changed elsewhere meanwhile is not silently closed.
  */
 import type { ClockTime, IsoDate, PermanenceData } from '../domain/records';
-import { db, type LocalRecord } from './database';
+import { db as appDb, type LocalRecord, type RelaisDB } from './database';
 import { findOpenPermanence } from './queries';
-import { newId, saveRecord, writeScope } from './writes';
+import { editBaseOf, newId, saveRecord, writeScope, type EditBase } from './writes';
 
 export class PermanenceAlreadyOpenError extends Error {
   constructor(readonly open: LocalRecord<'permanence'>) {
@@ -14,9 +16,9 @@ export class PermanenceAlreadyOpenError extends Error {
   }
 }
 
-export function openPermanence(relay: LocalRecord<'relay'>, date: IsoDate, startTime: ClockTime): Promise<LocalRecord<'permanence'>> {
-  return db.transaction('rw', writeScope(db, 'permanence'), async () => {
-    const open = await findOpenPermanence();
+export function openPermanence(relay: LocalRecord<'relay'>, date: IsoDate, startTime: ClockTime, db: RelaisDB = appDb): Promise<LocalRecord<'permanence'>> {
+  return db.transaction('rw', [...writeScope(db, 'permanence'), db.meta], async () => {
+    const open = await findOpenPermanence(db);
     if (open) throw new PermanenceAlreadyOpenError(open);
     const data: PermanenceData = {
       relayId: relay.id,
@@ -27,10 +29,26 @@ export function openPermanence(relay: LocalRecord<'relay'>, date: IsoDate, start
       status: 'open',
       note: null,
     };
-    return saveRecord('permanence', newId(), data);
+    return saveRecord('permanence', newId(), data, { db, mustBeNew: true });
   });
 }
 
-export function closePermanence(permanence: LocalRecord<'permanence'>, endTime: ClockTime): Promise<LocalRecord<'permanence'>> {
-  return saveRecord('permanence', permanence.id, { ...permanence.data, endTime, status: 'closed' });
+/**
+ * Closes the permanence as the screen showed it (`base`, by default the record given): a version
+ * changed since then throws `StaleEditError` and nothing is written.
+ */
+export function closePermanence(
+  permanence: LocalRecord<'permanence'>,
+  endTime: ClockTime,
+  options: { db?: RelaisDB; base?: EditBase } = {},
+): Promise<LocalRecord<'permanence'>> {
+  return saveRecord(
+    'permanence',
+    permanence.id,
+    { ...permanence.data, endTime, status: 'closed' },
+    {
+      db: options.db ?? appDb,
+      base: options.base ?? editBaseOf(permanence),
+    },
+  );
 }

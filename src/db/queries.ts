@@ -1,59 +1,86 @@
 /**
  * Read queries on the device's database. Screens run them inside `useLiveQuery`, so what they show
- * follows the database (the database is the state).
+ * follows the database (the database is the state). Each takes an optional `db` (the app's by
+ * default). "Her" queries (open permanence, today's entries, recent ones) keep the records of the
+ * tablet's user only: a coordinator's tablet also holds everyone else's (see `owner.ts`).
  */
 import type { Entity } from '../domain/records';
 import type { IsoDate } from '../domain/records';
-import { db, type LocalRecord, type RelaisDB } from './database';
+import { db as appDb, type LocalRecord, type RelaisDB } from './database';
+import { ownRecordFilter } from './owner';
 
 const alive = <T extends { deleted: boolean }>(r: T) => !r.deleted;
 
-/** The open permanence, if any (the newest when several were left open by mistake). */
-export async function findOpenPermanence(): Promise<LocalRecord<'permanence'> | undefined> {
-  const open = await db.permanences.where('data.status').equals('open').filter(alive).toArray();
+/** Her open permanence, if any (the newest when several were left open by mistake). */
+export async function findOpenPermanence(db: RelaisDB = appDb): Promise<LocalRecord<'permanence'> | undefined> {
+  const mine = await ownRecordFilter(db);
+  const open = await db.permanences
+    .where('data.status')
+    .equals('open')
+    .filter((r) => alive(r) && mine(r))
+    .toArray();
   return open.sort((a, b) => (b.data.date + b.data.startTime).localeCompare(a.data.date + a.data.startTime))[0];
 }
 
-/** Accompaniments of one day, newest first. */
-export async function accompanimentsOn(date: IsoDate): Promise<LocalRecord<'accompaniment'>[]> {
-  const rows = await db.accompaniments.where('data.date').equals(date).filter(alive).toArray();
+/** Her accompaniments of one day, newest first. */
+export async function accompanimentsOn(date: IsoDate, db: RelaisDB = appDb): Promise<LocalRecord<'accompaniment'>[]> {
+  const mine = await ownRecordFilter(db);
+  const rows = await db.accompaniments
+    .where('data.date')
+    .equals(date)
+    .filter((r) => alive(r) && mine(r))
+    .toArray();
   return rows.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
-/** Accompaniments between two dates (inclusive), newest first. */
-export async function accompanimentsBetween(from: IsoDate, to: IsoDate): Promise<LocalRecord<'accompaniment'>[]> {
+/** Accompaniments between two dates (inclusive), everyone's, newest first. */
+export async function accompanimentsBetween(from: IsoDate, to: IsoDate, db: RelaisDB = appDb): Promise<LocalRecord<'accompaniment'>[]> {
   const rows = await db.accompaniments.where('data.date').between(from, to, true, true).filter(alive).toArray();
   return rows.sort((a, b) => b.data.date.localeCompare(a.data.date) || b.createdAt.localeCompare(a.createdAt));
 }
 
-export async function permanencesBetween(from: IsoDate, to: IsoDate): Promise<LocalRecord<'permanence'>[]> {
+/** Permanences between two dates (inclusive), everyone's, newest first. */
+export async function permanencesBetween(from: IsoDate, to: IsoDate, db: RelaisDB = appDb): Promise<LocalRecord<'permanence'>[]> {
   const rows = await db.permanences.where('data.date').between(from, to, true, true).filter(alive).toArray();
   return rows.sort((a, b) => (b.data.date + b.data.startTime).localeCompare(a.data.date + a.data.startTime));
 }
 
 /** Her latest accompaniments, newest first: they order durations and procedures. */
-export function recentAccompaniments(limit = 100): Promise<LocalRecord<'accompaniment'>[]> {
-  return db.accompaniments.orderBy('createdAt').reverse().filter(alive).limit(limit).toArray();
+export async function recentAccompaniments(limit = 100, db: RelaisDB = appDb): Promise<LocalRecord<'accompaniment'>[]> {
+  const mine = await ownRecordFilter(db);
+  return db.accompaniments
+    .orderBy('createdAt')
+    .reverse()
+    .filter((r) => alive(r) && mine(r))
+    .limit(limit)
+    .toArray();
 }
 
-export function recentPermanences(limit = 60): Promise<LocalRecord<'permanence'>[]> {
-  return db.permanences.orderBy('data.date').reverse().filter(alive).limit(limit).toArray();
+/** Her latest permanences: they order the relays offered when she opens one. */
+export async function recentPermanences(limit = 60, db: RelaisDB = appDb): Promise<LocalRecord<'permanence'>[]> {
+  const mine = await ownRecordFilter(db);
+  return db.permanences
+    .orderBy('data.date')
+    .reverse()
+    .filter((r) => alive(r) && mine(r))
+    .limit(limit)
+    .toArray();
 }
 
-export async function activeRelays(): Promise<LocalRecord<'relay'>[]> {
+export async function activeRelays(db: RelaisDB = appDb): Promise<LocalRecord<'relay'>[]> {
   return (await db.relays.toArray()).filter((r) => alive(r) && r.data.active);
 }
 
-export async function allRelays(): Promise<LocalRecord<'relay'>[]> {
+export async function allRelays(db: RelaisDB = appDb): Promise<LocalRecord<'relay'>[]> {
   return (await db.relays.toArray()).filter(alive);
 }
 
-export async function catalogue(): Promise<LocalRecord<'procedure'>[]> {
+export async function catalogue(db: RelaisDB = appDb): Promise<LocalRecord<'procedure'>[]> {
   return (await db.procedures.toArray()).filter(alive);
 }
 
 /** Number of changes waiting for the server. */
-export function pendingCount(): Promise<number> {
+export function pendingCount(db: RelaisDB = appDb): Promise<number> {
   return db.outbox.count();
 }
 
@@ -64,7 +91,7 @@ export async function recordKeys(table: RelaisDB['outbox'] | RelaisDB['syncIssue
 }
 
 /** Keys `entity:id` of records with a change waiting for the server. */
-export const pendingKeys = (): Promise<Set<string>> => recordKeys(db.outbox);
+export const pendingKeys = (db: RelaisDB = appDb): Promise<Set<string>> => recordKeys(db.outbox);
 
 /** Keys `entity:id` of records whose last change the server refused. */
-export const refusedKeys = (): Promise<Set<string>> => recordKeys(db.syncIssues);
+export const refusedKeys = (db: RelaisDB = appDb): Promise<Set<string>> => recordKeys(db.syncIssues);

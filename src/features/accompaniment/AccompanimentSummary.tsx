@@ -12,9 +12,11 @@ interface Props {
   /** The server refused its last change (rejected or in conflict). */
   refused?: boolean;
   showTime?: boolean;
+  /** Who created it, when it is someone else's (a coordinator's tablet holds everyone's). */
+  author?: string | null;
 }
 
-export function AccompanimentSummary({ record, procedureLabel, pending, refused = false, showTime = true }: Props) {
+export function AccompanimentSummary({ record, procedureLabel, pending, refused = false, showTime = true, author = null }: Props) {
   const a = record.data;
   const procedures = a.procedures.map((p) => procedureLabel(p.code)).join(', ');
   const outcome = a.outcome === 'orientee' && a.referral ? `Orienté : ${REFERRAL_LABELS[a.referral.target]}` : OUTCOME_LABELS[a.outcome];
@@ -26,6 +28,7 @@ export function AccompanimentSummary({ record, procedureLabel, pending, refused 
           <strong>{procedures}</strong>
           <span className="entry-detail">
             {POSTURE_LABELS[a.posture]} · {outcome} · {durationLabel(a.durationMinutes)}
+            {author && <span className="entry-author"> · saisi par {author}</span>}
           </span>
         </span>
         {refused ? (

@@ -1,15 +1,18 @@
 /**
  * Historique: permanences and accompaniments week by week (ISO weeks, Monday first), searchable
- * across all weeks. Entries not yet synced are marked.
+ * across all weeks. Entries not yet synced are marked; on a coordinator's tablet, which holds
+ * everyone's, other people's entries say whose they are.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useMemo } from 'react';
 import { useScreenState } from '../common/useScreenState';
 import { db, type LocalRecord } from '../../db/database';
+import { ownerName } from '../../db/owner';
 import { accompanimentsBetween, pendingKeys, permanencesBetween, refusedKeys } from '../../db/queries';
 import { addDays, isoWeekOf, parisDate, weekPeriod, type IsoWeek } from '../../domain/dates';
 import { clockLabel, dayLabel, weekLabel } from '../../domain/format';
 import { communeName, OUTCOME_LABELS, PLACE_TYPE_LABELS, POSTURE_LABELS } from '../../domain/reference';
+import { isOwnRecord } from '../../domain/ownership';
 import { normalizeForSearch } from '../../domain/usage';
 import { AccompanimentSummary } from '../accompaniment/AccompanimentSummary';
 import { useProcedureLabels, useRelays } from '../common/useReference';
@@ -33,8 +36,11 @@ export default function HistoryScreen() {
   const period = weekPeriod(week);
   const procedureLabel = useProcedureLabels();
   const relays = useRelays();
-  const pending = useLiveQuery(pendingKeys);
-  const refused = useLiveQuery(refusedKeys);
+  const pending = useLiveQuery(() => pendingKeys());
+  const refused = useLiveQuery(() => refusedKeys());
+  const owner = useLiveQuery(() => ownerName());
+  /** The creator's name when the entry is not the tablet user's. */
+  const authorOf = (r: { createdBy?: string }) => (owner !== undefined && !isOwnRecord(r, owner) ? r.createdBy : null);
   const searching = query.trim().length > 0;
 
   const weekRows = useLiveQuery(() => accompanimentsBetween(period.from, period.to), [period.from, period.to]);
@@ -108,6 +114,7 @@ export default function HistoryScreen() {
                   <span className="entry-detail">
                     {dayLabel(p.data.date, currentYear)} · {clockLabel(p.data.startTime)}
                     {p.data.endTime ? ` – ${clockLabel(p.data.endTime)}` : ' · en cours'}
+                    {authorOf(p) && ` · ${authorOf(p)}`}
                   </span>
                 </span>
                 {refused?.has(`permanence:${p.id}`) ? (
@@ -140,6 +147,7 @@ export default function HistoryScreen() {
                 procedureLabel={procedureLabel}
                 pending={isPending('accompaniment', r.id)}
                 refused={refused?.has(`accompaniment:${r.id}`)}
+                author={authorOf(r)}
               />
             ))}
           </ul>

@@ -1,9 +1,11 @@
 /**
  * Closing a permanence: the end time is prefilled (now, or for one forgotten overnight a sensible
- * time on its own day) and can be corrected before confirming.
+ * time on its own day) and can be corrected before confirming. Closing is an edit of the version
+ * shown when the form opened: changed elsewhere meanwhile, nothing is written and she is told.
  */
 import { useState } from 'react';
 import type { LocalRecord } from '../../db/database';
+import type { EditBase } from '../../db/writes';
 import { isValidTime, minutesOfDay } from '../../domain/dates';
 import { clockLabel } from '../../domain/format';
 import { useToast } from '../common/toastStore';
@@ -19,6 +21,8 @@ export function ClosePermanence({ permanence, suggested, expanded = false }: Pro
   const [open, setOpen] = useState(expanded);
   const [endTime, setEndTime] = useState(suggested);
   const [error, setError] = useState<string | null>(null);
+  // What the form was opened on (writes.ts's editBaseOf, inlined: the write path loads on demand).
+  const [base, setBase] = useState<EditBase>(() => ({ version: permanence.version, rev: permanence.rev ?? 0 }));
   const showToast = useToast((s) => s.show);
 
   if (!open) {
@@ -37,9 +41,15 @@ export function ClosePermanence({ permanence, suggested, expanded = false }: Pro
     }
     try {
       // The write path loads on demand: today's screen paints without it.
-      const { closePermanence } = await import('../../db/permanences');
-      await closePermanence(permanence, endTime);
-      showToast({ message: `Permanence clôturée à ${clockLabel(endTime)}.` });
+      const [{ closePermanence }, { StaleEditError }] = await Promise.all([import('../../db/permanences'), import('../../db/writes')]);
+      try {
+        await closePermanence(permanence, endTime, { base });
+        showToast({ message: `Permanence clôturée à ${clockLabel(endTime)}.` });
+      } catch (err) {
+        if (!(err instanceof StaleEditError)) throw err;
+        setBase({ version: err.current.version, rev: err.current.rev ?? 0 });
+        setError('Cette permanence a été modifiée ailleurs depuis que vous l’avez affichée. Vérifiez l’heure de fin, puis clôturez-la à nouveau.');
+      }
     } catch (err) {
       setError((err as Error).message);
     }
