@@ -7,29 +7,29 @@
 import type { Entity } from '../domain/records';
 import type { IsoDate } from '../domain/records';
 import { db as appDb, type LocalRecord, type RelaisDB } from './database';
-import { ownRecordFilter } from './owner';
+import { isOwnRecord } from '../domain/ownership';
+import { ownerName } from './owner';
 
 const alive = <T extends { deleted: boolean }>(r: T) => !r.deleted;
 
+/**
+ * Her records among `rows`. The owner is read alongside the rows (one level of awaits keeps the
+ * live query watching both the rows and the enrolment).
+ */
+async function hers<R extends LocalRecord>(db: RelaisDB, rows: Promise<R[]>): Promise<R[]> {
+  const [owner, all] = await Promise.all([ownerName(db), rows]);
+  return all.filter((r) => isOwnRecord(r, owner));
+}
+
 /** Her open permanence, if any (the newest when several were left open by mistake). */
 export async function findOpenPermanence(db: RelaisDB = appDb): Promise<LocalRecord<'permanence'> | undefined> {
-  const mine = await ownRecordFilter(db);
-  const open = await db.permanences
-    .where('data.status')
-    .equals('open')
-    .filter((r) => alive(r) && mine(r))
-    .toArray();
+  const open = await hers(db, db.permanences.where('data.status').equals('open').filter(alive).toArray());
   return open.sort((a, b) => (b.data.date + b.data.startTime).localeCompare(a.data.date + a.data.startTime))[0];
 }
 
 /** Her accompaniments of one day, newest first. */
 export async function accompanimentsOn(date: IsoDate, db: RelaisDB = appDb): Promise<LocalRecord<'accompaniment'>[]> {
-  const mine = await ownRecordFilter(db);
-  const rows = await db.accompaniments
-    .where('data.date')
-    .equals(date)
-    .filter((r) => alive(r) && mine(r))
-    .toArray();
+  const rows = await hers(db, db.accompaniments.where('data.date').equals(date).filter(alive).toArray());
   return rows.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
@@ -47,22 +47,22 @@ export async function permanencesBetween(from: IsoDate, to: IsoDate, db: RelaisD
 
 /** Her latest accompaniments, newest first: they order durations and procedures. */
 export async function recentAccompaniments(limit = 100, db: RelaisDB = appDb): Promise<LocalRecord<'accompaniment'>[]> {
-  const mine = await ownRecordFilter(db);
+  const owner = await ownerName(db);
   return db.accompaniments
     .orderBy('createdAt')
     .reverse()
-    .filter((r) => alive(r) && mine(r))
+    .filter((r) => alive(r) && isOwnRecord(r, owner))
     .limit(limit)
     .toArray();
 }
 
 /** Her latest permanences: they order the relays offered when she opens one. */
 export async function recentPermanences(limit = 60, db: RelaisDB = appDb): Promise<LocalRecord<'permanence'>[]> {
-  const mine = await ownRecordFilter(db);
+  const owner = await ownerName(db);
   return db.permanences
     .orderBy('data.date')
     .reverse()
-    .filter((r) => alive(r) && mine(r))
+    .filter((r) => alive(r) && isOwnRecord(r, owner))
     .limit(limit)
     .toArray();
 }

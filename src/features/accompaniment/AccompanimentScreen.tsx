@@ -1,18 +1,20 @@
 /**
- * Nouvel accompagnement / editing one: loads what the form starts from (a kept draft, the record
- * being edited, the open permanence, her recent entries) and hands it to the form.
+ * Nouvel accompagnement / editing one: loads what the form starts from (a kept draft made safe to
+ * save by `resumeEntry`, the record being edited, her open permanence, her recent entries) and
+ * hands it to the form.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
 import { hrefOf } from '../../platform/router';
-import { db, type LocalRecord } from '../../db/database';
-import { loadDraft } from '../../db/drafts';
+import { resumeEntry } from '../../db/accompanimentSession';
+import type { LocalRecord } from '../../db/database';
+import { editBaseOf, newId } from '../../db/writes';
 import { catalogue, findOpenPermanence, recentAccompaniments } from '../../db/queries';
 import { parisDate } from '../../domain/dates';
 import { orderDurations, recentProcedureCodes } from '../../domain/usage';
-import { AccompanimentForm, type FormDraft } from './AccompanimentForm';
-import { initialState, stateFromData } from './formModel';
-import { newId } from '../../db/writes';
+import { AccompanimentForm } from './AccompanimentForm';
+import { initialState, stateFromData, type FormState } from './formModel';
+import type { FormDraft } from './useAccompanimentForm';
 
 /** Drafts are kept per form: the new-entry form, and each record being edited. */
 export const draftKeyOf = (id?: string) => `accompaniment:${id ?? 'new'}`;
@@ -49,13 +51,14 @@ export function AccompanimentScreen({ id }: { id?: string }) {
     if (!ready || start) return;
     let cancelled = false;
     void (async () => {
-      const kept = await loadDraft<FormDraft>(draftKeyOf(id));
-      const record = id ? ((await db.accompaniments.get(id)) ?? null) : null;
+      const resumed = await resumeEntry<FormState>(draftKeyOf(id), id);
       let next: Start | 'missing';
-      if (id && (!record || record.deleted)) next = 'missing';
-      else if (kept) next = { draft: kept, restored: true, record };
-      else if (record) next = { draft: { id: record.id, state: stateFromData(record.data, context.durations) }, restored: false, record };
-      else next = { draft: { id: newId(), state: initialState(parisDate(new Date()), context.open) }, restored: false, record: null };
+      if (resumed.kind === 'missing') next = 'missing';
+      else if (resumed.kind === 'draft') next = { draft: resumed.draft, restored: true, record: resumed.record };
+      else if (resumed.record) {
+        const record = resumed.record;
+        next = { draft: { id: record.id, state: stateFromData(record.data, context.durations), base: editBaseOf(record) }, restored: false, record };
+      } else next = { draft: { id: newId(), state: initialState(parisDate(new Date()), context.open) }, restored: false, record: null };
       if (!cancelled) setStart(next);
     })();
     return () => {

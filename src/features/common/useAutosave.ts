@@ -1,13 +1,21 @@
 /**
  * Keeps a form's draft in the database while it is typed: shortly after each change, and at once
- * when the page is hidden or closed (tablet locked, app switched, reload).
+ * when the page is hidden or closed (tablet locked, app switched, reload). `pause` stops a pending
+ * write until the next render (a save that clears the draft in its own transaction calls it first,
+ * so no late write brings the draft back); `discard` also deletes the draft.
  */
-import { useCallback, useEffect, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { clearDraft, saveDraft } from '../../db/drafts';
 
 const DELAY_MS = 300;
 
-export function useAutosave(key: string, value: unknown, enabled: boolean): { discard: () => Promise<void>; flush: () => Promise<void> } {
+export interface Autosave {
+  discard: () => Promise<void>;
+  flush: () => Promise<void>;
+  pause: () => void;
+}
+
+export function useAutosave(key: string, value: unknown, enabled: boolean): Autosave {
   const latest = useRef({ key, value, enabled });
   latest.current = { key, value, enabled };
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
@@ -39,12 +47,16 @@ export function useAutosave(key: string, value: unknown, enabled: boolean): { di
     };
   }, [flush]);
 
-  const discard = useCallback(async () => {
+  const pause = useCallback(() => {
     clearTimeout(timer.current);
     timer.current = undefined;
     latest.current.enabled = false;
-    await clearDraft(latest.current.key);
   }, []);
 
-  return { discard, flush };
+  const discard = useCallback(async () => {
+    pause();
+    await clearDraft(latest.current.key);
+  }, [pause]);
+
+  return useMemo(() => ({ discard, flush, pause }), [discard, flush, pause]);
 }
