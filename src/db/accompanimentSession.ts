@@ -17,7 +17,7 @@
  */
 import type { AccompanimentData } from '../domain/records';
 import { db as appDb, type LocalRecord, type RelaisDB } from './database';
-import { deleteRecord, editBaseOf, newId, RecordExistsError, saveRecord, writeScope, type EditBase } from './writes';
+import { deleteRecord, editBaseOf, newId, saveRecord, writeScope, type EditBase } from './writes';
 
 /** One entry as the form holds it. */
 export interface EntryDraft<S> {
@@ -90,12 +90,11 @@ export async function saveEntry<S>(request: SaveRequest<S>, db: RelaisDB = appDb
       const base = draft.base ?? editBaseOf(editing);
       record = await saveRecord('accompaniment', editing.id, data, { db, base, overwriteStale: request.overwriteStale, draftKey: key });
     } else {
-      try {
-        record = await saveRecord('accompaniment', draft.id, data, { db, mustBeNew: true, draftKey: key });
-      } catch (error) {
-        if (!(error instanceof RecordExistsError)) throw error;
-        record = await saveRecord('accompaniment', newId(), data, { db, mustBeNew: true, draftKey: key });
-      }
+      // Checked here rather than by catching RecordExistsError: an error inside the write path's
+      // (nested) transaction would abort this one too. `mustBeNew` still guards the write.
+      const taken = await db.accompaniments.get(draft.id);
+      const id = taken && !taken.deleted ? newId() : draft.id;
+      record = await saveRecord('accompaniment', id, data, { db, mustBeNew: true, draftKey: key });
     }
     if (draft.next) await db.drafts.put({ key, value: draft.next, savedAt: new Date().toISOString() });
     return { record, previous };
