@@ -21,8 +21,9 @@ export async function undoNewSave(draftKey: string, entry: { id: string; state: 
     await openFormOf(draftKey)?.flush(); // what is on screen is in the draft before undo reads it
     const { setAside } = await undoNewEntry(draftKey, entry);
     const form = openFormOf(draftKey);
-    if (form) await form.reload(setAside ? 'undoneSetAside' : 'undone');
-    else navigate({ name: 'newAccompaniment' });
+    // The form on screen says so itself (a toast would repeat it over the title).
+    if (form) return await form.reload(setAside ? 'undoneSetAside' : 'undone');
+    navigate({ name: 'newAccompaniment' });
     show({ message: 'Enregistrement annulé : l’accompagnement est revenu dans le formulaire.' });
   } catch (err) {
     show({ message: `L’annulation a échoué : ${(err as Error).message}`, tone: 'error' });
