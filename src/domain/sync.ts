@@ -26,6 +26,8 @@ export interface ChangeRecord {
   data: Record<string, unknown>;
   /** Extension (pull only): name of the user who created the record. */
   createdBy?: string;
+  /** Extension (pull only): when the server first stored the record (ISO instant). */
+  createdAt?: string;
 }
 
 export interface PushResult {
