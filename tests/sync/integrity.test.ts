@@ -1,10 +1,16 @@
 // The review's reproductions of lost or overwritten changes, each replayed with the real engine
 // against the real server over HTTP.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { RelaisDB } from '../../src/db/database';
+import { UnsentWorkError } from '../../src/db/wipe';
 import { deleteRecord, editBaseOf, saveRecord, StaleEditError } from '../../src/db/writes';
+import { createApi } from '../../src/sync/api';
+import { loadCredentials } from '../../src/sync/credentials';
+import { enrolThisTablet, sameUser } from '../../src/sync/enrolment';
+import { syncOnce } from '../../src/sync/engine';
 import { takeServerVersion } from '../../src/sync/issues';
 import { accompaniment } from '../unit/fixtures';
-import { enrolNewDevice, expectExactly, serverAccompaniments, startServer, type Device, type Server } from './harness';
+import { adminCall, enrolNewDevice, expectExactly, serverAccompaniments, startServer, type Device, type Server } from './harness';
 
 let server: Server;
 const devices: Device[] = [];
@@ -200,5 +206,62 @@ describe('one failing request never blocks the sync', () => {
     await anne.sync();
     expect(await anne.db.outbox.count()).toBe(0);
     expect(await anne.db.syncIssues.count()).toBe(1);
+  });
+});
+
+describe('enrolling the tablet again', () => {
+  async function enrolled(name: string, role: 'mediator' | 'coordinator' = 'mediator') {
+    const db = new RelaisDB(`enrol-${crypto.randomUUID()}`);
+    await db.open();
+    const { code } = await adminCall(server.base, 'POST', '/api/v1/enrolments', { role, name });
+    await enrolThisTablet(db, { baseUrl: server.base, code, label: 'Tablette Mèze' });
+    const credentials = (await loadCredentials(db))!;
+    const sync = () => syncOnce({ db, api: createApi(server.base, credentials.token) });
+    return { db, sync, close: () => db.delete() };
+  }
+  const code = async (name: string, role: 'mediator' | 'coordinator' = 'mediator') =>
+    ((await adminCall(server.base, 'POST', '/api/v1/enrolments', { role, name })) as { code: string }).code;
+
+  it('as another person wipes the previous user’s data and pulls the new user’s from the start', async () => {
+    const helene = await tablet('Hélène');
+    const hers = await helene.log({ durationMinutes: 50 });
+    await helene.sync();
+    const t = await enrolled('Anne');
+    await saveRecord('accompaniment', crypto.randomUUID(), data(10, 'Anne'), t.db);
+    await t.sync();
+    expect(await t.db.meta.get('pullCursor')).toBeDefined();
+    const outcome = await enrolThisTablet(t.db, { baseUrl: server.base, code: await code('Hélène'), label: 'Tablette Mèze' });
+    expect(outcome.handedOver).toBe(true);
+    expect(await t.db.accompaniments.count()).toBe(0);
+    expect(await t.db.meta.get('pullCursor')).toBeUndefined();
+    const credentials = (await loadCredentials(t.db))!;
+    expect(credentials.name).toBe('Hélène');
+    await syncOnce({ db: t.db, api: createApi(server.base, credentials.token) });
+    expect((await t.db.accompaniments.toArray()).map((r) => r.id)).toEqual([hers]);
+    expect(await t.db.relays.count()).toBeGreaterThan(0);
+    await t.close();
+  });
+
+  it('as another person is refused while anything waits to be sent, and wipes nothing', async () => {
+    const t = await enrolled('Anne');
+    const id = crypto.randomUUID();
+    await saveRecord('accompaniment', id, data(10, 'Anne'), t.db);
+    await expect(enrolThisTablet(t.db, { baseUrl: server.base, code: await code('Bruno'), label: 'Tablette' })).rejects.toBeInstanceOf(UnsentWorkError);
+    expect(await t.db.accompaniments.get(id)).toBeDefined();
+    expect(await t.db.outbox.count()).toBe(1);
+    expect((await loadCredentials(t.db))!.name).toBe('Anne');
+    await t.close();
+  });
+
+  it('as the same person (another role is another user) keeps the queue', async () => {
+    const t = await enrolled('Anne');
+    const id = crypto.randomUUID();
+    await saveRecord('accompaniment', id, data(10, 'Anne'), t.db);
+    const outcome = await enrolThisTablet(t.db, { baseUrl: server.base, code: await code('anne'), label: 'Tablette' });
+    expect(outcome.handedOver).toBe(false);
+    expect(await t.db.outbox.count()).toBe(1);
+    expect(sameUser({ name: 'Anne', role: 'mediator' }, { name: 'Anne', role: 'coordinator' })).toBe(false);
+    expect(sameUser({ name: 'He\u0301le\u0300ne ', role: 'mediator' }, { name: 'hélène', role: 'mediator' })).toBe(true);
+    await t.close();
   });
 });
