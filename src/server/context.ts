@@ -19,8 +19,9 @@ export interface LimitOptions {
 }
 
 export function createContext(repo: Repository, adminToken: string | undefined, now: () => Date, limits: LimitOptions = {}): ServerContext {
-  const authFailures = new RateLimiter(limits.authFailuresPerMinute ?? 30, 60_000);
-  const enrolmentFailures = new RateLimiter(limits.enrolmentFailuresPerMinute ?? 10, 60_000);
+  const clock = () => now().getTime();
+  const authFailures = new RateLimiter(limits.authFailuresPerMinute ?? 30, 60_000, clock);
+  const enrolmentFailures = new RateLimiter(limits.enrolmentFailuresPerMinute ?? 10, 60_000, clock);
   const ctx: ServerContext = {
     repo,
     adminToken,

@@ -55,6 +55,10 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
       },
     },
     async (request, reply) => {
+      // Unlike a token (never refused when valid), a code is not even checked while its address
+      // is over its failure budget: a code has ~40 bits, and a limiter that let a right guess
+      // through would not slow guessing at all. Only failures count, so tablets enrolling one
+      // after another are never slowed; behind a proxy, RELAIS_TRUST_PROXY keeps budgets apart.
       const retryAfter = ctx.enrolmentFailures.blocked(request.ip);
       if (retryAfter) throw new ApiError(429, 'rate_limited', 'Trop d’essais de code : réessayez dans quelques minutes.', undefined, retryAfter);
       const { code, label } = request.body as { code: string; label: string };
