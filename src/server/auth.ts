@@ -41,7 +41,7 @@ export interface AuthDeps {
   authFailures: RateLimiter;
 }
 
-export function authenticate(request: FastifyRequest, deps: AuthDeps): Caller {
+export async function authenticate(request: FastifyRequest, deps: AuthDeps): Promise<Caller> {
   const ip = request.ip;
   const retryAfter = deps.authFailures.blocked(ip);
   if (retryAfter) throw new ApiError(429, 'rate_limited', 'Trop de tentatives : réessayez dans quelques minutes.', undefined, retryAfter);
@@ -49,7 +49,7 @@ export function authenticate(request: FastifyRequest, deps: AuthDeps): Caller {
   const token = /^Bearer (\S+)$/i.exec(header)?.[1];
   if (token) {
     if (deps.adminToken && sameSecret(token, deps.adminToken)) return ADMIN_CALLER;
-    const device = deps.repo.findDeviceByTokenHash(sha256(token));
+    const device = await deps.repo.findDeviceByTokenHash(sha256(token));
     if (device && !device.revokedAt) return { deviceId: device.id, userId: device.user.id, name: device.user.name, role: device.user.role };
   }
   deps.authFailures.hit(ip);
