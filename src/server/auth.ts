@@ -44,12 +44,12 @@ export interface AuthDeps {
   authFailures: RateLimiter;
 }
 
-export function authenticate(request: FastifyRequest, deps: AuthDeps): Caller {
+export async function authenticate(request: FastifyRequest, deps: AuthDeps): Promise<Caller> {
   const header = request.headers.authorization ?? '';
   const token = /^Bearer (\S+)$/i.exec(header)?.[1];
   if (token) {
     if (deps.adminToken && sameSecret(token, deps.adminToken)) return ADMIN_CALLER;
-    const device = deps.repo.findDeviceByTokenHash(sha256(token));
+    const device = await deps.repo.findDeviceByTokenHash(sha256(token));
     if (device && !device.revokedAt) return { deviceId: device.id, userId: device.user.id, name: device.user.name, role: device.user.role };
   }
   if (!token) throw new ApiError(401, 'unauthorized', 'Authentification requise.');

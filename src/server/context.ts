@@ -10,7 +10,7 @@ export interface ServerContext {
   now: () => Date;
   authFailures: RateLimiter;
   enrolmentFailures: RateLimiter;
-  caller: (request: FastifyRequest) => Caller;
+  caller: (request: FastifyRequest) => Promise<Caller>;
 }
 
 export interface LimitOptions {

@@ -11,6 +11,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { buildApp } from './app';
 import { newEnrolmentCode, normalizeCode, sha256 } from './auth';
 import { parseTrustProxy, type TrustProxy } from './proxy';
+import { openSqliteDatabase } from './store/sqlite/database';
 import { SqliteRepository } from './store/sqlite/sqliteRepository';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -26,7 +27,7 @@ try {
   process.exit(1);
 }
 
-const repo = new SqliteRepository(path.join(dataDir, 'relais.sqlite'));
+const repo = new SqliteRepository(openSqliteDatabase(path.join(dataDir, 'relais.sqlite')));
 const app = await buildApp({
   repo,
   version: pkg.version,
@@ -44,16 +45,16 @@ try {
       ? `Port ${port} is already in use on ${host}: stop the other server or set PORT.`
       : `Cannot listen on ${host}:${port}: ${(error as Error).message}`,
   );
-  repo.close();
+  await repo.close();
   process.exit(1);
 }
 const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/`;
 console.log(`Relais est prêt : ${url} (données : ${dataDir})`);
 
-if (repo.countUsers() === 0 && !adminToken) {
+if ((await repo.countUsers()) === 0 && !adminToken) {
   const code = newEnrolmentCode();
   const now = new Date();
-  repo.createEnrolment({
+  await repo.createEnrolment({
     codeHash: sha256(normalizeCode(code)),
     role: 'coordinator',
     name: 'Coordination',
@@ -68,9 +69,9 @@ if (repo.countUsers() === 0 && !adminToken) {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void app.close().then(() => {
-      repo.close();
-      process.exit(0);
-    });
+    void app
+      .close()
+      .then(() => repo.close())
+      .then(() => process.exit(0));
   });
 }

@@ -2,7 +2,7 @@
 // behind a trusted proxy each tablet has its own budget, and a forged X-Forwarded-For is ignored.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppOptions } from '../../src/server/app';
-const addressKey = (x: string) => x;
+import { addressKey } from '../../src/server/rateLimit';
 import { admin, enrol, testServer, type TestServer } from './helpers';
 
 let s: TestServer | undefined;

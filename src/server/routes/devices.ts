@@ -10,7 +10,7 @@ const ROLE_LABEL = { mediator: 'médiatrice ou médiateur', coordinator: 'coordi
 
 export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/v1/me', async (request) => {
-    const c = ctx.caller(request);
+    const c = await ctx.caller(request);
     return { deviceId: c.deviceId, role: c.role, name: c.name };
   });
 
@@ -26,10 +26,10 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
       },
     },
     async (request, reply) => {
-      const caller = ctx.caller(request);
+      const caller = await ctx.caller(request);
       requireCoordinator(caller);
       const { role, name } = request.body as { role: 'mediator' | 'coordinator'; name: string };
-      const existing = ctx.repo.findUserByName(name);
+      const existing = await ctx.repo.findUserByName(name);
       if (existing && existing.role !== role) {
         throw new ApiError(409, 'role_mismatch', `« ${existing.name} » est déjà inscrit(e) avec le rôle ${ROLE_LABEL[existing.role]}.`, [
           { path: 'role', message: 'Rôle différent de celui de cette personne.' },
@@ -38,7 +38,7 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
       const code = newEnrolmentCode();
       const now = ctx.now();
       const expiresAt = new Date(now.getTime() + ENROLMENT_TTL_MS).toISOString();
-      ctx.repo.createEnrolment({ codeHash: sha256(normalizeCode(code)), role, name, createdBy: caller.userId, createdAt: now.toISOString(), expiresAt });
+      await ctx.repo.createEnrolment({ codeHash: sha256(normalizeCode(code)), role, name, createdBy: caller.userId, createdAt: now.toISOString(), expiresAt });
       return reply.code(201).send({ code, expiresAt });
     },
   );
@@ -63,7 +63,7 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
       if (retryAfter) throw new ApiError(429, 'rate_limited', 'Trop d’essais de code : réessayez dans quelques minutes.', undefined, retryAfter);
       const { code, label } = request.body as { code: string; label: string };
       const now = ctx.now().toISOString();
-      const enrolment = ctx.repo.consumeEnrolment(sha256(normalizeCode(code)), now);
+      const enrolment = await ctx.repo.consumeEnrolment(sha256(normalizeCode(code)), now);
       if (!enrolment) {
         ctx.enrolmentFailures.hit(request.ip);
         throw new ApiError(400, 'invalid_code', 'Code d’inscription inconnu, déjà utilisé ou expiré.', [
@@ -71,7 +71,7 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
         ]);
       }
       const token = newToken();
-      const device = ctx.repo.createDevice({
+      const device = await ctx.repo.createDevice({
         id: randomUUID(),
         label: label.trim(),
         tokenHash: sha256(token),
@@ -84,9 +84,9 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
   );
 
   app.get('/api/v1/devices', async (request) => {
-    requireCoordinator(ctx.caller(request));
+    requireCoordinator(await ctx.caller(request));
     return {
-      devices: ctx.repo.listDevices().map((d) => ({
+      devices: (await ctx.repo.listDevices()).map((d) => ({
         deviceId: d.id,
         label: d.label,
         name: d.user.name,
@@ -99,9 +99,9 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
   });
 
   app.delete('/api/v1/devices/:id', async (request, reply) => {
-    requireCoordinator(ctx.caller(request));
+    requireCoordinator(await ctx.caller(request));
     const { id } = request.params as { id: string };
-    if (!ctx.repo.revokeDevice(id, ctx.now().toISOString())) throw new ApiError(404, 'not_found', 'Appareil introuvable.');
+    if (!(await ctx.repo.revokeDevice(id, ctx.now().toISOString()))) throw new ApiError(404, 'not_found', 'Appareil introuvable.');
     return reply.code(204).send();
   });
 }
