@@ -15,6 +15,7 @@ import { MIGRATIONS } from '../src/server/store/sqlite/migrations';
 import { SqliteRepository } from '../src/server/store/sqlite/sqliteRepository';
 import { createApi, enrolDevice } from '../src/sync/api';
 import { syncOnce } from '../src/sync/engine';
+import { track } from './lifecycle';
 import { sampleAccompaniment } from './sample';
 
 const ADMIN = 'bench-admin-token';
@@ -28,11 +29,11 @@ async function startServer() {
   return {
     base,
     repo,
-    stop: async () => {
+    stop: track(async () => {
       await app.close();
       await repo.close();
       rmSync(dir, { recursive: true, force: true });
-    },
+    }),
   };
 }
 
