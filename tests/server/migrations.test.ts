@@ -54,4 +54,35 @@ describe('server migrations', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('recomputes user name keys in NFC, keeping users that now share a name apart (version 4)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'relais-mig-'));
+    const file = path.join(dir, 'relais.sqlite');
+    try {
+      // Version 3 keyed names without NFC: "Hélène" typed twice, with combining accents and
+      // precomposed, made two users.
+      const old = openSqliteDatabase(file);
+      expect(migrate(old, 3)).toBe(3);
+      const insert = old.prepare(`INSERT INTO users (id, name, name_key, role, created_at) VALUES (?, ?, ?, 'mediator', ?)`);
+      const decomposed = 'He\u0301le\u0300ne';
+      insert.run('u-old', decomposed, decomposed.toLocaleLowerCase('fr-FR'), '2026-01-01T00:00:00Z');
+      insert.run('u-new', 'H\u00e9l\u00e8ne ', 'h\u00e9l\u00e8ne', '2026-02-01T00:00:00Z');
+      insert.run('u-anne', 'Anne', 'anne', '2026-01-15T00:00:00Z');
+      old.close();
+
+      const current = SqliteRepository.open(file);
+      const rows = current.db.prepare(`SELECT id, name, name_key FROM users ORDER BY id`).all();
+      expect(rows).toEqual([
+        { id: 'u-anne', name: 'Anne', name_key: 'anne' },
+        { id: 'u-new', name: 'H\u00e9l\u00e8ne', name_key: ' h\u00e9l\u00e8ne u-new' },
+        { id: 'u-old', name: 'H\u00e9l\u00e8ne', name_key: 'h\u00e9l\u00e8ne' },
+      ]);
+      // New devices for that name join the oldest user, however the name is typed.
+      expect((await current.findUserByName('H\u00c9L\u00c8NE'))?.id).toBe('u-old');
+      expect((await current.findUserByName(decomposed))?.id).toBe('u-old');
+      await current.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

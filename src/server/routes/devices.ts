@@ -1,4 +1,10 @@
-/** Identity and devices: /me, enrolment codes, enrolling a tablet, listing and revoking devices. */
+/**
+ * Identity and devices: /me, enrolment codes, enrolling a tablet, listing and revoking devices.
+ * A code never yields more rights than it says: a code whose role differs from the existing user
+ * of its name is refused (409 role_mismatch) when it is made and when it is used; names are
+ * compared after NFC normalisation, trimmed, case-insensitively (store/names.ts). Using a code
+ * and creating the device are one transaction (Repository.enrolDevice).
+ */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { newEnrolmentCode, newToken, normalizeCode, requireCoordinator, sha256 } from '../auth';
@@ -62,23 +68,31 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
       const retryAfter = ctx.enrolmentFailures.blocked(request.ip);
       if (retryAfter) throw new ApiError(429, 'rate_limited', 'Trop d’essais de code : réessayez dans quelques minutes.', undefined, retryAfter);
       const { code, label } = request.body as { code: string; label: string };
-      const now = ctx.now().toISOString();
-      const enrolment = await ctx.repo.consumeEnrolment(sha256(normalizeCode(code)), now);
-      if (!enrolment) {
+      const token = newToken();
+      const result = await ctx.repo.enrolDevice({
+        codeHash: sha256(normalizeCode(code)),
+        now: ctx.now().toISOString(),
+        deviceId: randomUUID(),
+        label: label.trim(),
+        tokenHash: sha256(token),
+        newUserId: randomUUID(),
+      });
+      if (result.status === 'invalid_code') {
         ctx.enrolmentFailures.hit(request.ip);
         throw new ApiError(400, 'invalid_code', 'Code d’inscription inconnu, déjà utilisé ou expiré.', [
           { path: 'code', message: 'Code inconnu, déjà utilisé ou expiré.' },
         ]);
       }
-      const token = newToken();
-      const device = await ctx.repo.createDevice({
-        id: randomUUID(),
-        label: label.trim(),
-        tokenHash: sha256(token),
-        enrolment,
-        createdAt: now,
-        newUserId: randomUUID(),
-      });
+      if (result.status === 'role_mismatch') {
+        // A real code, not a guess: not counted. No name here: the caller is not authenticated.
+        throw new ApiError(
+          409,
+          'role_mismatch',
+          `Ce code ne correspond pas au rôle de la personne déjà inscrite sous ce nom (${ROLE_LABEL[result.userRole]}) : demandez un nouveau code à la coordination.`,
+          [{ path: 'code', message: 'Rôle différent de celui de cette personne.' }],
+        );
+      }
+      const { device } = result;
       return reply.code(201).send({ deviceId: device.id, token, role: device.user.role, name: device.user.name });
     },
   );

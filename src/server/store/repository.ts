@@ -31,6 +31,18 @@ export interface Enrolment {
   expiresAt: string;
 }
 
+export interface NewDevice {
+  codeHash: string;
+  now: string;
+  deviceId: string;
+  label: string;
+  tokenHash: string;
+  /** The id the user gets if the code's name is new. */
+  newUserId: string;
+}
+
+export type EnrolResult = { status: 'enrolled'; device: Device } | { status: 'invalid_code' } | { status: 'role_mismatch'; userRole: Role };
+
 /** A stored record with who wrote it (for tallies and exports). */
 export interface StoredRecord extends ChangeRecord {
   ownerId: string;
@@ -45,10 +57,13 @@ export interface Repository {
   countUsers(): Promise<number>;
   findUserByName(name: string): Promise<User | undefined>;
   createEnrolment(e: Enrolment & { codeHash: string; createdBy: string; createdAt: string }): Promise<void>;
-  /** Marks a valid, unused, unexpired code as used and returns it; undefined otherwise. Atomic. */
-  consumeEnrolment(codeHash: string, now: string): Promise<Enrolment | undefined>;
-  /** Creates the device (and its user if the name is new: names are unique, case-insensitively). */
-  createDevice(d: { id: string; label: string; tokenHash: string; enrolment: Enrolment; createdAt: string; newUserId: string }): Promise<Device>;
+  /**
+   * In one transaction: uses a valid, unused, unexpired code and creates the device, and its user
+   * if the name is new (names compared by `nameKey`, store/names.ts). A code whose role differs
+   * from the existing user's creates nothing and stays unused (it can never yield a device while
+   * that user exists; it expires). Used twice at once, a code yields one device.
+   */
+  enrolDevice(e: NewDevice): Promise<EnrolResult>;
   findDeviceByTokenHash(tokenHash: string): Promise<Device | undefined>;
   listDevices(): Promise<Device[]>;
   revokeDevice(id: string, now: string): Promise<boolean>;

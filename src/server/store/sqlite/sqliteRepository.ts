@@ -18,7 +18,8 @@ import type Database from 'better-sqlite3';
 import type { PushOp } from '../../../domain/outbox';
 import { decidePush, type Actor, type ChangeRecord, type PullAnswer, type PushResult, type StoredHead } from '../../../domain/sync';
 import type { Entity } from '../../../domain/records';
-import type { Device, Enrolment, Repository, StoredRecord, User } from '../repository';
+import type { Device, Enrolment, EnrolResult, NewDevice, Repository, StoredRecord, User } from '../repository';
+import { displayName, nameKey } from '../names';
 import type { FactsAnswer, FactsQuery } from '../types';
 import { openSqliteDatabase } from './database';
 import { migrate } from './migrations';
@@ -61,8 +62,6 @@ const toChange = (r: RecordRow): ChangeRecord => ({
   deleted: r.deleted === 1,
   data: JSON.parse(r.data) as Record<string, unknown>,
 });
-
-const nameKey = (name: string) => name.trim().toLocaleLowerCase('fr-FR');
 
 const DEVICE_SELECT = `SELECT d.id, d.label, d.created_at, d.last_sync_at, d.revoked_at, u.id AS user_id, u.name AS user_name, u.role
   FROM devices d JOIN users u ON u.id = d.user_id`;
@@ -149,22 +148,35 @@ export class SqliteRepository implements Repository {
   }
 
   async createEnrolment(e: Enrolment & { codeHash: string; createdBy: string; createdAt: string }): Promise<void> {
-    this.stmt.insertEnrolment.run(e.codeHash, e.role, e.name.trim(), e.createdBy, e.createdAt, e.expiresAt);
+    this.stmt.insertEnrolment.run(e.codeHash, e.role, displayName(e.name), e.createdBy, e.createdAt, e.expiresAt);
   }
 
-  async consumeEnrolment(codeHash: string, now: string): Promise<Enrolment | undefined> {
-    return this.stmt.consumeEnrolment.get(now, codeHash, now) as Enrolment | undefined;
-  }
-
-  async createDevice(d: { id: string; label: string; tokenHash: string; enrolment: Enrolment; createdAt: string; newUserId: string }): Promise<Device> {
+  async enrolDevice(e: NewDevice): Promise<EnrolResult> {
     const s = this.stmt;
-    return this.db.transaction(() => {
-      const key = nameKey(d.enrolment.name);
-      s.insertUser.run(d.newUserId, d.enrolment.name.trim(), key, d.enrolment.role, d.createdAt);
+    const mismatch = new Error('role mismatch: roll back');
+    let userRole: User['role'] = 'mediator';
+    const enrol = this.db.transaction((): EnrolResult => {
+      const code = s.consumeEnrolment.get(e.now, e.codeHash, e.now) as Enrolment | undefined;
+      if (!code) return { status: 'invalid_code' };
+      const key = nameKey(code.name);
+      const existing = s.userByName.get(key) as User | undefined;
+      if (existing && existing.role !== code.role) {
+        userRole = existing.role;
+        throw mismatch; // undoes the code's use: nothing changes
+      }
+      s.insertUser.run(e.newUserId, displayName(code.name), key, code.role, e.now);
       const user = s.userIdByKey.get(key) as { id: string };
-      s.insertDevice.run(d.id, user.id, d.label, d.tokenHash, d.createdAt);
-      return toDevice(s.deviceById.get(d.id) as DeviceRow);
-    })();
+      s.insertDevice.run(e.deviceId, user.id, e.label, e.tokenHash, e.now);
+      return { status: 'enrolled', device: toDevice(s.deviceById.get(e.deviceId) as DeviceRow) };
+    });
+    try {
+      // IMMEDIATE: the write lock is taken before the code is read, so two servers on one file
+      // cannot both read it unused.
+      return enrol.immediate();
+    } catch (error) {
+      if (error === mismatch) return { status: 'role_mismatch', userRole };
+      throw error;
+    }
   }
 
   async findDeviceByTokenHash(tokenHash: string): Promise<Device | undefined> {
