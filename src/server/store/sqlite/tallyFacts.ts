@@ -6,6 +6,8 @@
  * a few hundred weighted facts); exports read them one by one.
  * Invariant: after `refresh()`, the fact tables hold exactly the live accompaniments and
  * permanences of `records`. Every statement is prepared once, in the constructor.
+ * A query for one owner (a mediator) reads only her facts, those reached by id from her
+ * accompaniments (permanences, beneficiaries, first visits) included.
  */
 import type Database from 'better-sqlite3';
 import type { AccompanimentData, PermanenceData } from '../../../domain/records';
@@ -45,13 +47,19 @@ export class SqliteTallyFacts {
       permanences: [false, true].map((own) =>
         db.prepare(`SELECT id, date, commune, relay_id, created_by FROM permanence_facts WHERE date BETWEEN ? AND ?${ownFilter(own)}`),
       ),
-      permanencesById: db.prepare(`SELECT id, date, commune, relay_id, created_by FROM permanence_facts WHERE id IN (SELECT value FROM json_each(?))`),
+      // Facts reached by id (from an accompaniment) are filtered by owner too: a mediator's record
+      // may name another's permanence or beneficiary, which must not reach her tally.
+      permanencesById: [false, true].map((own) =>
+        db.prepare(`SELECT id, date, commune, relay_id, created_by FROM permanence_facts WHERE id IN (SELECT value FROM json_each(?))${ownFilter(own)}`),
+      ),
       firstVisits: [false, true].map((own) =>
         db.prepare(
           `SELECT beneficiary_id AS id, MIN(date) AS first FROM accompaniment_facts WHERE beneficiary_id IN (SELECT value FROM json_each(?))${ownFilter(own)} GROUP BY beneficiary_id`,
         ),
       ),
-      beneficiaries: db.prepare(`SELECT id, data FROM records WHERE entity = 'beneficiary' AND deleted = 0 AND id IN (SELECT value FROM json_each(?))`),
+      beneficiaries: [false, true].map((own) =>
+        db.prepare(`SELECT id, data FROM records WHERE entity = 'beneficiary' AND deleted = 0 AND id IN (SELECT value FROM json_each(?))${ownFilter(own)}`),
+      ),
     };
   }
 
@@ -106,7 +114,7 @@ export class SqliteTallyFacts {
     const known = new Set(permanences.map((p) => p.id));
     const missing = [...new Set(accompaniments.map((a) => a.permanenceId).filter((id): id is string => !!id && !known.has(id)))];
     if (missing.length) {
-      const extra = this.s.permanencesById.all(JSON.stringify(missing)) as PermRow[];
+      const extra = this.s.permanencesById[own].all(...args(JSON.stringify(missing))) as PermRow[];
       permanences.push(...extra.map(toPerm));
     }
 
@@ -118,7 +126,7 @@ export class SqliteTallyFacts {
       for (const r of this.s.firstVisits[own].all(...args(ids)) as { id: string; first: string }[]) {
         firstVisits.set(r.id, r.first);
       }
-      for (const r of this.s.beneficiaries.all(ids) as { id: string; data: string }[]) {
+      for (const r of this.s.beneficiaries[own].all(...args(ids)) as { id: string; data: string }[]) {
         const b = JSON.parse(r.data) as {
           birthYear?: unknown;
           gender?: BeneficiaryFact['gender'];
