@@ -16,7 +16,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { PushOp } from '../../../domain/outbox';
-import { decidePush, type Actor, type ChangeRecord, type PullAnswer, type PushResult, type StoredHead } from '../../../domain/sync';
+import { decidePush, PULL_MAX_BYTES, type Actor, type ChangeRecord, type PullAnswer, type PushResult, type StoredHead } from '../../../domain/sync';
 import type { Entity } from '../../../domain/records';
 import type { Device, Enrolment, EnrolResult, NewDevice, Repository, StoredRecord, User } from '../repository';
 import { displayName, nameKey } from '../names';
@@ -62,6 +62,9 @@ const toChange = (r: RecordRow): ChangeRecord => ({
   deleted: r.deleted === 1,
   data: JSON.parse(r.data) as Record<string, unknown>,
 });
+
+/** The envelope of a pulled change around its data, in JSON (ids, version, names, dates). */
+const CHANGE_OVERHEAD_BYTES = 300;
 
 const DEVICE_SELECT = `SELECT d.id, d.label, d.created_at, d.last_sync_at, d.revoked_at, u.id AS user_id, u.name AS user_name, u.role
   FROM devices d JOIN users u ON u.id = d.user_id`;
@@ -237,7 +240,7 @@ export class SqliteRepository implements Repository {
         version: result.version ?? null,
         fields: result.fields ? JSON.stringify(result.fields) : null,
         current: result.status === 'conflict' ? JSON.stringify(result.current) : null,
-        data: result.status === 'applied' ? null : JSON.stringify(op.data),
+        data: result.status === 'applied' ? null : op.deleted ? '{}' : JSON.stringify(op.data),
         now,
       });
     } catch (error) {
@@ -250,7 +253,8 @@ export class SqliteRepository implements Repository {
         entity: op.entity,
         version: decision.version,
         deleted: op.deleted ? 1 : 0,
-        data: JSON.stringify(op.data),
+        // A tombstone carries no data: whatever it was sent with, `{}` is stored.
+        data: op.deleted ? '{}' : JSON.stringify(op.data),
         userId: actor.userId,
         deviceId: actor.deviceId,
         now,
@@ -276,8 +280,16 @@ export class SqliteRepository implements Repository {
     const rows = (
       actor.role === 'coordinator' ? this.stmt.pullAll.all(since, limit + 1) : this.stmt.pullOwn.all(since, actor.userId, limit + 1)
     ) as RecordRow[];
-    const hasMore = rows.length > limit;
-    const page = hasMore ? rows.slice(0, limit) : rows;
+    // Pages are capped in bytes too: stop before the change that would pass PULL_MAX_BYTES.
+    let bytes = 0;
+    let size = 0;
+    while (size < Math.min(rows.length, limit)) {
+      bytes += Buffer.byteLength(rows[size].data) + CHANGE_OVERHEAD_BYTES;
+      if (size > 0 && bytes > PULL_MAX_BYTES) break;
+      size++;
+    }
+    const hasMore = rows.length > size;
+    const page = rows.slice(0, size);
     // Extension of api.md: `createdBy`, the name of the user who created the record (for tallies).
     const changes = page.map((r) => ({ ...toChange(r), createdBy: (r as RecordRow & { created_by_name: string }).created_by_name }));
     return { changes, cursor: String(page.length ? page[page.length - 1].seq : since), hasMore };
