@@ -29,7 +29,7 @@ export async function startServer(dir = mkdtempSync(path.join(tmpdir(), 'relais-
   let port = 0;
   const server = {} as Server;
   const boot = async () => {
-    server.repo = new SqliteRepository(file);
+    server.repo = SqliteRepository.open(file);
     server.app = await buildApp({ repo: server.repo, version: 'test', adminToken: ADMIN });
     await server.app.listen({ port, host: '127.0.0.1' });
     port = (server.app.server.address() as { port: number }).port;
@@ -39,12 +39,12 @@ export async function startServer(dir = mkdtempSync(path.join(tmpdir(), 'relais-
   server.dir = dir;
   server.restart = async () => {
     await server.app.close();
-    server.repo.close();
+    await server.repo.close();
     await boot();
   };
   server.close = async () => {
     await server.app.close();
-    server.repo.close();
+    await server.repo.close();
     rmSync(dir, { recursive: true, force: true });
   };
   return server;
