@@ -8,6 +8,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../tests/e2e/browser';
 import { startServer } from '../tests/e2e/globalSetup';
+import { CHROMIUM_PATH, track, trackChild } from './lifecycle';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 const DIST = path.join(ROOT, 'dist');
@@ -51,25 +52,38 @@ async function buildBenchSite(): Promise<string> {
   return site;
 }
 
-function run(cmd: string, args: string[]): Promise<void> {
+/** Runs a command to completion (killed if the bench stops first). */
+export function run(cmd: string, args: string[]): Promise<void> {
   return new Promise((resolve, reject) => {
     const p = spawn(cmd, args, { cwd: ROOT, stdio: 'inherit' });
-    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} → ${code}`))));
+    const stop = trackChild(p);
+    p.on('error', (error) => void stop().then(() => reject(error)));
+    p.on('exit', (code) => void stop().then(() => (code === 0 ? resolve() : reject(new Error(`${cmd} ${args.join(' ')} → ${code}`)))));
   });
+}
+
+/** The real server (as `npm start`), stopped when the bench stops. */
+async function startTrackedServer(env?: Record<string, string>) {
+  const server = await startServer(env);
+  return { baseUrl: server.baseUrl, stop: track(server.stop) };
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 export async function browserFigures() {
   const site = await buildBenchSite();
-  const server = await startServer({ RELAIS_DIST_DIR: site });
+  const removeSite = track(() => rmSync(site, { recursive: true, force: true }));
   const profile = mkdtempSync(path.join(tmpdir(), 'relais-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
-    viewport: { width: 800, height: 1280 },
-  });
+  const removeProfile = track(() => rmSync(profile, { recursive: true, force: true }));
+  const server = await startTrackedServer({ RELAIS_DIST_DIR: site });
+  let closeBrowser = async () => {};
   try {
+    const context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
+      viewport: { width: 800, height: 1280 },
+    });
+    closeBrowser = track(() => context.close());
     const page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${server.baseUrl}/bench/index.html`);
     await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready');
@@ -105,22 +119,24 @@ export async function browserFigures() {
     const tally = await page.evaluate(() => (window as unknown as Bench).relaisBench.tallyBench(50_000));
     return { write, openTodayMs: median(openTimes), openTodayRuns: openTimes, tally };
   } finally {
-    await context.close();
+    await closeBrowser();
     await server.stop();
-    rmSync(profile, { recursive: true, force: true });
-    rmSync(site, { recursive: true, force: true });
+    await removeProfile();
+    await removeSite();
   }
 }
 
 export async function lighthouseFigures() {
-  const server = await startServer();
+  const server = await startTrackedServer();
   const port = 9300 + Math.floor(Math.random() * 500);
   const profile = mkdtempSync(path.join(tmpdir(), 'relais-lh-'));
-  const chrome = spawn('/usr/bin/chromium', [...CHROMIUM_ARGS, `--remote-debugging-port=${port}`, `--user-data-dir=${profile}`, 'about:blank'], {
+  const chrome = spawn(CHROMIUM_PATH, [...CHROMIUM_ARGS, `--remote-debugging-port=${port}`, `--user-data-dir=${profile}`, 'about:blank'], {
     stdio: 'ignore',
   });
+  const stopChrome = trackChild(chrome);
+  const failed = new Promise<never>((_, reject) => chrome.once('error', reject));
   try {
-    await new Promise((r) => setTimeout(r, 1500));
+    await Promise.race([failed, new Promise((r) => setTimeout(r, 1500))]);
     const { default: lighthouse } = await import('lighthouse');
     const result = await lighthouse(`${server.baseUrl}/`, {
       port,
@@ -137,9 +153,7 @@ export async function lighthouseFigures() {
       lcpMs: Math.round(result?.lhr.audits['largest-contentful-paint']?.numericValue ?? 0),
     };
   } finally {
-    const exited = new Promise((r) => chrome.once('exit', r));
-    chrome.kill('SIGKILL');
-    await exited;
+    await stopChrome();
     await server.stop();
     rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
   }

@@ -1,67 +1,74 @@
 // `npm run bench`: measures the figures quoted in closing notes. Not a test: it asserts nothing,
 // it prints figures next to their targets and writes bench/results/latest.json.
+// Chromium is checked first (one line saying what to install, exit 1); then the app is built;
+// every server and child process started is stopped at the end, on failure and on SIGINT.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { browserFigures, initialJavaScript, lighthouseFigures } from './frontend';
+import { browserFigures, initialJavaScript, lighthouseFigures, run } from './frontend';
+import { requireChromium, runBench } from './lifecycle';
 import { concurrentDevices, endToEndSync, ingestFigures, serverTallies } from './server';
 
-const results: Record<string, unknown> = { at: new Date().toISOString() };
-const rows: [string, string, string][] = [];
-const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
+requireChromium();
+await runBench(async () => {
+  await run('npm', ['run', 'build']);
 
-const js = initialJavaScript();
-results.initialJs = js;
-rows.push(['Initial JavaScript (gzip)', kb(js.gzipBytes), '≤ 120 KB']);
+  const results: Record<string, unknown> = { at: new Date().toISOString() };
+  const rows: [string, string, string][] = [];
+  const kb = (b: number) => `${(b / 1024).toFixed(1)} KB`;
 
-const browser = await browserFigures();
-results.browser = browser;
-rows.push([
-  'Write path vs raw Dexie put (throughput ratio)',
-  `${browser.write.ratio.toFixed(2)} (${Math.round(browser.write.appPerSecond)}/s vs ${Math.round(browser.write.rawPerSecond)}/s)`,
-  '≥ 0.5',
-]);
-rows.push(['Open app, today list rendered, 20,000 records', `${Math.round(browser.openTodayMs)} ms`, '< 300 ms']);
-rows.push([
-  'Browser tally, year of 50,000 (count / read IndexedDB + count)',
-  `${Math.round(browser.tally.countMs)} ms / ${Math.round(browser.tally.loadAndCountMs)} ms`,
-  '< 150 ms',
-]);
+  const js = initialJavaScript();
+  results.initialJs = js;
+  rows.push(['Initial JavaScript (gzip)', kb(js.gzipBytes), '≤ 120 KB']);
 
-const lh = await lighthouseFigures();
-results.lighthouse = lh;
-rows.push(['Lighthouse mobile performance', String(lh.performance), '≥ 95']);
-rows.push(['Lighthouse accessibility', String(lh.accessibility), '100']);
-rows.push(['Lighthouse best practices', String(lh.bestPractices), '—']);
+  const browser = await browserFigures();
+  results.browser = browser;
+  rows.push([
+    'Write path vs raw Dexie put (throughput ratio)',
+    `${browser.write.ratio.toFixed(2)} (${Math.round(browser.write.appPerSecond)}/s vs ${Math.round(browser.write.rawPerSecond)}/s)`,
+    '≥ 0.5',
+  ]);
+  rows.push(['Open app, today list rendered, 20,000 records', `${Math.round(browser.openTodayMs)} ms`, '< 300 ms']);
+  rows.push([
+    'Browser tally, year of 50,000 (count / read IndexedDB + count)',
+    `${Math.round(browser.tally.countMs)} ms / ${Math.round(browser.tally.loadAndCountMs)} ms`,
+    '< 150 ms',
+  ]);
 
-const ingest = await ingestFigures();
-results.ingest = ingest;
-rows.push([
-  'Server ingest 10,000 ops / 500 over HTTP vs raw SQLite (ratio)',
-  `${ingest.ratio.toFixed(2)} (${Math.round(ingest.httpMs)} ms vs ${Math.round(ingest.rawMs)} ms)`,
-  '≥ 0.3',
-]);
+  const lh = await lighthouseFigures();
+  results.lighthouse = lh;
+  rows.push(['Lighthouse mobile performance', String(lh.performance), '≥ 95']);
+  rows.push(['Lighthouse accessibility', String(lh.accessibility), '100']);
+  rows.push(['Lighthouse best practices', String(lh.bestPractices), '—']);
 
-const e2e = await endToEndSync();
-results.endToEndSync = e2e;
-rows.push(['End-to-end sync of 10,000 queued records (engine)', `${(e2e.ms / 1000).toFixed(1)} s (${e2e.applied} applied, ${e2e.left} left)`, '< 10 s']);
+  const ingest = await ingestFigures();
+  results.ingest = ingest;
+  rows.push([
+    'Server ingest 10,000 ops / 500 over HTTP vs raw SQLite (ratio)',
+    `${ingest.ratio.toFixed(2)} (${Math.round(ingest.httpMs)} ms vs ${Math.round(ingest.rawMs)} ms)`,
+    '≥ 0.3',
+  ]);
 
-const load = await concurrentDevices();
-results.concurrentDevices = load;
-rows.push(['50 devices syncing at once: throughput', `${Math.round(load.requestsPerSecond)} req/s`, '—']);
-rows.push(['50 devices syncing at once: p99 latency / errors', `${Math.round(load.p99)} ms / ${load.errors}`, 'p99 < 250 ms, 0 errors']);
+  const e2e = await endToEndSync();
+  results.endToEndSync = e2e;
+  rows.push(['End-to-end sync of 10,000 queued records (engine)', `${(e2e.ms / 1000).toFixed(1)} s (${e2e.applied} applied, ${e2e.left} left)`, '< 10 s']);
 
-const tallies = await serverTallies();
-results.serverTallies = tallies;
-rows.push([
-  'Server tally, year range, 200,000 accompaniments',
-  `${Math.round(tallies.yearMs)} ms (week: ${Math.round(tallies.weekMs)} ms; first after ingest: ${Math.round(tallies.firstAfterIngestMs)} ms)`,
-  '< 300 ms',
-]);
+  const load = await concurrentDevices();
+  results.concurrentDevices = load;
+  rows.push(['50 devices syncing at once: throughput', `${Math.round(load.requestsPerSecond)} req/s`, '—']);
+  rows.push(['50 devices syncing at once: p99 latency / errors', `${Math.round(load.p99)} ms / ${load.errors}`, 'p99 < 250 ms, 0 errors']);
 
-const width = Math.max(...rows.map((r) => r[0].length));
-console.log('\nRelais bench\n');
-for (const [name, value, target] of rows) console.log(`${name.padEnd(width)}  ${value.padEnd(34)} target ${target}`);
-const dir = path.resolve(import.meta.dirname, 'results');
-mkdirSync(dir, { recursive: true });
-writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(results, null, 2));
-process.exit(0);
+  const tallies = await serverTallies();
+  results.serverTallies = tallies;
+  rows.push([
+    'Server tally, year range, 200,000 accompaniments',
+    `${Math.round(tallies.yearMs)} ms (week: ${Math.round(tallies.weekMs)} ms; first after ingest: ${Math.round(tallies.firstAfterIngestMs)} ms)`,
+    '< 300 ms',
+  ]);
+
+  const width = Math.max(...rows.map((r) => r[0].length));
+  console.log('\nRelais bench\n');
+  for (const [name, value, target] of rows) console.log(`${name.padEnd(width)}  ${value.padEnd(34)} target ${target}`);
+  const dir = path.resolve(import.meta.dirname, 'results');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(results, null, 2));
+});

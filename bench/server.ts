@@ -15,24 +15,25 @@ import { MIGRATIONS } from '../src/server/store/sqlite/migrations';
 import { SqliteRepository } from '../src/server/store/sqlite/sqliteRepository';
 import { createApi, enrolDevice } from '../src/sync/api';
 import { syncOnce } from '../src/sync/engine';
+import { track } from './lifecycle';
 import { sampleAccompaniment } from './sample';
 
 const ADMIN = 'bench-admin-token';
 
 async function startServer() {
   const dir = mkdtempSync(path.join(tmpdir(), 'relais-bench-server-'));
-  const repo = new SqliteRepository(path.join(dir, 'relais.sqlite'));
+  const repo = SqliteRepository.open(path.join(dir, 'relais.sqlite'));
   const app = await buildApp({ repo, version: 'bench', adminToken: ADMIN, limits: { authFailuresPerMinute: 1e6, enrolmentFailuresPerMinute: 1e6 } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
   return {
     base,
     repo,
-    stop: async () => {
+    stop: track(async () => {
       await app.close();
-      repo.close();
+      await repo.close();
       rmSync(dir, { recursive: true, force: true });
-    },
+    }),
   };
 }
 
@@ -144,7 +145,7 @@ export async function concurrentDevices(devices = 50, seconds = 10) {
 export async function serverTallies(n = 200_000) {
   const server = await startServer();
   const enrolled = await enrol(server.base, 'Bench tallies');
-  const user = server.repo.findUserByName('Bench tallies')!;
+  const user = (await server.repo.findUserByName('Bench tallies'))!;
   const year = 2026;
   const all: PushOp[] = Array.from({ length: n }, (_, i) => {
     const day = 1 + (i % 365);
@@ -159,7 +160,7 @@ export async function serverTallies(n = 200_000) {
     };
   });
   for (let i = 0; i < n; i += 500)
-    server.repo.push({ userId: user.id, role: 'mediator', deviceId: enrolled.deviceId }, all.slice(i, i + 500), new Date().toISOString());
+    await server.repo.push({ userId: user.id, role: 'mediator', deviceId: enrolled.deviceId }, all.slice(i, i + 500), new Date().toISOString());
   const url = `${server.base}/api/v1/tallies?from=${year}-01-01&to=${year}-12-31`;
   const headers = { authorization: `Bearer ${ADMIN}` };
   let t = performance.now();

@@ -22,6 +22,8 @@ export interface LocalRecord<E extends Entity = Entity> extends SyncedRecord<E> 
    * saving on another one is an edit of a version the user never saw.
    */
   rev?: number;
+  /** The full pull after a `cursor_reset` that has seen this record (see src/sync/resync.ts). */
+  resyncSeen?: string;
 }
 
 export interface Draft {

@@ -57,6 +57,35 @@ export function isValidTime(value: unknown): value is ClockTime {
   return typeof value === 'string' && TIME_RE.test(value);
 }
 
+/**
+ * The plausible range of a record's date: from 2000-01-01 (nothing older is ever logged) to two
+ * years after today (mandates and follow-ups look ahead). Outside it a date is a typo or junk,
+ * and years 0–99 would even shift to the 1900s in JS `Date` arithmetic.
+ */
+export const EARLIEST_DATE: IsoDate = '2000-01-01';
+export const LATER_YEARS_ALLOWED = 2;
+let latest = { until: 0, date: '' };
+
+/** Today + 2 years (UTC; a day's difference does not matter at that distance), cached an hour. */
+export function latestPlausibleDate(now = Date.now()): IsoDate {
+  if (now >= latest.until || now < latest.until - 3_600_000) {
+    const d = new Date(now);
+    d.setUTCFullYear(d.getUTCFullYear() + LATER_YEARS_ALLOWED);
+    latest = { until: now + 3_600_000, date: d.toISOString().slice(0, 10) };
+  }
+  return latest.date;
+}
+
+/** A valid date within the plausible range (see EARLIEST_DATE). */
+export function isPlausibleDate(value: unknown): value is IsoDate {
+  return isValidDate(value) && value >= EARLIEST_DATE && value <= latestPlausibleDate();
+}
+
+/** `JJ/MM/AAAA`, for messages. */
+export const frenchDate = (date: IsoDate) => `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
+
+export const implausibleDateMessage = () => `Date hors de la plage acceptée : du ${frenchDate(EARLIEST_DATE)} au ${frenchDate(latestPlausibleDate())}.`;
+
 function toUtc(date: IsoDate): Date {
   const m = DATE_RE.exec(date);
   if (!m) throw new RangeError(`not a date: ${date}`);
@@ -113,6 +142,8 @@ export function parseWeek(name: string): IsoWeek | null {
   if (!m) return null;
   const year = +m[1];
   const week = +m[2];
+  // Years before 1000 are not 4-digit dates (and 0–99 shift to the 1900s in JS Date).
+  if (year < 1000) return null;
   if (week < 1 || week > weeksInYear(year)) return null;
   return { year, week };
 }
@@ -166,11 +197,17 @@ export function parsePeriodQuery(q: PeriodQuery): { period: Period; name: string
     if (q.from !== undefined || q.to !== undefined) return { errors: [{ path: 'week', message: 'Donnez soit week, soit from et to, pas les deux.' }] };
     const w = typeof q.week === 'string' ? parseWeek(q.week) : null;
     if (!w) return { errors: [{ path: 'week', message: 'Semaine invalide : attendu AAAA-Wnn, par exemple 2026-W48 (une semaine qui existe).' }] };
+    const maxYear = +latestPlausibleDate().slice(0, 4);
+    if (w.year < +EARLIEST_DATE.slice(0, 4) || w.year > maxYear) {
+      return { errors: [{ path: 'week', message: `Semaine hors de la plage acceptée : de 2000 à ${maxYear}.` }] };
+    }
     return { period: weekPeriod(w), name: weekName(w) };
   }
   const errors: { path: string; message: string }[] = [];
   if (!isValidDate(q.from)) errors.push({ path: 'from', message: 'Date de début invalide : attendu AAAA-MM-JJ.' });
   if (!isValidDate(q.to)) errors.push({ path: 'to', message: 'Date de fin invalide : attendu AAAA-MM-JJ.' });
+  if (errors.length) return { errors };
+  for (const key of ['from', 'to'] as const) if (!isPlausibleDate(q[key])) errors.push({ path: key, message: implausibleDateMessage() });
   if (errors.length) return { errors };
   const from = q.from as IsoDate;
   const to = q.to as IsoDate;

@@ -15,6 +15,8 @@ export const MAX_OPS_PER_PUSH = 500;
 export const MAX_PUSH_BYTES = 5 * 1024 * 1024;
 export const PULL_DEFAULT_LIMIT = 500;
 export const PULL_MAX_LIMIT = 1000;
+/** A pull page stops before the change that would take it past this size (always one change at least). */
+export const PULL_MAX_BYTES = 2 * 1024 * 1024;
 
 export type PushStatus = 'applied' | 'duplicate' | 'conflict' | 'rejected';
 
@@ -26,6 +28,8 @@ export interface ChangeRecord {
   data: Record<string, unknown>;
   /** Extension (pull only): name of the user who created the record. */
   createdBy?: string;
+  /** Extension (pull only): when the server first stored the record (ISO instant). */
+  createdAt?: string;
 }
 
 export interface PushResult {
@@ -67,7 +71,7 @@ export function envelopeErrors(op: unknown): { opIdValid: boolean; fields: Field
   if (typeof op.entity !== 'string' || !ENTITIES.includes(op.entity as Entity))
     fields.push({ path: 'entity', message: `entity doit être l’un de : ${ENTITIES.join(', ')}.` });
   if (typeof op.id !== 'string' || !UUID_RE.test(op.id)) fields.push({ path: 'id', message: 'id doit être un UUID.' });
-  if (typeof op.baseVersion !== 'number' || !Number.isInteger(op.baseVersion) || op.baseVersion < 0)
+  if (typeof op.baseVersion !== 'number' || !Number.isSafeInteger(op.baseVersion) || op.baseVersion < 0)
     fields.push({ path: 'baseVersion', message: 'baseVersion doit être un entier positif ou nul.' });
   if (typeof op.deleted !== 'boolean') fields.push({ path: 'deleted', message: 'deleted doit être true ou false.' });
   if (!isObj(op.data)) fields.push({ path: 'data', message: 'data doit être un objet.' });

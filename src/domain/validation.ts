@@ -2,8 +2,12 @@
  * Validation of record data, shared by the PWA (messages next to the fields) and the server
  * (the `fields` of a 400 or a rejected op). Validators take unknown input and return every
  * problem found, each with the field's path and a plain French message; an empty list means valid.
+ *
+ * Only what api.md lists is accepted, at every level (`anonymous`, `referral`, `procedures[]`
+ * items…): any other key is an error naming its path. Texts have a maximum length, arrays a
+ * maximum size, dates a plausible range (dates.ts), and one record's data at most 64 KiB.
  */
-import { isValidDate, isValidTime, minutesOfDay } from './dates';
+import { implausibleDateMessage, isPlausibleDate, isValidDate, isValidTime, minutesOfDay } from './dates';
 import {
   AGE_BRACKET_LABELS,
   DOMAIN_LABELS,
@@ -33,6 +37,12 @@ export const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 const INSEE_RE = /^(\d{5}|2[AB]\d{3})$/;
 const PROCEDURE_CODE_RE = /^[a-z0-9_]+$/;
 export const NOTE_MAX = 1000;
+export const PROCEDURES_MAX = 20;
+export const PROCEDURE_CODE_MAX = 60;
+/** One record's data, serialised as JSON (UTF-8). */
+export const RECORD_DATA_MAX_BYTES = 64 * 1024;
+export const EARLIEST_BIRTH_YEAR = 1900;
+export const UNKNOWN_FIELD_MESSAGE = 'Champ non prévu : il n’est pas enregistré.';
 
 export const MANDATE_REQUIRED_MESSAGE =
   '« Fait à sa place » demande un mandat signé et valide. Les mandats ne sont pas encore gérés par l’application : choisissez « Fait avec la personne » ou « La personne a fait seule ».';
@@ -72,6 +82,12 @@ class Checker {
     const v = this.obj[field];
     if (nullable && v === null) return;
     if (!isValidDate(v)) this.fail(field, message);
+    else if (!isPlausibleDate(v)) this.fail(field, implausibleDateMessage());
+  }
+
+  /** The allow-list of this object: any other key is an error naming it. */
+  only(fields: readonly string[]): void {
+    for (const key of Object.keys(this.obj)) if (!fields.includes(key)) this.fail(key, UNKNOWN_FIELD_MESSAGE);
   }
 
   time(field: string, message: string, nullable = false): void {
@@ -135,6 +151,48 @@ function isObj(v: unknown): v is Obj {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+const isProcedureCode = (v: unknown) => typeof v === 'string' && v.length <= PROCEDURE_CODE_MAX && PROCEDURE_CODE_RE.test(v);
+
+// The allow-lists: exactly the fields api.md lists for each entity and nested object.
+const PERMANENCE_FIELDS = ['relayId', 'communeInsee', 'date', 'startTime', 'endTime', 'status', 'note'];
+const ANONYMOUS_FIELDS = ['alreadyHelped', 'residenceInsee', 'gender', 'ageBracket', 'socialStatus', 'qpv'];
+const PROCEDURE_REF_FIELDS = ['code', 'domain', 'partner'];
+const REFERRAL_FIELDS = ['target', 'note'];
+const ACCOMPANIMENT_FIELDS = [
+  'permanenceId',
+  'date',
+  'communeInsee',
+  'placeType',
+  'durationMinutes',
+  'beneficiaryId',
+  'anonymous',
+  'procedures',
+  'posture',
+  'mandateId',
+  'outcome',
+  'referral',
+  'equipment',
+  'note',
+];
+const RELAY_FIELDS = ['name', 'communeInsee', 'address', 'schedule', 'active'];
+const PROCEDURE_FIELDS = ['code', 'label', 'domain', 'partner', 'active'];
+const BENEFICIARY_FIELDS = [
+  'firstName',
+  'lastName',
+  'birthYear',
+  'residenceInsee',
+  'phone',
+  'noPhone',
+  'gender',
+  'socialStatus',
+  'public',
+  'qpv',
+  'consentedOn',
+  'note',
+];
+const MANDATE_FIELDS = ['beneficiaryId', 'signedOn', 'durationDays', 'expiresOn', 'domains', 'actions', 'paperLocation', 'revokedOn'];
+const FOLLOWUP_FIELDS = ['beneficiaryId', 'label', 'communeInsee', 'relayId', 'dueOn', 'doneOn', 'accompanimentId'];
+
 export function validatePermanence(data: unknown): FieldError[] {
   if (!isObj(data)) return [{ path: 'data', message: 'Permanence attendue.' }];
   const c = new Checker(data);
@@ -152,6 +210,7 @@ export function validatePermanence(data: unknown): FieldError[] {
   if (isValidTime(start) && isValidTime(end) && minutesOfDay(end) < minutesOfDay(start)) {
     c.fail('endTime', 'L’heure de fin doit suivre l’heure de début.');
   }
+  c.only(PERMANENCE_FIELDS);
   return c.errors;
 }
 
@@ -164,6 +223,7 @@ function validateAnonymous(v: unknown): FieldError[] {
   c.oneOf('ageBracket', AGE_BRACKET_LABELS, 'Tranche d’âge invalide.');
   c.oneOf('socialStatus', SOCIAL_STATUS_LABELS, 'Situation invalide.');
   c.qpv();
+  c.only(ANONYMOUS_FIELDS);
   return c.errors;
 }
 
@@ -171,6 +231,7 @@ function validateProcedureRefs(v: unknown): FieldError[] {
   if (!Array.isArray(v) || v.length === 0) {
     return [{ path: 'procedures', message: 'Choisissez au moins une démarche.' }];
   }
+  if (v.length > PROCEDURES_MAX) return [{ path: 'procedures', message: `${PROCEDURES_MAX} démarches au plus.` }];
   const errors: FieldError[] = [];
   v.forEach((p, i) => {
     if (!isObj(p)) {
@@ -178,11 +239,10 @@ function validateProcedureRefs(v: unknown): FieldError[] {
       return;
     }
     const c = new Checker(p, `procedures.${i}.`);
-    if (c.has('code') && (typeof p.code !== 'string' || !PROCEDURE_CODE_RE.test(p.code))) {
-      c.fail('code', 'Code de démarche invalide.');
-    }
+    if (c.has('code') && !isProcedureCode(p.code)) c.fail('code', 'Code de démarche invalide.');
     c.oneOf('domain', DOMAIN_LABELS, 'Domaine invalide.');
     c.oneOf('partner', PARTNER_LABELS, 'Organisme invalide.');
+    c.only(PROCEDURE_REF_FIELDS);
     errors.push(...c.errors);
   });
   return errors;
@@ -221,6 +281,7 @@ export function validateAccompaniment(data: unknown): FieldError[] {
     if (outcome === 'orientee') {
       if (!isObj(r) || !isOneOf(REFERRAL_LABELS, r.target)) c.fail('referral.target', 'Indiquez vers qui la personne est orientée.');
       else if (r.note !== null && (typeof r.note !== 'string' || r.note.length > 200)) c.fail('referral.note', '200 caractères au plus.');
+      if (isObj(r)) for (const key of Object.keys(r)) if (!REFERRAL_FIELDS.includes(key)) c.fail(`referral.${key}`, UNKNOWN_FIELD_MESSAGE);
     } else if (r !== null) {
       c.fail('referral', 'Une orientation n’est indiquée que pour le résultat « Orienté vers… ».');
     }
@@ -232,6 +293,7 @@ export function validateAccompaniment(data: unknown): FieldError[] {
     }
   }
   c.text('note');
+  c.only(ACCOMPANIMENT_FIELDS);
   return c.errors;
 }
 
@@ -243,19 +305,21 @@ export function validateRelay(data: unknown): FieldError[] {
   c.text('address', { max: 200 });
   c.text('schedule', { max: 200 });
   c.boolean('active');
+  c.only(RELAY_FIELDS);
   return c.errors;
 }
 
 export function validateProcedure(data: unknown): FieldError[] {
   if (!isObj(data)) return [{ path: 'data', message: 'Démarche attendue.' }];
   const c = new Checker(data);
-  if (c.has('code') && (typeof data.code !== 'string' || !PROCEDURE_CODE_RE.test(data.code))) {
-    c.fail('code', 'Code : lettres minuscules, chiffres et _ uniquement.');
+  if (c.has('code') && !isProcedureCode(data.code)) {
+    c.fail('code', `Code : lettres minuscules, chiffres et _ uniquement (${PROCEDURE_CODE_MAX} au plus).`);
   }
   c.text('label', { max: 120, nullable: false, label: 'Le libellé' });
   c.oneOf('domain', DOMAIN_LABELS, 'Domaine invalide.');
   c.oneOf('partner', PARTNER_LABELS, 'Organisme invalide.');
   c.boolean('active');
+  c.only(PROCEDURE_FIELDS);
   return c.errors;
 }
 
@@ -269,8 +333,9 @@ export function validateBeneficiary(data: unknown): FieldError[] {
   c.text('lastName', { max: 60, nullable: false, label: 'Le nom ou son initiale' });
   if (c.has('birthYear')) {
     const y = data.birthYear;
-    if (y !== null && (typeof y !== 'number' || !Number.isInteger(y) || y < 1900 || y > 2100))
-      c.fail('birthYear', 'Année de naissance invalide (quatre chiffres).');
+    const thisYear = new Date().getUTCFullYear();
+    if (y !== null && (typeof y !== 'number' || !Number.isInteger(y) || y < EARLIEST_BIRTH_YEAR || y > thisYear))
+      c.fail('birthYear', `Année de naissance invalide : entre ${EARLIEST_BIRTH_YEAR} et ${thisYear}.`);
   }
   c.residence();
   if (c.has('phone')) {
@@ -285,6 +350,7 @@ export function validateBeneficiary(data: unknown): FieldError[] {
   c.qpv();
   c.date('consentedOn', 'Date du consentement invalide : elle est obligatoire pour suivre une personne.');
   c.text('note');
+  c.only(BENEFICIARY_FIELDS);
   return c.errors;
 }
 
@@ -311,6 +377,7 @@ export function validateMandate(data: unknown): FieldError[] {
   const { signedOn, expiresOn, revokedOn } = data;
   if (isValidDate(signedOn) && isValidDate(expiresOn) && expiresOn <= signedOn) c.fail('expiresOn', 'La fin du mandat doit suivre sa signature.');
   if (isValidDate(signedOn) && isValidDate(revokedOn) && revokedOn < signedOn) c.fail('revokedOn', 'La révocation ne peut précéder la signature.');
+  c.only(MANDATE_FIELDS);
   return c.errors;
 }
 
@@ -327,6 +394,7 @@ export function validateFollowup(data: unknown): FieldError[] {
   c.date('dueOn', 'Échéance invalide.', true);
   c.date('doneOn', 'Date de réalisation invalide.', true);
   c.uuid('accompanimentId', 'Accompagnement invalide.', true);
+  c.only(FOLLOWUP_FIELDS);
   return c.errors;
 }
 
@@ -340,7 +408,18 @@ const VALIDATORS: Record<Entity, (data: unknown) => FieldError[]> = {
   procedure: validateProcedure,
 };
 
-/** Validates the data of a record of any entity of api.md. */
+/** Validates the data of a record of any entity of api.md (at most 64 KiB serialised). */
 export function validateRecordData(entity: Entity, data: unknown): FieldError[] {
-  return VALIDATORS[entity](data);
+  const errors = VALIDATORS[entity](data);
+  // Valid data holds only bounded scalars and known shapes, so serialising it is safe and cheap.
+  if (errors.length === 0 && jsonBytes(data) > RECORD_DATA_MAX_BYTES) {
+    return [{ path: 'data', message: `Enregistrement trop volumineux : ${RECORD_DATA_MAX_BYTES / 1024} Kio au plus.` }];
+  }
+  return errors;
+}
+
+/** UTF-8 size of a value serialised as JSON (the string is encoded only when it could matter). */
+export function jsonBytes(value: unknown): number {
+  const text = JSON.stringify(value) ?? '';
+  return text.length * 3 <= RECORD_DATA_MAX_BYTES ? text.length : new TextEncoder().encode(text).length;
 }

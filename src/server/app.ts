@@ -1,6 +1,8 @@
 /**
  * The server's app factory: the JSON API under /api/v1 and the built PWA on the same port.
  * `buildApp()` is what tests drive with `inject()` and what `main.ts` listens with.
+ * Every request and connection has a time limit (timeouts.ts); `X-Forwarded-*` headers are believed
+ * only from the proxy RELAIS_TRUST_PROXY names (proxy.ts).
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import { MAX_PUSH_BYTES } from '../domain/sync';
@@ -12,6 +14,8 @@ import { registerTallyRoutes } from './routes/tallies';
 import { registerSecurityHeaders } from './securityHeaders';
 import { registerStaticFiles } from './staticFiles';
 import type { Repository } from './store/repository';
+import type { TrustProxy } from './proxy';
+import { registerBodyDeadline, serverTimeouts, TIMEOUTS, type Timeouts } from './timeouts';
 
 export interface AppOptions {
   repo: Repository;
@@ -21,19 +25,25 @@ export interface AppOptions {
   logger?: boolean;
   now?: () => Date;
   limits?: LimitOptions;
+  /** RELAIS_TRUST_PROXY, parsed (proxy.ts); false by default. */
+  trustProxy?: TrustProxy;
+  timeouts?: Partial<Timeouts>;
 }
 
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const timeouts = { ...TIMEOUTS, ...options.timeouts };
   const app = Fastify({
     // Requests are logged by method, route and status only: no body, no query, no token.
     logger: options.logger
       ? { level: 'info', serializers: { req: (req) => ({ method: req.method, url: req.routeOptions?.url ?? req.url.split('?')[0] }) } }
       : false,
     bodyLimit: MAX_PUSH_BYTES,
-    trustProxy: false,
+    trustProxy: options.trustProxy ?? false,
+    ...serverTimeouts(timeouts),
     ajv: { customOptions: { allErrors: true, coerceTypes: false } },
   });
   const ctx = createContext(options.repo, options.adminToken, options.now ?? (() => new Date()), options.limits);
+  registerBodyDeadline(app, timeouts);
   registerSecurityHeaders(app);
   registerErrorHandling(app);
   app.get('/api/v1/health', async () => ({ status: 'ok', version: options.version, storage: options.repo.kind }));

@@ -1,6 +1,9 @@
 /**
  * Bearer-token authentication. Device tokens are random 256-bit secrets stored only as SHA-256
- * hashes; the optional RELAIS_ADMIN_TOKEN acts as a coordinator. Failed attempts are rate limited.
+ * hashes; the optional RELAIS_ADMIN_TOKEN acts as a coordinator.
+ * Rate limit (api.md "Errors"): the token is checked first and a valid one is never refused; only
+ * a presented, wrong token counts as a failure, and once an address is over its budget its wrong
+ * tokens get 429 instead of 401. A request without a token guesses nothing: 401, not counted.
  */
 import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
@@ -41,19 +44,19 @@ export interface AuthDeps {
   authFailures: RateLimiter;
 }
 
-export function authenticate(request: FastifyRequest, deps: AuthDeps): Caller {
-  const ip = request.ip;
-  const retryAfter = deps.authFailures.blocked(ip);
-  if (retryAfter) throw new ApiError(429, 'rate_limited', 'Trop de tentatives : réessayez dans quelques minutes.', undefined, retryAfter);
+export async function authenticate(request: FastifyRequest, deps: AuthDeps): Promise<Caller> {
   const header = request.headers.authorization ?? '';
   const token = /^Bearer (\S+)$/i.exec(header)?.[1];
   if (token) {
     if (deps.adminToken && sameSecret(token, deps.adminToken)) return ADMIN_CALLER;
-    const device = deps.repo.findDeviceByTokenHash(sha256(token));
+    const device = await deps.repo.findDeviceByTokenHash(sha256(token));
     if (device && !device.revokedAt) return { deviceId: device.id, userId: device.user.id, name: device.user.name, role: device.user.role };
   }
-  deps.authFailures.hit(ip);
-  throw new ApiError(401, 'unauthorized', token ? 'Jeton inconnu ou révoqué : inscrivez à nouveau cette tablette.' : 'Authentification requise.');
+  if (!token) throw new ApiError(401, 'unauthorized', 'Authentification requise.');
+  const retryAfter = deps.authFailures.blocked(request.ip);
+  if (retryAfter) throw new ApiError(429, 'rate_limited', 'Trop de tentatives : réessayez dans quelques minutes.', undefined, retryAfter);
+  deps.authFailures.hit(request.ip);
+  throw new ApiError(401, 'unauthorized', 'Jeton inconnu ou révoqué : inscrivez à nouveau cette tablette.');
 }
 
 export function requireCoordinator(caller: Caller): void {

@@ -10,7 +10,7 @@ export interface ServerContext {
   now: () => Date;
   authFailures: RateLimiter;
   enrolmentFailures: RateLimiter;
-  caller: (request: FastifyRequest) => Caller;
+  caller: (request: FastifyRequest) => Promise<Caller>;
 }
 
 export interface LimitOptions {
@@ -19,8 +19,9 @@ export interface LimitOptions {
 }
 
 export function createContext(repo: Repository, adminToken: string | undefined, now: () => Date, limits: LimitOptions = {}): ServerContext {
-  const authFailures = new RateLimiter(limits.authFailuresPerMinute ?? 30, 60_000);
-  const enrolmentFailures = new RateLimiter(limits.enrolmentFailuresPerMinute ?? 10, 60_000);
+  const clock = () => now().getTime();
+  const authFailures = new RateLimiter(limits.authFailuresPerMinute ?? 30, 60_000, clock);
+  const enrolmentFailures = new RateLimiter(limits.enrolmentFailuresPerMinute ?? 10, 60_000, clock);
   const ctx: ServerContext = {
     repo,
     adminToken,

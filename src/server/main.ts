@@ -2,6 +2,7 @@
  * Starts the server (api.md "Running it"): `PORT` (8080), `HOST` (127.0.0.1), `RELAIS_DATA_DIR`
  * (./data, the SQLite file), `RELAIS_ADMIN_TOKEN` (optional coordinator token). Serves the built
  * app from ./dist (or `RELAIS_DIST_DIR`, used by tests that simulate an app update).
+ * `RELAIS_TRUST_PROXY` names the reverse proxy whose X-Forwarded-* headers are believed (proxy.ts).
  * With an empty database and no admin token, prints a one-time coordinator enrolment code.
  */
 import path from 'node:path';
@@ -9,6 +10,8 @@ import { fileURLToPath } from 'node:url';
 import pkg from '../../package.json' with { type: 'json' };
 import { buildApp } from './app';
 import { newEnrolmentCode, normalizeCode, sha256 } from './auth';
+import { parseTrustProxy, type TrustProxy } from './proxy';
+import { openSqliteDatabase } from './store/sqlite/database';
 import { SqliteRepository } from './store/sqlite/sqliteRepository';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -16,13 +19,21 @@ const port = Number(process.env.PORT ?? 8080);
 const host = process.env.HOST ?? '127.0.0.1';
 const dataDir = path.resolve(process.env.RELAIS_DATA_DIR ?? path.join(root, 'data'));
 const adminToken = process.env.RELAIS_ADMIN_TOKEN || undefined;
+let trustProxy: TrustProxy;
+try {
+  trustProxy = parseTrustProxy(process.env.RELAIS_TRUST_PROXY);
+} catch (error) {
+  console.error((error as Error).message);
+  process.exit(1);
+}
 
-const repo = new SqliteRepository(path.join(dataDir, 'relais.sqlite'));
+const repo = new SqliteRepository(openSqliteDatabase(path.join(dataDir, 'relais.sqlite')));
 const app = await buildApp({
   repo,
   version: pkg.version,
   distDir: process.env.RELAIS_DIST_DIR ?? path.join(root, 'dist'),
   adminToken,
+  trustProxy,
   logger: process.env.RELAIS_QUIET !== '1',
 });
 try {
@@ -34,16 +45,16 @@ try {
       ? `Port ${port} is already in use on ${host}: stop the other server or set PORT.`
       : `Cannot listen on ${host}:${port}: ${(error as Error).message}`,
   );
-  repo.close();
+  await repo.close();
   process.exit(1);
 }
 const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/`;
 console.log(`Relais est prêt : ${url} (données : ${dataDir})`);
 
-if (repo.countUsers() === 0 && !adminToken) {
+if ((await repo.countUsers()) === 0 && !adminToken) {
   const code = newEnrolmentCode();
   const now = new Date();
-  repo.createEnrolment({
+  await repo.createEnrolment({
     codeHash: sha256(normalizeCode(code)),
     role: 'coordinator',
     name: 'Coordination',
@@ -58,9 +69,9 @@ if (repo.countUsers() === 0 && !adminToken) {
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
-    void app.close().then(() => {
-      repo.close();
-      process.exit(0);
-    });
+    void app
+      .close()
+      .then(() => repo.close())
+      .then(() => process.exit(0));
   });
 }

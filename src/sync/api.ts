@@ -12,6 +12,8 @@ export class SyncError extends Error {
     readonly kind: SyncErrorKind,
     message: string,
     readonly status?: number,
+    /** The `error.code` of the server's answer, when it gave one (e.g. `cursor_reset`). */
+    readonly code?: string,
   ) {
     super(message);
     this.name = 'SyncError';
@@ -47,14 +49,17 @@ async function call<T>(fetchImpl: Fetch, url: string, init: RequestInit): Promis
     }
   }
   let message = `HTTP ${res.status}`;
+  let code: string | undefined;
   try {
-    message = ((await res.json()) as { error?: { message?: string } }).error?.message ?? message;
+    const error = ((await res.json()) as { error?: { message?: string; code?: string } }).error;
+    message = error?.message ?? message;
+    code = error?.code;
   } catch {
     // not JSON: keep the status
   }
-  if (res.status === 401) throw new SyncError('auth', message, 401);
-  if (res.status >= 500 || res.status === 429 || res.status === 408) throw new SyncError('server', message, res.status);
-  throw new SyncError('refused', message, res.status);
+  if (res.status === 401) throw new SyncError('auth', message, 401, code);
+  if (res.status >= 500 || res.status === 429 || res.status === 408) throw new SyncError('server', message, res.status, code);
+  throw new SyncError('refused', message, res.status, code);
 }
 
 export function createApi(baseUrl: string, token: string, fetchImpl: Fetch = (i, init) => fetch(i, init)): Api {

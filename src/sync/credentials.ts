@@ -7,7 +7,8 @@ export interface DeviceCredentials extends Enrolled {
   enrolledAt: string;
 }
 
-const KEY = 'device';
+export const CREDENTIALS_KEY = 'device';
+const KEY = CREDENTIALS_KEY;
 
 export async function loadCredentials(db: RelaisDB): Promise<DeviceCredentials | undefined> {
   return (await db.meta.get(KEY))?.value as DeviceCredentials | undefined;

@@ -1,51 +1,43 @@
 /**
  * Pulling changes: each page is applied in one transaction together with the new cursor, so an
- * interrupted pull resumes where it stopped. A record with a change waiting to be sent, or with an
- * unresolved sync issue, is not overwritten: the user's change goes first (and conflicts if the
- * server's record moved on).
+ * interrupted pull resumes where it stopped.
+ *
+ * - A record with a change waiting to be sent, or refused, is not overwritten (the user's change
+ *   goes first, and conflicts if the server's record moved on); its newest server version is kept
+ *   aside (serverCopies.ts), never skipped for good.
+ * - A record is installed only when the server's version is newer than the device's: a page
+ *   pulled again (a retried page, a pull from the start) changes nothing and keeps open forms valid.
+ * - During a resynchronisation after `cursor_reset` (resync.ts), a record the device holds at a
+ *   version the server does not have is queued again instead of being replaced.
  */
 import { isStoredEntity, type LocalRecord, type RelaisDB } from '../db/database';
 import { recordKeys } from '../db/queries';
-import type { Entity } from '../domain/records';
 import type { ChangeRecord } from '../domain/sync';
+import { CURSOR_KEY } from './cursor';
+import { reconcileLocal, type Resync } from './resync';
+import { keepServerCopy, localFromServer, syncTables } from './serverCopies';
 
-export const CURSOR_KEY = 'pullCursor';
+const keyOf = (c: { entity: string; id: string }) => `${c.entity}:${c.id}`;
 
-export async function loadCursor(db: RelaisDB): Promise<string> {
-  return ((await db.meta.get(CURSOR_KEY))?.value as string | undefined) ?? '';
-}
-
-const keyOf = (entity: Entity, id: string) => `${entity}:${id}`;
-
-export async function applyPulledPage(db: RelaisDB, changes: ChangeRecord[], cursor: string, now: string): Promise<number> {
+/** Applies one page and stores its cursor, in one transaction. Returns how many records changed. */
+export async function applyPulledPage(db: RelaisDB, changes: ChangeRecord[], cursor: string, now: string, resync?: Resync): Promise<number> {
   let applied = 0;
-  await db.transaction('rw', [db.outbox, db.syncIssues, db.meta, db.permanences, db.accompaniments, db.relays, db.procedures], async () => {
+  await db.transaction('rw', syncTables(db), async () => {
     const busy = new Set([...(await recordKeys(db.outbox)), ...(await recordKeys(db.syncIssues))]);
-    const byEntity = new Map<string, ChangeRecord[]>();
-    for (const c of changes) {
-      if (!isStoredEntity(c.entity) || busy.has(keyOf(c.entity, c.id))) continue;
-      byEntity.set(c.entity, [...(byEntity.get(c.entity) ?? []), c]);
-    }
-    for (const [entity, list] of byEntity) {
-      if (!isStoredEntity(entity as Entity)) continue;
-      const table = db.tableOf(entity as 'accompaniment');
-      const existing = await table.bulkGet(list.map((c) => c.id));
-      const rows = list.map((c, i) => {
-        const old = existing[i];
-        return {
-          entity: c.entity,
-          id: c.id,
-          version: c.version,
-          deleted: c.deleted,
-          // A tombstone comes with `{}`: the device keeps the last data it knew.
-          data: c.deleted && old ? old.data : c.data,
-          createdAt: old?.createdAt ?? now,
-          updatedAt: now,
-          createdBy: c.createdBy ?? old?.createdBy,
-        } as LocalRecord<'accompaniment'>;
-      });
-      await table.bulkPut(rows);
-      applied += rows.length;
+    for (const change of changes) {
+      if (!isStoredEntity(change.entity)) continue;
+      const table = db.tableOf(change.entity);
+      if (busy.has(keyOf(change))) {
+        await keepServerCopy(db, change);
+        if (resync) await table.update(change.id, { resyncSeen: resync.id });
+        continue;
+      }
+      const local = await table.get(change.id);
+      if (resync && local && (await reconcileLocal(db, local as LocalRecord, change, resync, now))) continue;
+      if (!local || change.version > local.version) {
+        await table.put({ ...localFromServer(change, local, now), ...(resync ? { resyncSeen: resync.id } : {}) } as never);
+        applied++;
+      }
     }
     await db.meta.put({ key: CURSOR_KEY, value: cursor });
   });

@@ -1,40 +1,52 @@
 /**
- * Pushing the outbox. Batches follow queue order, hold at most one op per record (a later change
- * of a record waits until the earlier one is answered, then is rebased on the version it got), and
- * stay under the server's limits. An op is marked sent before it leaves; it is dropped only on a
- * final answer. Refused changes (rejected, conflict) are kept as sync issues for the user.
+ * The outbox's life on the way out: claimed, sent, settled. Each transition is one transaction,
+ * and every follow-up step is keyed by the op's id, never by its position in the queue.
+ *
+ * - `claimBatch` reads the next batch and marks it sent in the same transaction: from then on the
+ *   write path leaves those ops alone (a later save or undo gets an op of its own), and the batch
+ *   sent is exactly the batch claimed.
+ * - `settleBatch` applies the server's answers by `opId`: an op that is no longer in the outbox
+ *   (its record was wiped or resolved meanwhile) is skipped; a later op of the same record made on
+ *   the same base is rebased on the version the server gave.
+ * - `parkAsIssue` takes a single op that the server refuses as a request (400, 413, a repeatable
+ *   500) out of the queue and keeps it as an issue the user acts on, so it never blocks the rest.
+ *
+ * Batches follow queue order, hold at most one op per record and stay under the server's limits.
  */
-import { isStoredEntity, type RelaisDB } from '../db/database';
+import { isStoredEntity, type RelaisDB, type SyncIssue } from '../db/database';
 import { toPushOp, type OutboxEntry } from '../domain/outbox';
 import { MAX_OPS_PER_PUSH, type PushResult } from '../domain/sync';
 import { SyncError } from './api';
+import { newestServerVersion, reconcileServerCopies, syncTables } from './serverCopies';
 
 export const BATCH_BYTES = 4 * 1024 * 1024; // under the server's 5 MiB, with room for the envelope
 
-export async function nextBatch(db: RelaisDB, maxOps = MAX_OPS_PER_PUSH): Promise<OutboxEntry[]> {
-  const queued = await db.outbox
-    .orderBy('seq')
-    .limit(maxOps * 2)
-    .toArray();
-  const batch: OutboxEntry[] = [];
-  const records = new Set<string>();
-  let bytes = 16;
-  for (const entry of queued) {
-    const key = `${entry.entity}:${entry.id}`;
-    if (records.has(key)) continue;
-    const size = JSON.stringify(toPushOp(entry)).length + 1;
-    if (batch.length > 0 && bytes + size > BATCH_BYTES) break;
-    records.add(key);
-    batch.push(entry);
-    bytes += size;
-    if (batch.length === maxOps) break;
-  }
-  return batch;
-}
+const keyOf = (e: { entity: string; id: string }) => `${e.entity}:${e.id}`;
 
-export async function markSent(db: RelaisDB, batch: OutboxEntry[], now: string): Promise<void> {
-  await db.transaction('rw', db.outbox, async () => {
-    for (const e of batch) if (e.sentAt === null) await db.outbox.update(e.seq!, { sentAt: now });
+/** Picks the next batch from the queue (in order) and marks it sent, in one transaction. */
+export async function claimBatch(db: RelaisDB, now: string, maxOps = MAX_OPS_PER_PUSH): Promise<OutboxEntry[]> {
+  return db.transaction('rw', db.outbox, async () => {
+    const queued = await db.outbox
+      .orderBy('seq')
+      .limit(maxOps * 2)
+      .toArray();
+    const batch: OutboxEntry[] = [];
+    const records = new Set<string>();
+    const toMark: number[] = [];
+    let bytes = 16;
+    for (const entry of queued) {
+      const key = keyOf(entry);
+      if (records.has(key)) continue;
+      const size = JSON.stringify(toPushOp(entry)).length + 1;
+      if (batch.length > 0 && bytes + size > BATCH_BYTES) break;
+      records.add(key);
+      if (entry.sentAt === null) toMark.push(entry.seq!);
+      batch.push(entry.sentAt === null ? { ...entry, sentAt: now } : entry);
+      bytes += size;
+      if (batch.length === maxOps) break;
+    }
+    await Promise.all(toMark.map((seq) => db.outbox.update(seq, { sentAt: now })));
+    return batch;
   });
 }
 
@@ -43,44 +55,96 @@ export interface PushTally {
   refused: number;
 }
 
-/** Applies the server's answers to a batch in one transaction. */
-export async function applyPushResults(db: RelaisDB, batch: OutboxEntry[], results: PushResult[], now: string): Promise<PushTally> {
-  if (results.length !== batch.length || results.some((r, i) => r.opId !== batch[i].opId)) {
+function checkAnswer(batch: OutboxEntry[], results: PushResult[]): Map<string, PushResult> {
+  const byOpId = new Map(results.map((r) => [r.opId, r]));
+  if (results.length !== batch.length || byOpId.size !== batch.length || batch.some((e) => !byOpId.has(e.opId))) {
     throw new SyncError('server', 'answer does not match the batch');
   }
+  for (const r of results) {
+    if (r.status === 'applied' || r.status === 'duplicate') {
+      if (typeof r.version !== 'number') throw new SyncError('server', 'applied without a version');
+    } else if (r.status !== 'conflict' && r.status !== 'rejected') {
+      throw new SyncError('server', 'unknown status');
+    }
+  }
+  return byOpId;
+}
+
+/** Applies the server's answers to a claimed batch, by opId, in one transaction. */
+export async function settleBatch(db: RelaisDB, batch: OutboxEntry[], results: PushResult[], now: string): Promise<PushTally> {
+  const byOpId = checkAnswer(batch, results);
   const tally: PushTally = { applied: 0, refused: 0 };
-  await db.transaction('rw', [db.outbox, db.syncIssues, db.permanences, db.accompaniments, db.relays, db.procedures], async () => {
-    for (let i = 0; i < batch.length; i++) {
-      const entry = batch[i];
-      const result = results[i];
+  await db.transaction('rw', syncTables(db), async () => {
+    const touched: { entity: OutboxEntry['entity']; id: string }[] = [];
+    for (const sent of batch) {
+      const result = byOpId.get(sent.opId)!;
+      const entry = await db.outbox.where('opId').equals(sent.opId).first();
+      if (!entry) continue; // resolved or wiped while the request was out: nothing left to settle
+      await db.outbox.delete(entry.seq!);
       const later = db.outbox
         .where('[entity+id]')
         .equals([entry.entity, entry.id])
         .filter((o) => o.seq! > entry.seq!);
-      await db.outbox.delete(entry.seq!);
+      touched.push(entry);
       if (result.status === 'applied' || result.status === 'duplicate') {
         tally.applied++;
-        if (typeof result.version !== 'number') throw new SyncError('server', 'applied without a version');
-        if (isStoredEntity(entry.entity)) await db.tableOf(entry.entity).update(entry.id, { version: result.version });
-        await later.modify({ baseVersion: result.version });
-      } else if (result.status === 'conflict' || result.status === 'rejected') {
+        const version = result.version!;
+        if (isStoredEntity(entry.entity)) await db.tableOf(entry.entity).update(entry.id, { version });
+        // A later change made on the same base follows this one; a change made on an older
+        // version than this op's (a stale form saved anyway) keeps its base and conflicts.
+        await later.modify((o) => {
+          if (o.baseVersion === entry.baseVersion) o.baseVersion = version;
+        });
+      } else {
         tally.refused++;
         // The local record keeps the user's latest state; resolving the issue queues it again.
         await later.delete();
-        await db.syncIssues.put({
-          opId: entry.opId,
-          entity: entry.entity,
-          id: entry.id,
-          kind: result.status,
-          fields: result.fields ?? [],
-          current: result.current ?? null,
-          sent: { baseVersion: entry.baseVersion, deleted: entry.deleted, data: entry.data },
-          at: now,
-        });
-      } else {
-        throw new SyncError('server', 'unknown status');
+        const current = result.status === 'conflict' ? await newestServerVersion(db, entry, result.current ?? null) : null;
+        await putIssue(db, entry, result.status, result.fields ?? [], current, now);
       }
     }
+    await reconcileServerCopies(db, touched);
   });
   return tally;
+}
+
+async function putIssue(db: RelaisDB, entry: OutboxEntry, kind: SyncIssue['kind'], fields: SyncIssue['fields'], current: SyncIssue['current'], at: string) {
+  await db.syncIssues.put({
+    opId: entry.opId,
+    entity: entry.entity,
+    id: entry.id,
+    kind,
+    fields,
+    current,
+    sent: { baseVersion: entry.baseVersion, deleted: entry.deleted, data: entry.data },
+    at,
+  });
+}
+
+/** Takes an op the server refuses as a request out of the queue, as a `rejected` issue. */
+export async function parkAsIssue(db: RelaisDB, op: OutboxEntry, error: SyncError, now: string): Promise<void> {
+  const message =
+    error.status === 413
+      ? 'Cette modification est trop volumineuse pour le serveur : raccourcissez la note ou les textes, puis enregistrez à nouveau.'
+      : error.status !== undefined && error.status >= 500
+        ? 'Le serveur n’arrive pas à enregistrer cette modification. Corrigez-la ou abandonnez-la, et prévenez la coordination.'
+        : `Le serveur a refusé cette modification${error.message ? ` : ${error.message}` : '.'}`;
+  await db.transaction('rw', syncTables(db), async () => {
+    const entry = await db.outbox.where('opId').equals(op.opId).first();
+    if (!entry) return;
+    await db.outbox.where('[entity+id]').equals([entry.entity, entry.id]).delete();
+    await putIssue(db, entry, 'rejected', [{ path: '', message }], null, now);
+  });
+}
+
+/** Counts how many runs a lone op failed with a server error (a poison op is parked after a few). */
+export async function countFailure(db: RelaisDB, op: OutboxEntry): Promise<number> {
+  let failures = 0;
+  await db.transaction('rw', db.outbox, async () => {
+    const entry = await db.outbox.where('opId').equals(op.opId).first();
+    if (!entry) return;
+    failures = (entry.failures ?? 0) + 1;
+    await db.outbox.update(entry.seq!, { failures });
+  });
+  return failures;
 }

@@ -59,7 +59,17 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;
-  await waitFor(`${baseUrl}/api/v1/health`, server);
+  try {
+    await waitFor(`${baseUrl}/api/v1/health`, server);
+  } catch (error) {
+    // Never leave a half-started server behind (it would hold the caller's stderr open).
+    if (server.exitCode === null) {
+      server.kill('SIGKILL');
+      await new Promise((r) => server.once('exit', r));
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+    throw error;
+  }
   return {
     baseUrl,
     dataDir,

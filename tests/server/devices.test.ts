@@ -103,7 +103,8 @@ describe('enrolment', () => {
     const codes = [];
     for (let i = 0; i < 3; i++) codes.push((await s.app.inject({ url: '/api/v1/me', headers: { authorization: 'Bearer guess' } })).statusCode);
     expect(codes).toEqual([401, 401, 429]);
-    expect((await s.app.inject({ url: '/api/v1/me', headers: admin })).statusCode).toBe(429);
+    // A valid token is never refused (api.md "Errors"): tablets behind one address keep working.
+    expect((await s.app.inject({ url: '/api/v1/me', headers: admin })).statusCode).toBe(200);
   });
 });
 

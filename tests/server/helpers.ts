@@ -57,7 +57,7 @@ export interface TestServer {
 
 export async function testServer(options: Partial<AppOptions> = {}, dir = mkdtempSync(path.join(tmpdir(), 'relais-server-'))): Promise<TestServer> {
   const file = path.join(dir, 'relais.sqlite');
-  const repo = new SqliteRepository(file);
+  const repo = SqliteRepository.open(file);
   const fastify = await buildApp({ repo, version: 'test', adminToken: ADMIN, ...options });
   let app: Client = fastify as unknown as Client;
   if (TRANSPORT === 'http') {
@@ -71,7 +71,7 @@ export async function testServer(options: Partial<AppOptions> = {}, dir = mkdtem
     file,
     close: async () => {
       await fastify.close();
-      repo.close();
+      await repo.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

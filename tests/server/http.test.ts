@@ -15,14 +15,14 @@ let repo: SqliteRepository;
 let base: string;
 
 async function start() {
-  repo = new SqliteRepository(path.join(dir, 'data', 'relais.sqlite'));
+  repo = SqliteRepository.open(path.join(dir, 'data', 'relais.sqlite'));
   app = await buildApp({ repo, version: 'test', adminToken: ADMIN, distDir: dist });
   await app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 }
 async function stop() {
   await app.close();
-  repo.close();
+  await repo.close();
 }
 
 beforeAll(async () => {

@@ -1,45 +1,86 @@
 // Opens a database file written by an older version of the server.
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { LATEST_VERSION } from '../../src/server/store/sqlite/migrations';
+import { openSqliteDatabase } from '../../src/server/store/sqlite/database';
+import { LATEST_VERSION, migrate } from '../../src/server/store/sqlite/migrations';
 import { SqliteRepository } from '../../src/server/store/sqlite/sqliteRepository';
-import { op } from './helpers';
+import { accompaniment } from '../unit/fixtures';
 
 describe('server migrations', () => {
-  it('upgrades a version 1 database file, keeping users, devices and records', () => {
+  it('upgrades a version 1 database file, keeping users, devices and records', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'relais-mig-'));
     const file = path.join(dir, 'relais.sqlite');
     try {
-      const old = new SqliteRepository(file, { migrateUpTo: 1 });
-      expect(old.db.pragma('user_version', { simple: true })).toBe(1);
-      const device = old.createDevice({
-        id: 'd1',
-        label: 'T',
-        tokenHash: 'h',
-        enrolment: { role: 'mediator', name: 'Anne', expiresAt: '' },
-        createdAt: '2026-01-01T00:00:00Z',
-        newUserId: 'u1',
-      });
-      const record = op();
-      old.push({ userId: device.user.id, role: 'mediator', deviceId: 'd1' }, [record], '2026-01-01T00:00:00Z');
+      // What the first version of the server wrote: a user, a device, one pushed record and its op.
+      const old = openSqliteDatabase(file);
+      expect(migrate(old, 1)).toBe(1);
+      const id = randomUUID();
+      const at = '2026-01-01T00:00:00Z';
+      old.prepare(`INSERT INTO users (id, name, name_key, role, created_at) VALUES ('u1', 'Anne', 'anne', 'mediator', ?)`).run(at);
+      old.prepare(`INSERT INTO devices (id, user_id, label, token_hash, created_at) VALUES ('d1', 'u1', 'T', 'h', ?)`).run(at);
+      old
+        .prepare(
+          `INSERT INTO records (id, entity, version, deleted, data, owner_id, created_by, created_at, updated_by, updated_device, updated_at, seq)
+           VALUES (?, 'accompaniment', 1, 0, ?, 'u1', 'u1', ?, 'u1', 'd1', ?, 1)`,
+        )
+        .run(id, JSON.stringify(accompaniment()), at, at);
+      old
+        .prepare(
+          `INSERT INTO ops (op_id, user_id, device_id, entity, record_id, base_version, deleted, status, version, received_at)
+           VALUES (?, 'u1', 'd1', 'accompaniment', ?, 0, 0, 'applied', 1, ?)`,
+        )
+        .run(randomUUID(), id, at);
+      old.prepare(`UPDATE counters SET value = 1 WHERE name = 'seq'`).run();
       old.close();
 
-      const current = new SqliteRepository(file);
+      const current = SqliteRepository.open(file);
       expect(current.db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
-      expect(current.findDeviceByTokenHash('h')?.user.name).toBe('Anne');
-      const pulled = current.pull({ userId: 'u1', role: 'mediator' }, 0, 1000).changes;
-      expect(pulled.map((c) => c.id)).toContain(record.id);
+      expect((await current.findDeviceByTokenHash('h'))?.user.name).toBe('Anne');
+      const pulled = (await current.pull({ userId: 'u1', role: 'mediator' }, 0, 1000)).changes;
+      expect(pulled.map((c) => c.id)).toContain(id);
       expect(pulled.filter((c) => c.entity === 'relay')).toHaveLength(8);
       // Records pushed before the upgrade keep their place before the seeded ones in the cursor order.
-      expect(pulled[0].id).toBe(record.id);
-      current.close();
+      expect(pulled[0].id).toBe(id);
+      await current.close();
       // Opening again applies nothing twice.
-      const reopened = new SqliteRepository(file);
-      expect(reopened.pull({ userId: 'u1', role: 'mediator' }, 0, 1000).changes.filter((c) => c.entity === 'procedure').length).toBeGreaterThan(15);
+      const reopened = SqliteRepository.open(file);
+      expect((await reopened.pull({ userId: 'u1', role: 'mediator' }, 0, 1000)).changes.filter((c) => c.entity === 'procedure').length).toBeGreaterThan(15);
       expect((reopened.db.prepare("SELECT COUNT(*) AS n FROM records WHERE entity = 'relay'").get() as { n: number }).n).toBe(8);
-      reopened.close();
+      await reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('recomputes user name keys in NFC, keeping users that now share a name apart (version 4)', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'relais-mig-'));
+    const file = path.join(dir, 'relais.sqlite');
+    try {
+      // Version 3 keyed names without NFC: "Hélène" typed twice, with combining accents and
+      // precomposed, made two users.
+      const old = openSqliteDatabase(file);
+      expect(migrate(old, 3)).toBe(3);
+      const insert = old.prepare(`INSERT INTO users (id, name, name_key, role, created_at) VALUES (?, ?, ?, 'mediator', ?)`);
+      const decomposed = 'He\u0301le\u0300ne';
+      insert.run('u-old', decomposed, decomposed.toLocaleLowerCase('fr-FR'), '2026-01-01T00:00:00Z');
+      insert.run('u-new', 'H\u00e9l\u00e8ne ', 'h\u00e9l\u00e8ne', '2026-02-01T00:00:00Z');
+      insert.run('u-anne', 'Anne', 'anne', '2026-01-15T00:00:00Z');
+      old.close();
+
+      const current = SqliteRepository.open(file);
+      const rows = current.db.prepare(`SELECT id, name, name_key FROM users ORDER BY id`).all();
+      expect(rows).toEqual([
+        { id: 'u-anne', name: 'Anne', name_key: 'anne' },
+        { id: 'u-new', name: 'H\u00e9l\u00e8ne', name_key: ' h\u00e9l\u00e8ne u-new' },
+        { id: 'u-old', name: 'H\u00e9l\u00e8ne', name_key: 'h\u00e9l\u00e8ne' },
+      ]);
+      // New devices for that name join the oldest user, however the name is typed.
+      expect((await current.findUserByName('H\u00c9L\u00c8NE'))?.id).toBe('u-old');
+      expect((await current.findUserByName(decomposed))?.id).toBe('u-old');
+      await current.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import Dexie from 'dexie';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RelaisDB } from '../../src/db/database';
-import { SCHEMA_V1 } from '../../src/db/schema';
+import { LATEST_SCHEMA_VERSION, SCHEMA_V1 } from '../../src/db/schema';
 import { newId } from '../../src/db/writes';
 import { SyncError } from '../../src/sync/api';
 import { resend, takeServerVersion } from '../../src/sync/issues';
@@ -57,17 +57,35 @@ describe('sync under faults', () => {
     const expected = await logMany(anne, 40);
     const repo = server.repo as unknown as { pushOne: (...args: unknown[]) => unknown };
     const original = repo.pushOne;
+    // The disk fails from the 20th op on, for every request of this run (halves included).
     let calls = 0;
     repo.pushOne = function (this: unknown, ...args: unknown[]) {
-      if (++calls === 20) throw new Error('disk I/O error');
+      if (++calls >= 20) throw new Error('disk I/O error');
       return original.apply(this, args);
     };
     await expect(anne.sync()).rejects.toMatchObject({ kind: 'server' });
     expect((await serverAccompaniments(server)).size).toBe(0); // nothing half-applied
     expect(await anne.db.outbox.count()).toBe(40);
+    expect(await anne.db.syncIssues.count()).toBe(0); // a failing server is not a bad record
     repo.pushOne = original;
     await anne.sync();
     await expectExactly(server, anne, expected);
+  });
+
+  it('recovers within the same run from a failure that does not come back', async () => {
+    const anne = await device();
+    const expected = await logMany(anne, 40);
+    const repo = server.repo as unknown as { pushOne: (...args: unknown[]) => unknown };
+    const original = repo.pushOne;
+    let calls = 0;
+    repo.pushOne = function (this: unknown, ...args: unknown[]) {
+      if (++calls === 20) throw new Error('disk I/O error');
+      return original.apply(this, args);
+    };
+    await anne.sync();
+    repo.pushOne = original;
+    await expectExactly(server, anne, expected);
+    expect(await anne.db.syncIssues.count()).toBe(0);
   });
 
   it('does not duplicate when the answer is lost after the server committed', async () => {
@@ -232,7 +250,7 @@ describe('sync under faults', () => {
     old.close();
     const anne = await enrolNewDevice(server, 'Anne', new RelaisDB(name));
     devices.push(anne);
-    expect(anne.db.verno).toBe(3);
+    expect(anne.db.verno).toBe(LATEST_SCHEMA_VERSION);
     expect(await anne.db.outbox.count()).toBe(3);
     await anne.sync();
     await expectExactly(server, anne, expected);

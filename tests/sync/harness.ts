@@ -11,7 +11,7 @@ import { newId, saveRecord } from '../../src/db/writes';
 import { buildApp } from '../../src/server/app';
 import { SqliteRepository } from '../../src/server/store/sqlite/sqliteRepository';
 import { createApi, enrolDevice, type Fetch } from '../../src/sync/api';
-import { syncOnce, type SyncReport } from '../../src/sync/engine';
+import { syncOnce, type SyncDeps, type SyncReport } from '../../src/sync/engine';
 import { accompaniment } from '../unit/fixtures';
 import { ADMIN } from '../server/helpers';
 
@@ -29,7 +29,7 @@ export async function startServer(dir = mkdtempSync(path.join(tmpdir(), 'relais-
   let port = 0;
   const server = {} as Server;
   const boot = async () => {
-    server.repo = new SqliteRepository(file);
+    server.repo = SqliteRepository.open(file);
     server.app = await buildApp({ repo: server.repo, version: 'test', adminToken: ADMIN });
     await server.app.listen({ port, host: '127.0.0.1' });
     port = (server.app.server.address() as { port: number }).port;
@@ -39,12 +39,12 @@ export async function startServer(dir = mkdtempSync(path.join(tmpdir(), 'relais-
   server.dir = dir;
   server.restart = async () => {
     await server.app.close();
-    server.repo.close();
+    await server.repo.close();
     await boot();
   };
   server.close = async () => {
     await server.app.close();
-    server.repo.close();
+    await server.repo.close();
     rmSync(dir, { recursive: true, force: true });
   };
   return server;
@@ -65,7 +65,7 @@ export interface Device {
   deviceId: string;
   /** Wraps fetch for fault injection; the default passes through. */
   fetch: Fetch;
-  sync: (options?: { batchSize?: number; now?: () => Date }) => Promise<SyncReport>;
+  sync: (options?: Pick<SyncDeps, 'batchSize' | 'now' | 'pause'>) => Promise<SyncReport>;
   log: (over?: Parameters<typeof accompaniment>[0]) => Promise<string>;
   alive: () => Promise<Map<string, unknown>>;
   close: () => Promise<void>;
@@ -101,7 +101,7 @@ export async function serverAccompaniments(server: Server): Promise<Map<string, 
   const out = new Map<string, unknown>();
   let cursor = '';
   for (;;) {
-    const page = await adminCall(server.base, 'GET', `/api/v1/sync/pull?since=${cursor}&limit=1000`);
+    const page = await adminCall(server.base, 'GET', `/api/v1/sync/pull?since=${encodeURIComponent(cursor)}&limit=1000`);
     for (const c of page.changes) {
       if (c.entity !== 'accompaniment') continue;
       if (c.deleted) out.delete(c.id);

@@ -156,3 +156,19 @@ describe('beneficiary, mandate and follow-up validation (records scripts may pus
     ).toEqual(['beneficiaryId', 'label', 'communeInsee', 'dueOn']);
   });
 });
+
+describe('allow-list and plausible dates (shared with the tablet)', () => {
+  it('accepts what the app produces and names unknown keys at every level', () => {
+    expect(validateRecordData('accompaniment', accompaniment())).toEqual([]);
+    expect(validateRecordData('permanence', permanence())).toEqual([]);
+    const a = accompaniment();
+    const data = { ...a, extra: 1, anonymous: { ...a.anonymous, health: 'x' }, procedures: [{ ...a.procedures[0], password: 'x' }] };
+    expect(paths(validateRecordData('accompaniment', data)).sort()).toEqual(['anonymous.health', 'extra', 'procedures.0.password']);
+  });
+
+  it('refuses dates outside 2000-01-01 … today + 2 years with a French message', () => {
+    const errors = validateRecordData('accompaniment', accompaniment({ date: '1999-12-31' }));
+    expect(errors).toEqual([{ path: 'date', message: expect.stringMatching(/^Date hors de la plage acceptée : du 01\/01\/2000 au \d\d\/\d\d\/\d{4}\.$/) }]);
+    expect(validateRecordData('accompaniment', accompaniment({ date: '2000-01-01' }))).toEqual([]);
+  });
+});

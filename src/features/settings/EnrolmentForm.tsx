@@ -6,8 +6,9 @@ import { useState } from 'react';
 import { navigate } from '../../platform/router';
 import { syncNow } from '../../platform/syncRuntime';
 import { db } from '../../db/database';
-import { enrolDevice, SyncError } from '../../sync/api';
-import { saveCredentials } from '../../sync/credentials';
+import { UnsentWorkError } from '../../db/wipe';
+import { SyncError } from '../../sync/api';
+import { enrolmentContext, enrolThisTablet } from '../../sync/enrolment';
 import { useSync } from '../../sync/syncStore';
 import { useToast } from '../common/toastStore';
 import { TextField } from '../common/TextField';
@@ -18,10 +19,12 @@ export function EnrolmentForm({ initialCode = '', again = false }: { initialCode
   const [label, setLabel] = useState('');
   const [errors, setErrors] = useState<{ code?: string; label?: string; form?: string }>({});
   const [busy, setBusy] = useState(false);
+  /** Asked before a code is used on a tablet already enrolled: another person's code wipes it. */
+  const [confirm, setConfirm] = useState<{ name: string; unsent: boolean; hasData: boolean } | null>(null);
   const showToast = useToast((s) => s.show);
 
-  const submit = async (e: React.FormEvent) => {
-    e.preventDefault();
+  const submit = async (e: React.FormEvent | null, confirmed = false) => {
+    e?.preventDefault();
     const next: typeof errors = {};
     if (code.replace(/[^A-Za-z0-9]/g, '').length < 8) next.code = 'Le code a 8 caractères, par exemple ABCD-EF23.';
     if (!label.trim()) next.label = 'Donnez un nom à cette tablette, par exemple « Tablette Mèze ».';
@@ -30,15 +33,33 @@ export function EnrolmentForm({ initialCode = '', again = false }: { initialCode
       document.getElementById(next.code ? 'enrol-code' : 'enrol-label')?.focus();
       return;
     }
+    if (!confirmed) {
+      const context = await enrolmentContext(db);
+      if (context.current) {
+        setConfirm({ name: context.current.name, unsent: context.unsent, hasData: context.hasData });
+        requestAnimationFrame(() => document.getElementById('enrol-confirm-title')?.focus());
+        return;
+      }
+    }
+    setConfirm(null);
     setBusy(true);
     try {
-      const enrolled = await enrolDevice(window.location.origin, code.trim(), label.trim());
-      await saveCredentials(db, { ...enrolled, label: label.trim(), enrolledAt: new Date().toISOString() });
-      useSync.getState().set({ enrolled: true, error: null });
-      showToast({ message: `Tablette inscrite au nom de ${enrolled.name}.` });
+      const { credentials, handedOver } = await enrolThisTablet(db, { baseUrl: window.location.origin, code: code.trim(), label: label.trim() });
+      useSync.getState().set({ enrolled: true, error: null, ...(handedOver ? { lastSuccessAt: null } : {}) });
+      showToast({
+        message: handedOver
+          ? `Tablette inscrite au nom de ${credentials.name}. Les données de l’inscription précédente ont été effacées de la tablette.`
+          : `Tablette inscrite au nom de ${credentials.name}.`,
+      });
       navigate({ name: 'settings' });
       void syncNow();
     } catch (err) {
+      if (err instanceof UnsentWorkError) {
+        setErrors({
+          form: 'Ce code est pour une autre personne, mais des saisies de la tablette attendent encore d’être envoyées : rien n’a été effacé. Synchronisez-les d’abord avec l’inscription actuelle, puis demandez un nouveau code à la coordination.',
+        });
+        return;
+      }
       const kind = err instanceof SyncError ? err.kind : 'server';
       setErrors({
         form:
@@ -70,6 +91,26 @@ export function EnrolmentForm({ initialCode = '', again = false }: { initialCode
         />
         <TextField id="enrol-label" label="Nom de cette tablette" value={label} onChange={setLabel} placeholder="Tablette Mèze" error={errors.label} />
       </div>
+      {confirm && (
+        <div role="alertdialog" aria-labelledby="enrol-confirm-title" aria-describedby="enrol-confirm-text" className="confirm">
+          <p id="enrol-confirm-title" tabIndex={-1}>
+            <strong>Cette tablette est inscrite au nom de {confirm.name}.</strong>
+          </p>
+          <p id="enrol-confirm-text">
+            {confirm.unsent
+              ? `Des saisies attendent d’être envoyées. Avec un code au nom de ${confirm.name}, elles sont gardées. Avec le code d’une autre personne, l’inscription sera refusée : synchronisez d’abord.`
+              : confirm.hasData
+                ? `Avec un code au nom de ${confirm.name}, rien ne change. Avec le code d’une autre personne, les données de ${confirm.name} seront effacées de cette tablette (elles restent sur le serveur).`
+                : `Avec le code d’une autre personne, la tablette passera à son nom.`}
+          </p>
+          <button type="button" className="button button-primary" onClick={() => void submit(null, true)} disabled={busy}>
+            Continuer l’inscription
+          </button>
+          <button type="button" className="button button-ghost" onClick={() => setConfirm(null)}>
+            Annuler
+          </button>
+        </div>
+      )}
       {errors.form && (
         <p className="form-error" role="alert">
           {errors.form}

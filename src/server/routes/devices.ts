@@ -1,4 +1,10 @@
-/** Identity and devices: /me, enrolment codes, enrolling a tablet, listing and revoking devices. */
+/**
+ * Identity and devices: /me, enrolment codes, enrolling a tablet, listing and revoking devices.
+ * A code never yields more rights than it says: a code whose role differs from the existing user
+ * of its name is refused (409 role_mismatch) when it is made and when it is used; names are
+ * compared after NFC normalisation, trimmed, case-insensitively (store/names.ts). Using a code
+ * and creating the device are one transaction (Repository.enrolDevice).
+ */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { newEnrolmentCode, newToken, normalizeCode, requireCoordinator, sha256 } from '../auth';
@@ -10,7 +16,7 @@ const ROLE_LABEL = { mediator: 'médiatrice ou médiateur', coordinator: 'coordi
 
 export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.get('/api/v1/me', async (request) => {
-    const c = ctx.caller(request);
+    const c = await ctx.caller(request);
     return { deviceId: c.deviceId, role: c.role, name: c.name };
   });
 
@@ -26,10 +32,10 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
       },
     },
     async (request, reply) => {
-      const caller = ctx.caller(request);
+      const caller = await ctx.caller(request);
       requireCoordinator(caller);
       const { role, name } = request.body as { role: 'mediator' | 'coordinator'; name: string };
-      const existing = ctx.repo.findUserByName(name);
+      const existing = await ctx.repo.findUserByName(name);
       if (existing && existing.role !== role) {
         throw new ApiError(409, 'role_mismatch', `« ${existing.name} » est déjà inscrit(e) avec le rôle ${ROLE_LABEL[existing.role]}.`, [
           { path: 'role', message: 'Rôle différent de celui de cette personne.' },
@@ -38,7 +44,7 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
       const code = newEnrolmentCode();
       const now = ctx.now();
       const expiresAt = new Date(now.getTime() + ENROLMENT_TTL_MS).toISOString();
-      ctx.repo.createEnrolment({ codeHash: sha256(normalizeCode(code)), role, name, createdBy: caller.userId, createdAt: now.toISOString(), expiresAt });
+      await ctx.repo.createEnrolment({ codeHash: sha256(normalizeCode(code)), role, name, createdBy: caller.userId, createdAt: now.toISOString(), expiresAt });
       return reply.code(201).send({ code, expiresAt });
     },
   );
@@ -55,34 +61,46 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
       },
     },
     async (request, reply) => {
+      // Unlike a token (never refused when valid), a code is not even checked while its address
+      // is over its failure budget: a code has ~40 bits, and a limiter that let a right guess
+      // through would not slow guessing at all. Only failures count, so tablets enrolling one
+      // after another are never slowed; behind a proxy, RELAIS_TRUST_PROXY keeps budgets apart.
       const retryAfter = ctx.enrolmentFailures.blocked(request.ip);
       if (retryAfter) throw new ApiError(429, 'rate_limited', 'Trop d’essais de code : réessayez dans quelques minutes.', undefined, retryAfter);
       const { code, label } = request.body as { code: string; label: string };
-      const now = ctx.now().toISOString();
-      const enrolment = ctx.repo.consumeEnrolment(sha256(normalizeCode(code)), now);
-      if (!enrolment) {
+      const token = newToken();
+      const result = await ctx.repo.enrolDevice({
+        codeHash: sha256(normalizeCode(code)),
+        now: ctx.now().toISOString(),
+        deviceId: randomUUID(),
+        label: label.trim(),
+        tokenHash: sha256(token),
+        newUserId: randomUUID(),
+      });
+      if (result.status === 'invalid_code') {
         ctx.enrolmentFailures.hit(request.ip);
         throw new ApiError(400, 'invalid_code', 'Code d’inscription inconnu, déjà utilisé ou expiré.', [
           { path: 'code', message: 'Code inconnu, déjà utilisé ou expiré.' },
         ]);
       }
-      const token = newToken();
-      const device = ctx.repo.createDevice({
-        id: randomUUID(),
-        label: label.trim(),
-        tokenHash: sha256(token),
-        enrolment,
-        createdAt: now,
-        newUserId: randomUUID(),
-      });
+      if (result.status === 'role_mismatch') {
+        // A real code, not a guess: not counted. No name here: the caller is not authenticated.
+        throw new ApiError(
+          409,
+          'role_mismatch',
+          `Ce code ne correspond pas au rôle de la personne déjà inscrite sous ce nom (${ROLE_LABEL[result.userRole]}) : demandez un nouveau code à la coordination.`,
+          [{ path: 'code', message: 'Rôle différent de celui de cette personne.' }],
+        );
+      }
+      const { device } = result;
       return reply.code(201).send({ deviceId: device.id, token, role: device.user.role, name: device.user.name });
     },
   );
 
   app.get('/api/v1/devices', async (request) => {
-    requireCoordinator(ctx.caller(request));
+    requireCoordinator(await ctx.caller(request));
     return {
-      devices: ctx.repo.listDevices().map((d) => ({
+      devices: (await ctx.repo.listDevices()).map((d) => ({
         deviceId: d.id,
         label: d.label,
         name: d.user.name,
@@ -95,9 +113,9 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
   });
 
   app.delete('/api/v1/devices/:id', async (request, reply) => {
-    requireCoordinator(ctx.caller(request));
+    requireCoordinator(await ctx.caller(request));
     const { id } = request.params as { id: string };
-    if (!ctx.repo.revokeDevice(id, ctx.now().toISOString())) throw new ApiError(404, 'not_found', 'Appareil introuvable.');
+    if (!(await ctx.repo.revokeDevice(id, ctx.now().toISOString()))) throw new ApiError(404, 'not_found', 'Appareil introuvable.');
     return reply.code(204).send();
   });
 }

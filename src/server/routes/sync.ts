@@ -7,7 +7,7 @@ import { ApiError, badRequest } from '../errors';
 
 export function registerSyncRoutes(app: FastifyInstance, ctx: ServerContext): void {
   app.post('/api/v1/sync/push', { schema: { body: { type: 'object', required: ['ops'], properties: { ops: { type: 'array' } } } } }, async (request) => {
-    const caller = ctx.caller(request);
+    const caller = await ctx.caller(request);
     const { ops } = request.body as { ops: unknown[] };
     if (ops.length > MAX_OPS_PER_PUSH) throw new ApiError(413, 'too_many_ops', `${MAX_OPS_PER_PUSH} opérations au plus par envoi.`);
 
@@ -27,12 +27,12 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: ServerContext): vo
       return valid.length - 1;
     });
     const now = ctx.now().toISOString();
-    const applied = ctx.repo.push({ userId: caller.userId, role: caller.role, deviceId: caller.deviceId }, valid, now);
+    const applied = await ctx.repo.push({ userId: caller.userId, role: caller.role, deviceId: caller.deviceId }, valid, now);
     return { results: results.map((r) => (typeof r === 'number' ? applied[r] : r)) };
   });
 
   app.get('/api/v1/sync/pull', async (request) => {
-    const caller = ctx.caller(request);
+    const caller = await ctx.caller(request);
     const query = request.query as { since?: string; limit?: string };
     const since = parseCursor(query.since);
     const limit = pullLimit(query.limit);
@@ -41,8 +41,8 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: ServerContext): vo
       ...(limit === null ? [{ path: 'limit', message: 'limit doit être un entier positif.' }] : []),
     ];
     if (since === null || limit === null) throw badRequest('Paramètres de synchronisation invalides.', fields);
-    const answer = ctx.repo.pull({ userId: caller.userId, role: caller.role }, since, limit);
-    if (caller.deviceId) ctx.repo.touchDevice(caller.deviceId, ctx.now().toISOString());
+    const answer = await ctx.repo.pull({ userId: caller.userId, role: caller.role }, since, limit);
+    if (caller.deviceId) await ctx.repo.touchDevice(caller.deviceId, ctx.now().toISOString());
     return answer;
   });
 }

@@ -12,51 +12,51 @@ import { badRequest } from '../errors';
 import { tallyWorkbook } from '../xlsx';
 
 export function registerTallyRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const prepare = (request: FastifyRequest, individual = false) => {
-    const caller = ctx.caller(request);
+  const prepare = async (request: FastifyRequest, individual = false) => {
+    const caller = await ctx.caller(request);
     const q = request.query as Record<string, string | undefined>;
     const parsed = parsePeriodQuery(q);
     if ('errors' in parsed) throw badRequest('Période invalide.', parsed.errors);
     const filter: TallyFilter = { mediator: q.mediator || undefined, commune: q.commune || undefined, relay: q.relay || undefined };
-    const facts = ctx.repo.tallyFacts({ period: parsed.period, ownerId: caller.role === 'coordinator' ? undefined : caller.userId, individual });
+    const facts = await ctx.repo.tallyFacts({ period: parsed.period, ownerId: caller.role === 'coordinator' ? undefined : caller.userId, individual });
     const filtered = filterFacts(facts.accompaniments, facts.permanences, filter);
     return { ...parsed, facts, filtered };
   };
 
-  const labelling = (): Labelling => {
-    const reference = ctx.repo.records(['procedure', 'relay']);
+  const labelling = async (): Promise<Labelling> => {
+    const reference = await ctx.repo.records(['procedure', 'relay']);
     const procedures = new Map(reference.filter((r) => r.entity === 'procedure').map((r) => [String(r.data.code), String(r.data.label)]));
     const relays = new Map(reference.filter((r) => r.entity === 'relay').map((r) => [r.id, String(r.data.name)]));
     return { procedure: (code) => procedures.get(code) ?? code, relay: (id) => relays.get(id) ?? id };
   };
 
-  const tallyOf = (period: Period, p: ReturnType<typeof prepare>) =>
+  const tallyOf = (period: Period, p: Awaited<ReturnType<typeof prepare>>) =>
     computeTally(p.filtered.accompaniments, p.filtered.permanences, period, { firstVisits: p.facts.firstVisits, beneficiaries: p.facts.beneficiaries });
 
   const send = (reply: FastifyReply, body: string | Buffer, type: string, fileName: string) =>
     reply.header('Content-Type', type).header('Content-Disposition', `attachment; filename="${fileName}"`).header('Cache-Control', 'no-store').send(body);
 
   app.get('/api/v1/tallies', async (request) => {
-    const p = prepare(request);
+    const p = await prepare(request);
     return tallyOf(p.period, p);
   });
 
   app.get('/api/v1/exports/accompaniments.csv', async (request, reply) => {
-    const p = prepare(request, true);
+    const p = await prepare(request, true);
     const relayOfPermanence = new Map(p.facts.permanences.map((x) => [x.id, x.relayId]));
-    const rows = accompanimentRows(p.filtered.accompaniments, p.period, labelling(), relayOfPermanence, p.facts.firstVisits);
+    const rows = accompanimentRows(p.filtered.accompaniments, p.period, await labelling(), relayOfPermanence, p.facts.firstVisits);
     return send(reply, toCsv([ACCOMPANIMENT_HEADERS, ...rows]), 'text/csv; charset=utf-8', exportFileName(p.name, 'accompagnements', 'csv'));
   });
 
   app.get('/api/v1/exports/tallies.csv', async (request, reply) => {
-    const p = prepare(request);
-    const tables = tallyTables(tallyOf(p.period, p), labelling());
+    const p = await prepare(request);
+    const tables = tallyTables(tallyOf(p.period, p), await labelling());
     return send(reply, toCsv(tallyCsvRows(REPORT_TITLE, p.period, tables)), 'text/csv; charset=utf-8', exportFileName(p.name, 'bilan', 'csv'));
   });
 
   app.get('/api/v1/exports/tallies.xlsx', async (request, reply) => {
-    const p = prepare(request);
-    const tables = tallyTables(tallyOf(p.period, p), labelling());
+    const p = await prepare(request);
+    const tables = tallyTables(tallyOf(p.period, p), await labelling());
     return send(
       reply,
       await tallyWorkbook(REPORT_TITLE, p.period, tables),

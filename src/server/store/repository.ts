@@ -1,11 +1,14 @@
 /**
- * The storage interface of the server. The SQLite implementation is the default; a PostgreSQL one
- * can follow for deployments that outgrow one machine, behind the same methods. Every method that
- * writes is atomic.
+ * The storage interface of the server, engine-neutral: it names no engine type, and every method
+ * returns a Promise, so the SQLite implementation (the default) and a PostgreSQL one (for
+ * deployments that outgrow one machine) fit behind the same methods. Every method that writes is
+ * atomic.
  */
 import type { PushOp } from '../../domain/outbox';
 import type { Actor, ChangeRecord, PullAnswer, PushResult, Role } from '../../domain/sync';
-import type { FactsAnswer, FactsQuery } from './sqlite/tallyFacts';
+import type { FactsAnswer, FactsQuery } from './types';
+
+export type { FactsAnswer, FactsQuery } from './types';
 
 export interface User {
   id: string;
@@ -28,6 +31,18 @@ export interface Enrolment {
   expiresAt: string;
 }
 
+export interface NewDevice {
+  codeHash: string;
+  now: string;
+  deviceId: string;
+  label: string;
+  tokenHash: string;
+  /** The id the user gets if the code's name is new. */
+  newUserId: string;
+}
+
+export type EnrolResult = { status: 'enrolled'; device: Device } | { status: 'invalid_code' } | { status: 'role_mismatch'; userRole: Role };
+
 /** A stored record with who wrote it (for tallies and exports). */
 export interface StoredRecord extends ChangeRecord {
   ownerId: string;
@@ -37,25 +52,28 @@ export interface StoredRecord extends ChangeRecord {
 
 export interface Repository {
   readonly kind: 'sqlite' | 'postgres';
-  close(): void;
+  close(): Promise<void>;
 
-  countUsers(): number;
-  findUserByName(name: string): User | undefined;
-  createEnrolment(e: Enrolment & { codeHash: string; createdBy: string; createdAt: string }): void;
-  /** Marks a valid, unused, unexpired code as used and returns it; undefined otherwise. Atomic. */
-  consumeEnrolment(codeHash: string, now: string): Enrolment | undefined;
-  /** Creates the device (and its user if the name is new: names are unique, case-insensitively). */
-  createDevice(d: { id: string; label: string; tokenHash: string; enrolment: Enrolment; createdAt: string; newUserId: string }): Device;
-  findDeviceByTokenHash(tokenHash: string): Device | undefined;
-  listDevices(): Device[];
-  revokeDevice(id: string, now: string): boolean;
-  touchDevice(id: string, now: string): void;
+  countUsers(): Promise<number>;
+  findUserByName(name: string): Promise<User | undefined>;
+  createEnrolment(e: Enrolment & { codeHash: string; createdBy: string; createdAt: string }): Promise<void>;
+  /**
+   * In one transaction: uses a valid, unused, unexpired code and creates the device, and its user
+   * if the name is new (names compared by `nameKey`, store/names.ts). A code whose role differs
+   * from the existing user's creates nothing and stays unused (it can never yield a device while
+   * that user exists; it expires). Used twice at once, a code yields one device.
+   */
+  enrolDevice(e: NewDevice): Promise<EnrolResult>;
+  findDeviceByTokenHash(tokenHash: string): Promise<Device | undefined>;
+  listDevices(): Promise<Device[]>;
+  revokeDevice(id: string, now: string): Promise<boolean>;
+  touchDevice(id: string, now: string): Promise<void>;
 
   /** Applies a batch in order, in one transaction (which also records the device's last sync); every op gets a final result. */
-  push(actor: Actor & { deviceId: string | null }, ops: PushOp[], now: string): PushResult[];
-  pull(actor: Actor, since: number, limit: number): PullAnswer;
+  push(actor: Actor & { deviceId: string | null }, ops: PushOp[], now: string): Promise<PushResult[]>;
+  pull(actor: Actor, since: number, limit: number): Promise<PullAnswer>;
   /** Live (not deleted) records of some entities, optionally only one owner's. */
-  records(entities: string[], ownerId?: string): StoredRecord[];
+  records(entities: string[], ownerId?: string): Promise<StoredRecord[]>;
   /** What tallies and exports count for a period (all records, or one owner's). */
-  tallyFacts(q: FactsQuery): FactsAnswer;
+  tallyFacts(q: FactsQuery): Promise<FactsAnswer>;
 }

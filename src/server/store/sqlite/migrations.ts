@@ -124,6 +124,28 @@ export const MIGRATIONS: readonly Migration[] = [
         INSERT INTO counters (name, value) VALUES ('facts_seq', 0);
       `),
   },
+  {
+    version: 4,
+    name: 'user name keys compared after Unicode normalisation (NFC)',
+    up: (db) => {
+      // A frozen copy of store/names.ts's nameKey as of this migration (never import a rule that
+      // may change into a shipped migration). Version 1 keyed names without NFC, so two users may
+      // now share a key ("Hélène" typed twice, with a combining accent and a precomposed one):
+      // their records cannot be merged safely here, so the oldest keeps the key (new devices
+      // for that name join it) and the others keep a key no typed name can produce (a key never starts with a space).
+      const key = (name: string) => name.normalize('NFC').trim().toLocaleLowerCase('fr-FR').normalize('NFC');
+      const users = db.prepare(`SELECT id, name FROM users ORDER BY created_at, id`).all() as { id: string; name: string }[];
+      const update = db.prepare(`UPDATE users SET name = ?, name_key = ? WHERE id = ?`);
+      // Free every key first, so that recomputed keys never collide with old ones mid-way.
+      for (const u of users) update.run(u.name, ` ${u.id}`, u.id);
+      const taken = new Set<string>();
+      for (const u of users) {
+        const k = key(u.name);
+        update.run(u.name.normalize('NFC').trim(), taken.has(k) ? ` ${k} ${u.id}` : k, u.id);
+        taken.add(k);
+      }
+    },
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

@@ -1,5 +1,8 @@
 /**
- * The SQLite store (better-sqlite3, one file in RELAIS_DATA_DIR).
+ * The SQLite store (better-sqlite3, one file in RELAIS_DATA_DIR). The database handle is injected
+ * (`SqliteRepository.open(file)` opens one with the right settings); every statement is prepared
+ * once, in the constructor. Methods are async to honour the engine-neutral Repository interface;
+ * each runs synchronously inside, so a transaction never spans an await.
  *
  * Guarantees:
  * - a push batch runs in one transaction: all its results are committed together, or none;
@@ -11,15 +14,16 @@
  *   version;
  * - synchronous=FULL: an answered push survives a power cut.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
+import type Database from 'better-sqlite3';
 import type { PushOp } from '../../../domain/outbox';
-import { decidePush, type Actor, type ChangeRecord, type PullAnswer, type PushResult, type StoredHead } from '../../../domain/sync';
+import { decidePush, PULL_MAX_BYTES, type Actor, type ChangeRecord, type PullAnswer, type PushResult, type StoredHead } from '../../../domain/sync';
 import type { Entity } from '../../../domain/records';
-import type { Device, Enrolment, Repository, StoredRecord, User } from '../repository';
+import type { Device, Enrolment, EnrolResult, NewDevice, Repository, StoredRecord, User } from '../repository';
+import { displayName, nameKey } from '../names';
+import type { FactsAnswer, FactsQuery } from '../types';
+import { openSqliteDatabase } from './database';
 import { migrate } from './migrations';
-import { SqliteTallyFacts, type FactsAnswer, type FactsQuery } from './tallyFacts';
+import { SqliteTallyFacts } from './tallyFacts';
 
 interface DeviceRow {
   id: string;
@@ -59,7 +63,8 @@ const toChange = (r: RecordRow): ChangeRecord => ({
   data: JSON.parse(r.data) as Record<string, unknown>,
 });
 
-const nameKey = (name: string) => name.trim().toLocaleLowerCase('fr-FR');
+/** The envelope of a pulled change around its data, in JSON (ids, version, names, dates). */
+const CHANGE_OVERHEAD_BYTES = 300;
 
 const DEVICE_SELECT = `SELECT d.id, d.label, d.created_at, d.last_sync_at, d.revoked_at, u.id AS user_id, u.name AS user_name, u.role
   FROM devices d JOIN users u ON u.id = d.user_id`;
@@ -68,17 +73,17 @@ export class SqliteRepository implements Repository {
   readonly kind = 'sqlite';
   readonly db: Database.Database;
   private readonly stmt;
-  private facts: SqliteTallyFacts | undefined;
+  private readonly facts: SqliteTallyFacts;
 
-  constructor(file: string, options: { migrateUpTo?: number } = {}) {
-    if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('foreign_keys = ON');
-    migrate(this.db, options.migrateUpTo);
-    const db = this.db;
+  /** Opens (and migrates) the database file with the settings of `openSqliteDatabase`. */
+  static open(file: string): SqliteRepository {
+    return new SqliteRepository(openSqliteDatabase(file));
+  }
+
+  constructor(db: Database.Database) {
+    this.db = db;
+    migrate(db);
+    this.facts = new SqliteTallyFacts(db);
 
     this.stmt = {
       claimOp: db.prepare(
@@ -103,6 +108,28 @@ export class SqliteRepository implements Repository {
         `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, COALESCE(u.name, r.created_by) AS created_by_name
          FROM records r LEFT JOIN users u ON u.id = r.created_by WHERE r.seq > ? ORDER BY r.seq LIMIT ?`,
       ),
+      countUsers: db.prepare(`SELECT COUNT(*) AS n FROM users`),
+      userByName: db.prepare(`SELECT id, name, role FROM users WHERE name_key = ?`),
+      insertEnrolment: db.prepare(`INSERT INTO enrolments (code_hash, role, name, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`),
+      consumeEnrolment: db.prepare(
+        `UPDATE enrolments SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING role, name, expires_at AS expiresAt`,
+      ),
+      insertUser: db.prepare(`INSERT INTO users (id, name, name_key, role, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name_key) DO NOTHING`),
+      userIdByKey: db.prepare(`SELECT id FROM users WHERE name_key = ?`),
+      insertDevice: db.prepare(`INSERT INTO devices (id, user_id, label, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`),
+      deviceById: db.prepare(`${DEVICE_SELECT} WHERE d.id = ?`),
+      deviceByToken: db.prepare(`${DEVICE_SELECT} WHERE d.token_hash = ?`),
+      listDevices: db.prepare(`${DEVICE_SELECT} ORDER BY d.revoked_at IS NOT NULL, u.name, d.created_at`),
+      deviceRevokedAt: db.prepare(`SELECT revoked_at FROM devices WHERE id = ?`),
+      revokeDevice: db.prepare(`UPDATE devices SET revoked_at = ? WHERE id = ?`),
+      // A fixed shape for any list of entities (a JSON array), with or without an owner.
+      records: [false, true].map((own) =>
+        db.prepare(
+          `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, r.updated_at, COALESCE(u.name, r.created_by) AS created_by_name
+           FROM records r LEFT JOIN users u ON u.id = r.created_by
+           WHERE r.deleted = 0 AND r.entity IN (SELECT value FROM json_each(?))${own ? ' AND r.owner_id = ?' : ''}`,
+        ),
+      ),
       pullOwn: db.prepare(
         `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, COALESCE(u.name, r.created_by) AS created_by_name
          FROM records r LEFT JOIN users u ON u.id = r.created_by
@@ -111,67 +138,73 @@ export class SqliteRepository implements Repository {
     };
   }
 
-  close(): void {
+  async close(): Promise<void> {
     this.db.close();
   }
 
-  countUsers(): number {
-    return (this.db.prepare(`SELECT COUNT(*) AS n FROM users`).get() as { n: number }).n;
+  async countUsers(): Promise<number> {
+    return (this.stmt.countUsers.get() as { n: number }).n;
   }
 
-  findUserByName(name: string): User | undefined {
-    return this.db.prepare(`SELECT id, name, role FROM users WHERE name_key = ?`).get(nameKey(name)) as User | undefined;
+  async findUserByName(name: string): Promise<User | undefined> {
+    return this.stmt.userByName.get(nameKey(name)) as User | undefined;
   }
 
-  createEnrolment(e: Enrolment & { codeHash: string; createdBy: string; createdAt: string }): void {
-    this.db
-      .prepare(`INSERT INTO enrolments (code_hash, role, name, created_by, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`)
-      .run(e.codeHash, e.role, e.name.trim(), e.createdBy, e.createdAt, e.expiresAt);
+  async createEnrolment(e: Enrolment & { codeHash: string; createdBy: string; createdAt: string }): Promise<void> {
+    this.stmt.insertEnrolment.run(e.codeHash, e.role, displayName(e.name), e.createdBy, e.createdAt, e.expiresAt);
   }
 
-  consumeEnrolment(codeHash: string, now: string): Enrolment | undefined {
-    return this.db
-      .prepare(`UPDATE enrolments SET used_at = ? WHERE code_hash = ? AND used_at IS NULL AND expires_at > ? RETURNING role, name, expires_at AS expiresAt`)
-      .get(now, codeHash, now) as Enrolment | undefined;
+  async enrolDevice(e: NewDevice): Promise<EnrolResult> {
+    const s = this.stmt;
+    const mismatch = new Error('role mismatch: roll back');
+    let userRole: User['role'] = 'mediator';
+    const enrol = this.db.transaction((): EnrolResult => {
+      const code = s.consumeEnrolment.get(e.now, e.codeHash, e.now) as Enrolment | undefined;
+      if (!code) return { status: 'invalid_code' };
+      const key = nameKey(code.name);
+      const existing = s.userByName.get(key) as User | undefined;
+      if (existing && existing.role !== code.role) {
+        userRole = existing.role;
+        throw mismatch; // undoes the code's use: nothing changes
+      }
+      s.insertUser.run(e.newUserId, displayName(code.name), key, code.role, e.now);
+      const user = s.userIdByKey.get(key) as { id: string };
+      s.insertDevice.run(e.deviceId, user.id, e.label, e.tokenHash, e.now);
+      return { status: 'enrolled', device: toDevice(s.deviceById.get(e.deviceId) as DeviceRow) };
+    });
+    try {
+      // IMMEDIATE: the write lock is taken before the code is read, so two servers on one file
+      // cannot both read it unused.
+      return enrol.immediate();
+    } catch (error) {
+      if (error === mismatch) return { status: 'role_mismatch', userRole };
+      throw error;
+    }
   }
 
-  createDevice(d: { id: string; label: string; tokenHash: string; enrolment: Enrolment; createdAt: string; newUserId: string }): Device {
-    return this.db.transaction(() => {
-      const key = nameKey(d.enrolment.name);
-      this.db
-        .prepare(`INSERT INTO users (id, name, name_key, role, created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name_key) DO NOTHING`)
-        .run(d.newUserId, d.enrolment.name.trim(), key, d.enrolment.role, d.createdAt);
-      const user = this.db.prepare(`SELECT id FROM users WHERE name_key = ?`).get(key) as { id: string };
-      this.db
-        .prepare(`INSERT INTO devices (id, user_id, label, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`)
-        .run(d.id, user.id, d.label, d.tokenHash, d.createdAt);
-      return toDevice(this.db.prepare(`${DEVICE_SELECT} WHERE d.id = ?`).get(d.id) as DeviceRow);
-    })();
-  }
-
-  findDeviceByTokenHash(tokenHash: string): Device | undefined {
-    const row = this.db.prepare(`${DEVICE_SELECT} WHERE d.token_hash = ?`).get(tokenHash) as DeviceRow | undefined;
+  async findDeviceByTokenHash(tokenHash: string): Promise<Device | undefined> {
+    const row = this.stmt.deviceByToken.get(tokenHash) as DeviceRow | undefined;
     return row && toDevice(row);
   }
 
-  listDevices(): Device[] {
-    return (this.db.prepare(`${DEVICE_SELECT} ORDER BY d.revoked_at IS NOT NULL, u.name, d.created_at`).all() as DeviceRow[]).map(toDevice);
+  async listDevices(): Promise<Device[]> {
+    return (this.stmt.listDevices.all() as DeviceRow[]).map(toDevice);
   }
 
-  revokeDevice(id: string, now: string): boolean {
-    const found = this.db.prepare(`SELECT revoked_at FROM devices WHERE id = ?`).get(id) as { revoked_at: string | null } | undefined;
+  async revokeDevice(id: string, now: string): Promise<boolean> {
+    const found = this.stmt.deviceRevokedAt.get(id) as { revoked_at: string | null } | undefined;
     if (!found) return false;
-    if (!found.revoked_at) this.db.prepare(`UPDATE devices SET revoked_at = ? WHERE id = ?`).run(now, id);
+    if (!found.revoked_at) this.stmt.revokeDevice.run(now, id);
     return true;
   }
 
-  touchDevice(id: string, now: string): void {
+  async touchDevice(id: string, now: string): Promise<void> {
     // Pulls come often: a write (and its durable commit) at most once a minute per device.
     const aMinuteAgo = new Date(Date.parse(now) - 60_000).toISOString();
     this.stmt.touchIfOld.run(now, id, aMinuteAgo);
   }
 
-  push(actor: Actor & { deviceId: string | null }, ops: PushOp[], now: string): PushResult[] {
+  async push(actor: Actor & { deviceId: string | null }, ops: PushOp[], now: string): Promise<PushResult[]> {
     return this.db.transaction(() => {
       const seq = { value: (this.stmt.readSeq.get() as { value: number }).value };
       const results = ops.map((op) => this.pushOne(actor, op, now, seq));
@@ -207,7 +240,7 @@ export class SqliteRepository implements Repository {
         version: result.version ?? null,
         fields: result.fields ? JSON.stringify(result.fields) : null,
         current: result.status === 'conflict' ? JSON.stringify(result.current) : null,
-        data: result.status === 'applied' ? null : JSON.stringify(op.data),
+        data: result.status === 'applied' ? null : op.deleted ? '{}' : JSON.stringify(op.data),
         now,
       });
     } catch (error) {
@@ -220,7 +253,8 @@ export class SqliteRepository implements Repository {
         entity: op.entity,
         version: decision.version,
         deleted: op.deleted ? 1 : 0,
-        data: JSON.stringify(op.data),
+        // A tombstone carries no data: whatever it was sent with, `{}` is stored.
+        data: op.deleted ? '{}' : JSON.stringify(op.data),
         userId: actor.userId,
         deviceId: actor.deviceId,
         now,
@@ -242,31 +276,35 @@ export class SqliteRepository implements Repository {
     return { opId, status: 'rejected', fields: prev.fields ? JSON.parse(prev.fields) : [] };
   }
 
-  pull(actor: Actor, since: number, limit: number): PullAnswer {
+  async pull(actor: Actor, since: number, limit: number): Promise<PullAnswer> {
     const rows = (
       actor.role === 'coordinator' ? this.stmt.pullAll.all(since, limit + 1) : this.stmt.pullOwn.all(since, actor.userId, limit + 1)
     ) as RecordRow[];
-    const hasMore = rows.length > limit;
-    const page = hasMore ? rows.slice(0, limit) : rows;
+    // Pages are capped in bytes too: stop before the change that would pass PULL_MAX_BYTES.
+    let bytes = 0;
+    let size = 0;
+    while (size < Math.min(rows.length, limit)) {
+      bytes += Buffer.byteLength(rows[size].data) + CHANGE_OVERHEAD_BYTES;
+      if (size > 0 && bytes > PULL_MAX_BYTES) break;
+      size++;
+    }
+    const hasMore = rows.length > size;
+    const page = rows.slice(0, size);
     // Extension of api.md: `createdBy`, the name of the user who created the record (for tallies).
     const changes = page.map((r) => ({ ...toChange(r), createdBy: (r as RecordRow & { created_by_name: string }).created_by_name }));
     return { changes, cursor: String(page.length ? page[page.length - 1].seq : since), hasMore };
   }
 
-  tallyFacts(q: FactsQuery): FactsAnswer {
-    this.facts ??= new SqliteTallyFacts(this.db);
+  async tallyFacts(q: FactsQuery): Promise<FactsAnswer> {
     return this.facts.query(q);
   }
 
-  records(entities: string[], ownerId?: string): StoredRecord[] {
-    const marks = entities.map(() => '?').join(', ');
-    const rows = this.db
-      .prepare(
-        `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, r.updated_at, COALESCE(u.name, r.created_by) AS created_by_name
-         FROM records r LEFT JOIN users u ON u.id = r.created_by
-         WHERE r.deleted = 0 AND r.entity IN (${marks})${ownerId ? ' AND r.owner_id = ?' : ''}`,
-      )
-      .all(...entities, ...(ownerId ? [ownerId] : [])) as (RecordRow & { updated_at: string; created_by_name: string })[];
+  async records(entities: string[], ownerId?: string): Promise<StoredRecord[]> {
+    const list = JSON.stringify(entities);
+    const rows = (ownerId ? this.stmt.records[1].all(list, ownerId) : this.stmt.records[0].all(list)) as (RecordRow & {
+      updated_at: string;
+      created_by_name: string;
+    })[];
     return rows.map((r) => ({ ...toChange(r), ownerId: r.owner_id, createdByName: r.created_by_name, updatedAt: r.updated_at }));
   }
 }

@@ -5,26 +5,23 @@
  * For a tally, accompaniments are grouped by everything counted (a year of 200,000 comes back as
  * a few hundred weighted facts); exports read them one by one.
  * Invariant: after `refresh()`, the fact tables hold exactly the live accompaniments and
- * permanences of `records`.
+ * permanences of `records`. Every statement is prepared once, in the constructor.
+ * A query for one owner (a mediator) reads only her facts, those reached by id from her
+ * accompaniments (permanences, beneficiaries, first visits) included.
  */
 import type Database from 'better-sqlite3';
-import type { Period } from '../../../domain/dates';
 import type { AccompanimentData, PermanenceData } from '../../../domain/records';
 import type { AccompanimentFact, BeneficiaryFact, PermanenceFact } from '../../../domain/tally';
 import { accompanimentFact, decodeDims, encodeDims } from '../../../domain/tallyFacts';
+import type { FactsAnswer, FactsQuery } from '../types';
 
-export interface FactsQuery {
-  period: Period;
-  ownerId?: string;
-  /** One fact per accompaniment (exports) instead of weighted groups (tallies). */
-  individual?: boolean;
-}
+const ownFilter = (own: boolean) => (own ? ' AND owner_id = ?' : '');
 
-export interface FactsAnswer {
-  accompaniments: AccompanimentFact[];
-  permanences: PermanenceFact[];
-  firstVisits: Map<string, string>;
-  beneficiaries: Map<string, BeneficiaryFact>;
+function accompanimentSql(individual: boolean, own: boolean): string {
+  return individual
+    ? `SELECT date, id, created_by, permanence_id, beneficiary_id, dims, 1 AS n FROM accompaniment_facts WHERE date BETWEEN ? AND ?${ownFilter(own)}`
+    : `SELECT ? AS date, '' AS id, created_by, permanence_id, beneficiary_id, dims, COUNT(*) AS n FROM accompaniment_facts WHERE date BETWEEN ? AND ?${ownFilter(own)}
+       GROUP BY dims, created_by, permanence_id, beneficiary_id`;
 }
 
 type PermRow = { id: string; date: string; commune: string; relay_id: string; created_by: string };
@@ -45,6 +42,24 @@ export class SqliteTallyFacts {
       putPerm: db.prepare(`INSERT OR REPLACE INTO permanence_facts (id, owner_id, created_by, date, commune, relay_id) VALUES (?, ?, ?, ?, ?, ?)`),
       delPerm: db.prepare(`DELETE FROM permanence_facts WHERE id = ?`),
       users: db.prepare(`SELECT id, name FROM users`),
+      // One statement per shape of query (all records or one owner's; groups or one by one).
+      accompaniments: [false, true].map((individual) => [false, true].map((own) => db.prepare(accompanimentSql(individual, own)).raw())),
+      permanences: [false, true].map((own) =>
+        db.prepare(`SELECT id, date, commune, relay_id, created_by FROM permanence_facts WHERE date BETWEEN ? AND ?${ownFilter(own)}`),
+      ),
+      // Facts reached by id (from an accompaniment) are filtered by owner too: a mediator's record
+      // may name another's permanence or beneficiary, which must not reach her tally.
+      permanencesById: [false, true].map((own) =>
+        db.prepare(`SELECT id, date, commune, relay_id, created_by FROM permanence_facts WHERE id IN (SELECT value FROM json_each(?))${ownFilter(own)}`),
+      ),
+      firstVisits: [false, true].map((own) =>
+        db.prepare(
+          `SELECT beneficiary_id AS id, MIN(date) AS first FROM accompaniment_facts WHERE beneficiary_id IN (SELECT value FROM json_each(?))${ownFilter(own)} GROUP BY beneficiary_id`,
+        ),
+      ),
+      beneficiaries: [false, true].map((own) =>
+        db.prepare(`SELECT id, data FROM records WHERE entity = 'beneficiary' AND deleted = 0 AND id IN (SELECT value FROM json_each(?))${ownFilter(own)}`),
+      ),
     };
   }
 
@@ -75,27 +90,14 @@ export class SqliteTallyFacts {
 
   query({ period, ownerId, individual = false }: FactsQuery): FactsAnswer {
     this.refresh();
-    const own = ownerId ? ' AND owner_id = ?' : '';
+    const own = ownerId ? 1 : 0;
     const args = (...extra: unknown[]) => (ownerId ? [...extra, ownerId] : extra);
     const names = new Map((this.s.users.all() as { id: string; name: string }[]).map((u) => [u.id, u.name]));
     const nameOf = (id: string) => names.get(id) ?? id;
 
-    const sql = individual
-      ? `SELECT date, id, created_by, permanence_id, beneficiary_id, dims, 1 AS n FROM accompaniment_facts WHERE date BETWEEN ? AND ?${own}`
-      : `SELECT ? AS date, '' AS id, created_by, permanence_id, beneficiary_id, dims, COUNT(*) AS n FROM accompaniment_facts WHERE date BETWEEN ? AND ?${own}
-         GROUP BY dims, created_by, permanence_id, beneficiary_id`;
-    const rows = this.db
-      .prepare(sql)
-      .raw()
-      .all(...(individual ? args(period.from, period.to) : args(period.from, period.from, period.to))) as [
-      string,
-      string,
-      string,
-      string | null,
-      string | null,
-      string,
-      number,
-    ][];
+    const rows = this.s.accompaniments[individual ? 1 : 0][own].all(
+      ...(individual ? args(period.from, period.to) : args(period.from, period.from, period.to)),
+    ) as [string, string, string, string | null, string | null, string, number][];
     const accompaniments: AccompanimentFact[] = rows.map(([date, id, createdBy, permanenceId, beneficiaryId, dims, n], i) => ({
       id: id || `group-${i}`,
       date,
@@ -107,18 +109,12 @@ export class SqliteTallyFacts {
     }));
 
     const toPerm = (p: PermRow): PermanenceFact => ({ id: p.id, date: p.date, communeInsee: p.commune, relayId: p.relay_id, mediator: nameOf(p.created_by) });
-    const permanences = (
-      this.db
-        .prepare(`SELECT id, date, commune, relay_id, created_by FROM permanence_facts WHERE date BETWEEN ? AND ?${own}`)
-        .all(...args(period.from, period.to)) as PermRow[]
-    ).map(toPerm);
+    const permanences = (this.s.permanences[own].all(...args(period.from, period.to)) as PermRow[]).map(toPerm);
     // Permanences outside the period still name the relay of accompaniments inside it.
     const known = new Set(permanences.map((p) => p.id));
     const missing = [...new Set(accompaniments.map((a) => a.permanenceId).filter((id): id is string => !!id && !known.has(id)))];
     if (missing.length) {
-      const extra = this.db
-        .prepare(`SELECT id, date, commune, relay_id, created_by FROM permanence_facts WHERE id IN (SELECT value FROM json_each(?))`)
-        .all(JSON.stringify(missing)) as PermRow[];
+      const extra = this.s.permanencesById[own].all(...args(JSON.stringify(missing))) as PermRow[];
       permanences.push(...extra.map(toPerm));
     }
 
@@ -127,16 +123,10 @@ export class SqliteTallyFacts {
     const beneficiaries = new Map<string, BeneficiaryFact>();
     if (followed.length) {
       const ids = JSON.stringify(followed);
-      for (const r of this.db
-        .prepare(
-          `SELECT beneficiary_id AS id, MIN(date) AS first FROM accompaniment_facts WHERE beneficiary_id IN (SELECT value FROM json_each(?))${own} GROUP BY beneficiary_id`,
-        )
-        .all(...args(ids)) as { id: string; first: string }[]) {
+      for (const r of this.s.firstVisits[own].all(...args(ids)) as { id: string; first: string }[]) {
         firstVisits.set(r.id, r.first);
       }
-      for (const r of this.db
-        .prepare(`SELECT id, data FROM records WHERE entity = 'beneficiary' AND deleted = 0 AND id IN (SELECT value FROM json_each(?))`)
-        .all(ids) as { id: string; data: string }[]) {
+      for (const r of this.s.beneficiaries[own].all(...args(ids)) as { id: string; data: string }[]) {
         const b = JSON.parse(r.data) as {
           birthYear?: unknown;
           gender?: BeneficiaryFact['gender'];

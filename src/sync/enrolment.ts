@@ -1,0 +1,47 @@
+/**
+ * Enrolling this tablet (api.md, Devices). Enrolling again as the same user (a revoked tablet, a new
+ * token) keeps everything, the queue first. Enrolling as another person or role hands the tablet
+ * over: it is refused while anything of the previous user waits to be sent, and otherwise wipes the
+ * local data and pulls from the beginning, so no one inherits another's queue, records or cursor.
+ */
+import type { RelaisDB } from '../db/database';
+import { hasUnsentWork, UnsentWorkError, wipeLocalData } from '../db/wipe';
+import { enrolDevice, type Fetch } from './api';
+import { CREDENTIALS_KEY, loadCredentials, saveCredentials, type DeviceCredentials } from './credentials';
+
+export const sameUser = (a: { name: string; role: string }, b: { name: string; role: string }) =>
+  a.role === b.role && a.name.normalize('NFC').trim().toLocaleLowerCase('fr-FR') === b.name.normalize('NFC').trim().toLocaleLowerCase('fr-FR');
+
+/** What the tablet holds before a new enrolment: who it is enrolled for, and whether data would go. */
+export async function enrolmentContext(db: RelaisDB): Promise<{ current: DeviceCredentials | undefined; unsent: boolean; hasData: boolean }> {
+  const [current, unsent, records] = await Promise.all([
+    loadCredentials(db),
+    hasUnsentWork(db),
+    Promise.all([db.permanences.count(), db.accompaniments.count()]),
+  ]);
+  return { current, unsent, hasData: records[0] + records[1] > 0 };
+}
+
+export interface EnrolmentOutcome {
+  credentials: DeviceCredentials;
+  /** The tablet was handed over from another user: her data was wiped. */
+  handedOver: boolean;
+}
+
+export async function enrolThisTablet(
+  db: RelaisDB,
+  input: { baseUrl: string; code: string; label: string; fetch?: Fetch; now?: Date },
+): Promise<EnrolmentOutcome> {
+  const before = await loadCredentials(db);
+  const enrolled = await enrolDevice(input.baseUrl, input.code, input.label, input.fetch);
+  const credentials: DeviceCredentials = { ...enrolled, label: input.label, enrolledAt: (input.now ?? new Date()).toISOString() };
+  // What a tablet recorded before its first enrolment belongs to whoever enrols it first.
+  const handedOver = before !== undefined && !sameUser(before, enrolled);
+  if (handedOver) {
+    if (await hasUnsentWork(db)) throw new UnsentWorkError();
+    await wipeLocalData(db, [{ key: CREDENTIALS_KEY, value: credentials }]);
+  } else {
+    await saveCredentials(db, credentials);
+  }
+  return { credentials, handedOver };
+}
