@@ -4,8 +4,7 @@
  * (today, open permanence, recent entries) read it inside their own live query, so that an
  * enrolment changes what they show at once.
  */
-import { isOwnRecord } from '../domain/ownership';
-import { db as appDb, type LocalRecord, type RelaisDB } from './database';
+import { db as appDb, type RelaisDB } from './database';
 
 /** The same key as `src/sync/credentials.ts` (db cannot import sync). */
 const DEVICE_KEY = 'device';
@@ -13,10 +12,4 @@ const DEVICE_KEY = 'device';
 export async function ownerName(db: RelaisDB = appDb): Promise<string | null> {
   const value = (await db.meta.get(DEVICE_KEY))?.value as { name?: unknown } | undefined;
   return typeof value?.name === 'string' ? value.name : null;
-}
-
-/** A filter keeping the records of the tablet's user. */
-export async function ownRecordFilter(db: RelaisDB = appDb): Promise<(r: Pick<LocalRecord, 'createdBy'>) => boolean> {
-  const owner = await ownerName(db);
-  return (r) => isOwnRecord(r, owner);
 }
