@@ -124,7 +124,41 @@ export const MIGRATIONS: readonly Migration[] = [
         INSERT INTO counters (name, value) VALUES ('facts_seq', 0);
       `),
   },
+  {
+    version: 4,
+    name: 'database identity (in pull cursors); ops clustered by opId; indexes of the kept copies of refused changes',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE identity (one INTEGER PRIMARY KEY CHECK (one = 1), db_id TEXT NOT NULL);
+        INSERT INTO identity (one, db_id) VALUES (1, lower(hex(randomblob(8))));
+        CREATE TABLE ops_by_id (
+          op_id TEXT PRIMARY KEY,
+          user_id TEXT NOT NULL,
+          device_id TEXT,
+          entity TEXT NOT NULL,
+          record_id TEXT NOT NULL,
+          base_version INTEGER NOT NULL,
+          deleted INTEGER NOT NULL,
+          status TEXT NOT NULL,
+          version INTEGER,
+          fields TEXT,
+          current TEXT,
+          data TEXT,
+          received_at TEXT NOT NULL
+        ) WITHOUT ROWID;
+        INSERT INTO ops_by_id SELECT op_id, user_id, device_id, entity, record_id, base_version, deleted, status, version, fields, current, data, received_at FROM ops;
+        DROP TABLE ops;
+        ALTER TABLE ops_by_id RENAME TO ops;
+        CREATE INDEX ops_kept_record ON ops (record_id, user_id) WHERE data IS NOT NULL OR current IS NOT NULL;
+        CREATE INDEX ops_kept_received ON ops (received_at) WHERE data IS NOT NULL OR current IS NOT NULL;
+      `),
+  },
 ];
+
+/** Gives the database a fresh random identity: every cursor handed out before gets `cursor_reset`. */
+export function stampNewIdentity(db: Database.Database): string {
+  return (db.prepare(`UPDATE identity SET db_id = lower(hex(randomblob(8))) WHERE one = 1 RETURNING db_id`).get() as { db_id: string }).db_id;
+}
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 

@@ -5,23 +5,43 @@
  * each runs synchronously inside, so a transaction never spans an await.
  *
  * Guarantees:
- * - a push batch runs in one transaction: all its results are committed together, or none;
- * - an opId is claimed by inserting it (with its result) under a primary key before the record
- *   is touched, never by a lookup first, so a batch delivered twice or concurrently can never
- *   apply an op twice;
+ * - a push batch runs in one IMMEDIATE transaction (the write lock is taken first): all its results
+ *   are committed together, or none;
+ * - the batch's opIds are looked up in one query under that lock, then each new one is inserted
+ *   (with its final result, refused ops included) under a primary key before its record is
+ *   touched: a batch delivered twice or concurrently can never apply an op twice, and ops of one
+ *   batch (the same opId twice, two ops of one record) behave exactly as if sent one by one;
  * - a record's `seq` takes the next value of one counter at each change (allocated per batch,
  *   inside its transaction): pulls follow it, so each changed record comes once, at its latest
- *   version;
+ *   version; a cursor names the database (`identity`), so another database's cursor is refused;
+ * - copies of refused and conflicting changes (`ops.data`, `ops.current`) are kept until the
+ *   change is resolved (a later op of the same record by the same user is applied, or the record
+ *   is deleted) or for 90 days: see `retention.ts`;
  * - synchronous=FULL: an answered push survives a power cut.
  */
 import type Database from 'better-sqlite3';
 import type { PushOp } from '../../../domain/outbox';
-import { decidePush, PULL_MAX_BYTES, type Actor, type ChangeRecord, type PullAnswer, type PushResult, type StoredHead } from '../../../domain/sync';
+import {
+  decidePush,
+  formatCursor,
+  isRefused,
+  reviewCopy,
+  PULL_MAX_BYTES,
+  type Actor,
+  type ChangeRecord,
+  type Cursor,
+  type IncomingOp,
+  type PullAnswer,
+  type PushResult,
+  type StoredHead,
+} from '../../../domain/sync';
 import type { Entity } from '../../../domain/records';
+import type { FieldError } from '../../../domain/validation';
 import type { Device, Enrolment, Repository, StoredRecord, User } from '../repository';
 import type { FactsAnswer, FactsQuery } from '../types';
 import { openSqliteDatabase } from './database';
 import { migrate } from './migrations';
+import { KeptCopies } from './retention';
 import { SqliteTallyFacts } from './tallyFacts';
 
 interface DeviceRow {
@@ -43,6 +63,28 @@ interface RecordRow {
   data: string;
   owner_id: string;
   seq: number;
+}
+
+interface PulledRow extends RecordRow {
+  created_at: string;
+  created_by_name: string;
+}
+
+/** An op as remembered (or just claimed in this batch): enough to answer its opId again. */
+interface OpRow {
+  op_id: string;
+  user_id: string;
+  status: string;
+  version: number | null;
+  fields: string | null;
+  current: string | null;
+  record_id: string;
+}
+
+interface Batch {
+  known: Map<string, OpRow>;
+  heads: Map<string, StoredHead>;
+  kept: Set<string>;
 }
 
 const toDevice = (r: DeviceRow): Device => ({
@@ -75,6 +117,8 @@ export class SqliteRepository implements Repository {
   readonly db: Database.Database;
   private readonly stmt;
   private readonly facts: SqliteTallyFacts;
+  private readonly kept: KeptCopies;
+  private readonly dbId: string;
 
   /** Opens (and migrates) the database file with the settings of `openSqliteDatabase`. */
   static open(file: string): SqliteRepository {
@@ -85,14 +129,18 @@ export class SqliteRepository implements Repository {
     this.db = db;
     migrate(db);
     this.facts = new SqliteTallyFacts(db);
+    this.kept = new KeptCopies(db);
+    this.dbId = (db.prepare(`SELECT db_id FROM identity`).get() as { db_id: string }).db_id;
 
     this.stmt = {
       claimOp: db.prepare(
         `INSERT INTO ops (op_id, user_id, device_id, entity, record_id, base_version, deleted, status, version, fields, current, data, received_at)
-         VALUES (@opId, @userId, @deviceId, @entity, @id, @baseVersion, @deleted, @status, @version, @fields, @current, @data, @now)`,
+         VALUES (@op_id, @user_id, @deviceId, @entity, @record_id, @baseVersion, @deleted, @status, @version, @fields, @current, @data, @now)`,
       ),
-      previousOp: db.prepare(`SELECT user_id, status, version, fields, current FROM ops WHERE op_id = ?`),
-      head: db.prepare(`SELECT entity, version, owner_id AS ownerId FROM records WHERE id = ?`),
+      previousOp: db.prepare(`SELECT user_id, status, version, fields, current, record_id FROM ops WHERE op_id = ?`),
+      // One query for a batch's opIds, one for the heads of its records (ids as a JSON array).
+      knownOps: db.prepare(`SELECT op_id, user_id, status, version, fields, current, record_id FROM ops WHERE op_id IN (SELECT value FROM json_each(?))`),
+      heads: db.prepare(`SELECT id, entity, version, owner_id AS ownerId FROM records WHERE id IN (SELECT value FROM json_each(?))`),
       record: db.prepare(`SELECT id, entity, version, deleted, data, owner_id, seq FROM records WHERE id = ?`),
       touch: db.prepare(`UPDATE devices SET last_sync_at = ? WHERE id = ?`),
       touchIfOld: db.prepare(`UPDATE devices SET last_sync_at = ? WHERE id = ? AND (last_sync_at IS NULL OR last_sync_at < ?)`),
@@ -106,7 +154,7 @@ export class SqliteRepository implements Repository {
         `UPDATE records SET version = @version, deleted = @deleted, data = @data, updated_by = @userId, updated_device = @deviceId, updated_at = @now, seq = @seq WHERE id = @id`,
       ),
       pullAll: db.prepare(
-        `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, COALESCE(u.name, r.created_by) AS created_by_name
+        `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, r.created_at, COALESCE(u.name, r.created_by) AS created_by_name
          FROM records r LEFT JOIN users u ON u.id = r.created_by WHERE r.seq > ? ORDER BY r.seq LIMIT ?`,
       ),
       countUsers: db.prepare(`SELECT COUNT(*) AS n FROM users`),
@@ -132,7 +180,7 @@ export class SqliteRepository implements Repository {
         ),
       ),
       pullOwn: db.prepare(
-        `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, COALESCE(u.name, r.created_by) AS created_by_name
+        `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, r.created_at, COALESCE(u.name, r.created_by) AS created_by_name
          FROM records r LEFT JOIN users u ON u.id = r.created_by
          WHERE r.seq > ? AND (r.owner_id = ? OR r.entity IN ('relay', 'procedure')) ORDER BY r.seq LIMIT ?`,
       ),
@@ -192,82 +240,109 @@ export class SqliteRepository implements Repository {
     this.stmt.touchIfOld.run(now, id, aMinuteAgo);
   }
 
-  async push(actor: Actor & { deviceId: string | null }, ops: PushOp[], now: string): Promise<PushResult[]> {
-    return this.db.transaction(() => {
-      const seq = { value: (this.stmt.readSeq.get() as { value: number }).value };
-      const results = ops.map((op) => this.pushOne(actor, op, now, seq));
-      this.stmt.writeSeq.run(seq.value);
-      // The device's last sync is written in the same (durable) transaction: one commit per push.
-      if (actor.deviceId) this.stmt.touch.run(now, actor.deviceId);
-      return results;
-    })();
+  async push(actor: Actor & { deviceId: string | null }, ops: IncomingOp[], now: string): Promise<PushResult[]> {
+    // IMMEDIATE: the write lock is taken before the opIds are looked up, so no other batch can
+    // claim one of them between the lookup and the insert.
+    return this.db
+      .transaction(() => {
+        this.kept.sweepIfDue(now);
+        const batch = this.prefetch(ops);
+        const seq = { value: (this.stmt.readSeq.get() as { value: number }).value };
+        const results = ops.map((op) => this.pushOne(actor, op, now, seq, batch));
+        this.stmt.writeSeq.run(seq.value);
+        // The device's last sync is written in the same (durable) transaction: one commit per push.
+        if (actor.deviceId) this.stmt.touch.run(now, actor.deviceId);
+        return results;
+      })
+      .immediate();
   }
 
-  private pushOne(actor: Actor & { deviceId: string | null }, op: PushOp, now: string, seq: { value: number }): PushResult {
+  /** What the batch needs to know, in three queries: its opIds already claimed, its records' heads, their kept copies. */
+  private prefetch(ops: IncomingOp[]): Batch {
+    const known = new Map<string, OpRow>();
+    for (const row of this.stmt.knownOps.all(JSON.stringify(ops.map((o) => o.opId))) as OpRow[]) known.set(row.op_id, row);
+    const ids = [...new Set(ops.flatMap((o) => (isRefused(o) ? [] : [o.id])))];
+    const heads = new Map<string, StoredHead>();
+    for (const h of this.stmt.heads.all(JSON.stringify(ids)) as (StoredHead & { id: string })[]) heads.set(h.id, h);
+    return { known, heads, kept: this.kept.among(ids) };
+  }
+
+  private pushOne(actor: Actor & { deviceId: string | null }, op: IncomingOp, now: string, seq: { value: number }, batch: Batch): PushResult {
     const s = this.stmt;
-    const head = s.head.get(op.id) as StoredHead | undefined;
-    const decision = decidePush(op, head, actor);
+    const known = batch.known.get(op.opId);
+    if (known) return this.previousResult(known, actor);
+    const head = isRefused(op) ? undefined : batch.heads.get(op.id);
+    const decision = isRefused(op) ? ({ kind: 'rejected', fields: op.refused } as const) : decidePush(op, head, actor);
     const result: PushResult =
       decision.kind === 'apply'
         ? { opId: op.opId, status: 'applied', version: decision.version }
         : decision.kind === 'rejected'
           ? { opId: op.opId, status: 'rejected', fields: decision.fields }
           : { opId: op.opId, status: 'conflict', current: head ? toChange(s.record.get(op.id) as RecordRow) : null };
-    try {
-      // Claiming the opId is what makes a resent op harmless; rejected and conflicting changes
-      // are kept with it, for review.
-      s.claimOp.run({
-        opId: op.opId,
-        userId: actor.userId,
-        deviceId: actor.deviceId,
-        entity: op.entity,
-        id: op.id,
-        baseVersion: op.baseVersion,
-        deleted: op.deleted ? 1 : 0,
-        status: result.status,
-        version: result.version ?? null,
-        fields: result.fields ? JSON.stringify(result.fields) : null,
-        current: result.status === 'conflict' ? JSON.stringify(result.current) : null,
-        data: result.status === 'applied' ? null : op.deleted ? '{}' : JSON.stringify(op.data),
-        now,
-      });
-    } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return this.previousResult(op.opId, actor);
-      throw error;
-    }
+    // The copy of a refused or conflicting change, for review (never for an envelope refusal).
+    // (Too deep or too large data was refused by validation and is not kept: never serialised.)
+    const copy = result.status === 'applied' || isRefused(op) ? null : decision.kind === 'conflict' ? JSON.stringify(op.data) : reviewCopy(op.data);
+    const row: OpRow = {
+      op_id: op.opId,
+      user_id: actor.userId,
+      status: result.status,
+      version: result.version ?? null,
+      fields: result.fields ? JSON.stringify(result.fields) : null,
+      current: result.current ? JSON.stringify(result.current) : null,
+      record_id: op.id,
+    };
+    // Claiming the opId (under its primary key) is what makes a resent op harmless.
+    s.claimOp.run({ ...row, deviceId: actor.deviceId, entity: op.entity, baseVersion: op.baseVersion, deleted: op.deleted ? 1 : 0, data: copy, now });
+    batch.known.set(op.opId, row);
+    if (copy !== null || row.current !== null) batch.kept.add(op.id);
     if (decision.kind === 'apply') {
-      const row = {
+      const applied = op as PushOp;
+      const record = {
         id: op.id,
         entity: op.entity,
         version: decision.version,
         deleted: op.deleted ? 1 : 0,
         // A tombstone carries no data: whatever it was sent with, `{}` is stored.
-        data: op.deleted ? '{}' : JSON.stringify(op.data),
+        data: op.deleted ? '{}' : JSON.stringify(applied.data),
         userId: actor.userId,
         deviceId: actor.deviceId,
         now,
         seq: ++seq.value,
       };
-      if (head) s.updateRecord.run(row);
-      else s.insertRecord.run(row);
+      if (head) s.updateRecord.run(record);
+      else s.insertRecord.run(record);
+      batch.heads.set(op.id, { entity: applied.entity, version: decision.version, ownerId: head?.ownerId ?? actor.userId });
+      if (batch.kept.has(op.id)) this.kept.resolved(op.id, actor.userId, op.deleted);
     }
     return result;
   }
 
-  private previousResult(opId: string, actor: Actor): PushResult {
-    const prev = this.stmt.previousOp.get(opId) as { user_id: string; status: string; version: number | null; fields: string | null; current: string | null };
+  /**
+   * The answer to an opId claimed before: its original result. A conflict whose copy of the
+   * server's record was purged (or that had none) answers the record's present state.
+   */
+  private previousResult(prev: OpRow, actor: Actor): PushResult {
+    const opId = prev.op_id;
     if (prev.user_id !== actor.userId) {
       return { opId, status: 'rejected', fields: [{ path: 'opId', message: 'Cet opId a déjà été utilisé.' }] };
     }
     if (prev.status === 'applied') return { opId, status: 'duplicate', version: prev.version ?? undefined };
-    if (prev.status === 'conflict') return { opId, status: 'conflict', current: prev.current ? (JSON.parse(prev.current) as ChangeRecord | null) : null };
-    return { opId, status: 'rejected', fields: prev.fields ? JSON.parse(prev.fields) : [] };
+    if (prev.status === 'conflict') {
+      if (prev.current) return { opId, status: 'conflict', current: JSON.parse(prev.current) as ChangeRecord };
+      const present = prev.record_id ? (this.stmt.record.get(prev.record_id) as RecordRow | undefined) : undefined;
+      return { opId, status: 'conflict', current: present ? toChange(present) : null };
+    }
+    return { opId, status: 'rejected', fields: prev.fields ? (JSON.parse(prev.fields) as FieldError[]) : [] };
   }
 
-  async pull(actor: Actor, since: number, limit: number): Promise<PullAnswer> {
-    const rows = (
-      actor.role === 'coordinator' ? this.stmt.pullAll.all(since, limit + 1) : this.stmt.pullOwn.all(since, actor.userId, limit + 1)
-    ) as RecordRow[];
+  async databaseId(): Promise<string> {
+    return this.dbId;
+  }
+
+  async pull(actor: Actor, since: Cursor | null, limit: number): Promise<PullAnswer | 'cursor_reset'> {
+    const from = since?.seq ?? 0;
+    if (since && (since.dbId !== this.dbId || from > (this.stmt.readSeq.get() as { value: number }).value)) return 'cursor_reset';
+    const rows = (actor.role === 'coordinator' ? this.stmt.pullAll.all(from, limit + 1) : this.stmt.pullOwn.all(from, actor.userId, limit + 1)) as PulledRow[];
     // Pages are capped in bytes too: stop before the change that would pass PULL_MAX_BYTES.
     let bytes = 0;
     let size = 0;
@@ -276,11 +351,12 @@ export class SqliteRepository implements Repository {
       if (size > 0 && bytes > PULL_MAX_BYTES) break;
       size++;
     }
-    const hasMore = rows.length > size;
     const page = rows.slice(0, size);
-    // Extension of api.md: `createdBy`, the name of the user who created the record (for tallies).
-    const changes = page.map((r) => ({ ...toChange(r), createdBy: (r as RecordRow & { created_by_name: string }).created_by_name }));
-    return { changes, cursor: String(page.length ? page[page.length - 1].seq : since), hasMore };
+    // Extensions of api.md: `createdBy` (name of the user who created the record, for tallies)
+    // and `createdAt` (when the server first stored it).
+    const changes = page.map((r) => ({ ...toChange(r), createdBy: r.created_by_name, createdAt: r.created_at }));
+    const last = page.length ? page[page.length - 1].seq : from;
+    return { changes, cursor: formatCursor({ dbId: this.dbId, seq: last }), hasMore: rows.length > size };
   }
 
   async tallyFacts(q: FactsQuery): Promise<FactsAnswer> {
