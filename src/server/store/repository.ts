@@ -60,6 +60,11 @@ export interface Repository {
   push(actor: Actor & { deviceId: string | null }, ops: IncomingOp[], now: string): Promise<PushResult[]>;
   /** Changes after `since` (null: from the start); `cursor_reset` when the cursor names another database or a future seq. */
   pull(actor: Actor, since: Cursor | null, limit: number): Promise<PullAnswer | 'cursor_reset'>;
+  /**
+   * Drops the copies of refused and conflicting changes older than 90 days (also done in a push at
+   * most once an hour); returns how many ops lost their copies.
+   */
+  purgeExpiredCopies(now: string): Promise<number>;
   /** The random identity of this database, renewed when it is restored from a backup. */
   databaseId(): Promise<string>;
   /** Live (not deleted) records of some entities, optionally only one owner's. */

@@ -40,8 +40,11 @@ export class KeptCopies {
 
   /** Drops copies older than 90 days; runs at most once an hour (call it inside a write transaction). */
   sweepIfDue(now: string): number {
+    return Date.parse(now) < this.nextSweep ? 0 : this.sweep(now);
+  }
+
+  sweep(now: string): number {
     const t = Date.parse(now);
-    if (t < this.nextSweep) return 0;
     this.nextSweep = t + SWEEP_EVERY_MS;
     return this.s.sweep.run(new Date(t - KEPT_COPIES_DAYS * DAY_MS).toISOString()).changes;
   }

@@ -335,6 +335,10 @@ export class SqliteRepository implements Repository {
     return { opId, status: 'rejected', fields: prev.fields ? (JSON.parse(prev.fields) as FieldError[]) : [] };
   }
 
+  async purgeExpiredCopies(now: string): Promise<number> {
+    return this.kept.sweep(now);
+  }
+
   async databaseId(): Promise<string> {
     return this.dbId;
   }
