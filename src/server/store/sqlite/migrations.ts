@@ -126,29 +126,11 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 4,
-    name: 'database identity (in pull cursors); ops clustered by opId; indexes of the kept copies of refused changes',
+    name: 'database identity (in pull cursors); indexes of the kept copies of refused and conflicting changes',
     up: (db) =>
       db.exec(`
         CREATE TABLE identity (one INTEGER PRIMARY KEY CHECK (one = 1), db_id TEXT NOT NULL);
         INSERT INTO identity (one, db_id) VALUES (1, lower(hex(randomblob(8))));
-        CREATE TABLE ops_by_id (
-          op_id TEXT PRIMARY KEY,
-          user_id TEXT NOT NULL,
-          device_id TEXT,
-          entity TEXT NOT NULL,
-          record_id TEXT NOT NULL,
-          base_version INTEGER NOT NULL,
-          deleted INTEGER NOT NULL,
-          status TEXT NOT NULL,
-          version INTEGER,
-          fields TEXT,
-          current TEXT,
-          data TEXT,
-          received_at TEXT NOT NULL
-        ) WITHOUT ROWID;
-        INSERT INTO ops_by_id SELECT op_id, user_id, device_id, entity, record_id, base_version, deleted, status, version, fields, current, data, received_at FROM ops;
-        DROP TABLE ops;
-        ALTER TABLE ops_by_id RENAME TO ops;
         CREATE INDEX ops_kept_record ON ops (record_id, user_id) WHERE data IS NOT NULL OR current IS NOT NULL;
         CREATE INDEX ops_kept_received ON ops (received_at) WHERE data IS NOT NULL OR current IS NOT NULL;
       `),

@@ -20,16 +20,10 @@ export class KeptCopies {
   constructor(db: Database.Database) {
     const kept = `(data IS NOT NULL OR current IS NOT NULL)`;
     this.s = {
-      among: db.prepare(`SELECT DISTINCT record_id AS id FROM ops WHERE record_id IN (SELECT value FROM json_each(?)) AND ${kept}`).pluck(),
       purgeOwn: db.prepare(`UPDATE ops SET data = NULL, current = NULL WHERE record_id = ? AND user_id = ? AND ${kept}`),
       purgeAll: db.prepare(`UPDATE ops SET data = NULL, current = NULL WHERE record_id = ? AND ${kept}`),
       sweep: db.prepare(`UPDATE ops SET data = NULL, current = NULL WHERE received_at < ? AND ${kept}`),
     };
-  }
-
-  /** The record ids, among `ids`, that have kept copies (one query per batch). */
-  among(ids: string[]): Set<string> {
-    return new Set(this.s.among.all(JSON.stringify(ids)) as string[]);
   }
 
   /** An op of `recordId` by `userId` was applied: its earlier refused copies are resolved. */

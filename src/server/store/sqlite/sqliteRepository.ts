@@ -135,12 +135,17 @@ export class SqliteRepository implements Repository {
     this.stmt = {
       claimOp: db.prepare(
         `INSERT INTO ops (op_id, user_id, device_id, entity, record_id, base_version, deleted, status, version, fields, current, data, received_at)
-         VALUES (@op_id, @user_id, @deviceId, @entity, @record_id, @baseVersion, @deleted, @status, @version, @fields, @current, @data, @now)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       previousOp: db.prepare(`SELECT user_id, status, version, fields, current, record_id FROM ops WHERE op_id = ?`),
       // One query for a batch's opIds, one for the heads of its records (ids as a JSON array).
       knownOps: db.prepare(`SELECT op_id, user_id, status, version, fields, current, record_id FROM ops WHERE op_id IN (SELECT value FROM json_each(?))`),
-      heads: db.prepare(`SELECT id, entity, version, owner_id AS ownerId FROM records WHERE id IN (SELECT value FROM json_each(?))`),
+      // The head of each record of the batch (if any), and whether it has kept copies (retention.ts).
+      heads: db.prepare(
+        `SELECT j.value AS id, r.entity, r.version, r.owner_id AS ownerId,
+           EXISTS (SELECT 1 FROM ops o WHERE o.record_id = j.value AND (o.data IS NOT NULL OR o.current IS NOT NULL)) AS kept
+         FROM json_each(?) j LEFT JOIN records r ON r.id = j.value`,
+      ),
       record: db.prepare(`SELECT id, entity, version, deleted, data, owner_id, seq FROM records WHERE id = ?`),
       touch: db.prepare(`UPDATE devices SET last_sync_at = ? WHERE id = ?`),
       touchIfOld: db.prepare(`UPDATE devices SET last_sync_at = ? WHERE id = ? AND (last_sync_at IS NULL OR last_sync_at < ?)`),
@@ -148,10 +153,10 @@ export class SqliteRepository implements Repository {
       writeSeq: db.prepare(`UPDATE counters SET value = ? WHERE name = 'seq'`),
       insertRecord: db.prepare(
         `INSERT INTO records (id, entity, version, deleted, data, owner_id, created_by, created_at, updated_by, updated_device, updated_at, seq)
-         VALUES (@id, @entity, @version, @deleted, @data, @userId, @userId, @now, @userId, @deviceId, @now, @seq)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       updateRecord: db.prepare(
-        `UPDATE records SET version = @version, deleted = @deleted, data = @data, updated_by = @userId, updated_device = @deviceId, updated_at = @now, seq = @seq WHERE id = @id`,
+        `UPDATE records SET version = ?, deleted = ?, data = ?, updated_by = ?, updated_device = ?, updated_at = ?, seq = ? WHERE id = ?`,
       ),
       pullAll: db.prepare(
         `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, r.created_at, COALESCE(u.name, r.created_by) AS created_by_name
@@ -263,8 +268,12 @@ export class SqliteRepository implements Repository {
     for (const row of this.stmt.knownOps.all(JSON.stringify(ops.map((o) => o.opId))) as OpRow[]) known.set(row.op_id, row);
     const ids = [...new Set(ops.flatMap((o) => (isRefused(o) ? [] : [o.id])))];
     const heads = new Map<string, StoredHead>();
-    for (const h of this.stmt.heads.all(JSON.stringify(ids)) as (StoredHead & { id: string })[]) heads.set(h.id, h);
-    return { known, heads, kept: this.kept.among(ids) };
+    const kept = new Set<string>();
+    for (const h of this.stmt.heads.all(JSON.stringify(ids)) as (StoredHead & { id: string; kept: number })[]) {
+      if (h.version !== null) heads.set(h.id, { entity: h.entity, version: h.version, ownerId: h.ownerId });
+      if (h.kept) kept.add(h.id);
+    }
+    return { known, heads, kept };
   }
 
   private pushOne(actor: Actor & { deviceId: string | null }, op: IncomingOp, now: string, seq: { value: number }, batch: Batch): PushResult {
@@ -292,25 +301,31 @@ export class SqliteRepository implements Repository {
       record_id: op.id,
     };
     // Claiming the opId (under its primary key) is what makes a resent op harmless.
-    s.claimOp.run({ ...row, deviceId: actor.deviceId, entity: op.entity, baseVersion: op.baseVersion, deleted: op.deleted ? 1 : 0, data: copy, now });
+    s.claimOp.run(
+      op.opId,
+      actor.userId,
+      actor.deviceId,
+      op.entity,
+      op.id,
+      op.baseVersion,
+      op.deleted ? 1 : 0,
+      row.status,
+      row.version,
+      row.fields,
+      row.current,
+      copy,
+      now,
+    );
     batch.known.set(op.opId, row);
     if (copy !== null || row.current !== null) batch.kept.add(op.id);
     if (decision.kind === 'apply') {
       const applied = op as PushOp;
-      const record = {
-        id: op.id,
-        entity: op.entity,
-        version: decision.version,
-        deleted: op.deleted ? 1 : 0,
-        // A tombstone carries no data: whatever it was sent with, `{}` is stored.
-        data: op.deleted ? '{}' : JSON.stringify(applied.data),
-        userId: actor.userId,
-        deviceId: actor.deviceId,
-        now,
-        seq: ++seq.value,
-      };
-      if (head) s.updateRecord.run(record);
-      else s.insertRecord.run(record);
+      // A tombstone carries no data: whatever it was sent with, `{}` is stored.
+      const data = op.deleted ? '{}' : JSON.stringify(applied.data);
+      const deleted = op.deleted ? 1 : 0;
+      const u = actor.userId;
+      if (head) s.updateRecord.run(decision.version, deleted, data, u, actor.deviceId, now, ++seq.value, op.id);
+      else s.insertRecord.run(op.id, op.entity, decision.version, deleted, data, u, u, now, u, actor.deviceId, now, ++seq.value);
       batch.heads.set(op.id, { entity: applied.entity, version: decision.version, ownerId: head?.ownerId ?? actor.userId });
       if (batch.kept.has(op.id)) this.kept.resolved(op.id, actor.userId, op.deleted);
     }
