@@ -140,12 +140,7 @@ export class SqliteRepository implements Repository {
       previousOp: db.prepare(`SELECT user_id, status, version, fields, current, record_id FROM ops WHERE op_id = ?`),
       // One query for a batch's opIds, one for the heads of its records (ids as a JSON array).
       knownOps: db.prepare(`SELECT op_id, user_id, status, version, fields, current, record_id FROM ops WHERE op_id IN (SELECT value FROM json_each(?))`),
-      // The head of each record of the batch (if any), and whether it has kept copies (retention.ts).
-      heads: db.prepare(
-        `SELECT j.value AS id, r.entity, r.version, r.owner_id AS ownerId,
-           EXISTS (SELECT 1 FROM ops o WHERE o.record_id = j.value AND (o.data IS NOT NULL OR o.current IS NOT NULL)) AS kept
-         FROM json_each(?) j LEFT JOIN records r ON r.id = j.value`,
-      ),
+      heads: db.prepare(`SELECT id, entity, version, owner_id AS ownerId FROM records WHERE id IN (SELECT value FROM json_each(?))`),
       record: db.prepare(`SELECT id, entity, version, deleted, data, owner_id, seq FROM records WHERE id = ?`),
       touch: db.prepare(`UPDATE devices SET last_sync_at = ? WHERE id = ?`),
       touchIfOld: db.prepare(`UPDATE devices SET last_sync_at = ? WHERE id = ? AND (last_sync_at IS NULL OR last_sync_at < ?)`),
@@ -262,18 +257,14 @@ export class SqliteRepository implements Repository {
       .immediate();
   }
 
-  /** What the batch needs to know, in three queries: its opIds already claimed, its records' heads, their kept copies. */
+  /** What the batch needs to know, in three queries: its opIds already claimed, its records' heads, which have kept copies. */
   private prefetch(ops: IncomingOp[]): Batch {
     const known = new Map<string, OpRow>();
     for (const row of this.stmt.knownOps.all(JSON.stringify(ops.map((o) => o.opId))) as OpRow[]) known.set(row.op_id, row);
-    const ids = [...new Set(ops.flatMap((o) => (isRefused(o) ? [] : [o.id])))];
+    const ids = JSON.stringify([...new Set(ops.flatMap((o) => (isRefused(o) ? [] : [o.id])))]);
     const heads = new Map<string, StoredHead>();
-    const kept = new Set<string>();
-    for (const h of this.stmt.heads.all(JSON.stringify(ids)) as (StoredHead & { id: string; kept: number })[]) {
-      if (h.version !== null) heads.set(h.id, { entity: h.entity, version: h.version, ownerId: h.ownerId });
-      if (h.kept) kept.add(h.id);
-    }
-    return { known, heads, kept };
+    for (const h of this.stmt.heads.all(ids) as (StoredHead & { id: string })[]) heads.set(h.id, h);
+    return { known, heads, kept: this.kept.among(ids) };
   }
 
   private pushOne(actor: Actor & { deviceId: string | null }, op: IncomingOp, now: string, seq: { value: number }, batch: Batch): PushResult {
