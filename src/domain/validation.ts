@@ -43,6 +43,8 @@ export const PROCEDURE_CODE_MAX = 60;
 export const RECORD_DATA_MAX_BYTES = 64 * 1024;
 export const EARLIEST_BIRTH_YEAR = 1900;
 export const UNKNOWN_FIELD_MESSAGE = 'Champ non prévu : il n’est pas enregistré.';
+/** Unknown keys named per object (the rest are summed up in one more entry). */
+export const UNKNOWN_FIELDS_LISTED = 20;
 
 export const MANDATE_REQUIRED_MESSAGE =
   '« Fait à sa place » demande un mandat signé et valide. Les mandats ne sont pas encore gérés par l’application : choisissez « Fait avec la personne » ou « La personne a fait seule ».';
@@ -87,7 +89,13 @@ class Checker {
 
   /** The allow-list of this object: any other key is an error naming it. */
   only(fields: ReadonlySet<string>): void {
-    for (const key in this.obj) if (!fields.has(key)) this.fail(key, UNKNOWN_FIELD_MESSAGE);
+    let unknown = 0;
+    for (const key in this.obj) {
+      if (fields.has(key)) continue;
+      // A few names are enough to fix a record; thousands would only make the answer huge.
+      if (++unknown > UNKNOWN_FIELDS_LISTED) return this.fail('…', 'Autres champs non prévus.');
+      this.fail(key, UNKNOWN_FIELD_MESSAGE);
+    }
   }
 
   time(field: string, message: string, nullable = false): void {

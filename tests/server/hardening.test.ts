@@ -102,6 +102,20 @@ describe('bad input never answers 500', () => {
   });
 });
 
+describe('huge input', () => {
+  it('names at most 20 unknown keys of an object, however many it carries', async () => {
+    const data: Record<string, unknown> = { ...accompaniment() };
+    for (let i = 0; i < 100_000; i++) data[`k${i}`] = 1;
+    const res = await push(s.app, anne.headers, [op({ data })]);
+    expect(res.statusCode).toBe(200);
+    const [r] = res.json().results;
+    expect(r.status).toBe('rejected');
+    expect(r.fields).toHaveLength(21);
+    expect(r.fields[20]).toEqual({ path: '…', message: 'Autres champs non prévus.' });
+    expect(res.body.length).toBeLessThan(5000);
+  });
+});
+
 describe('pulled changes', () => {
   it('carry createdAt, the instant the server first stored the record, kept across edits', async () => {
     let clock = new Date('2026-11-24T08:15:00.000Z');

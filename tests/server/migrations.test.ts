@@ -45,9 +45,14 @@ describe('server migrations', () => {
       expect(pulled.filter((c) => c.entity === 'relay')).toHaveLength(8);
       // Records pushed before the upgrade keep their place before the seeded ones in the cursor order.
       expect(pulled[0].id).toBe(id);
+      // The upgrade gives the database an identity, named by its cursors.
+      const dbId = await current.databaseId();
+      expect(dbId).toMatch(/^[0-9a-f]{16}$/);
+      expect(((await current.pull({ userId: 'u1', role: 'mediator' }, null, 1000)) as PullAnswer).cursor).toMatch(new RegExp(`^${dbId}\\.\\d+$`));
       await current.close();
       // Opening again applies nothing twice.
       const reopened = SqliteRepository.open(file);
+      expect(await reopened.databaseId()).toBe(dbId);
       expect(
         ((await reopened.pull({ userId: 'u1', role: 'mediator' }, null, 1000)) as PullAnswer).changes.filter((c) => c.entity === 'procedure').length,
       ).toBeGreaterThan(15);
