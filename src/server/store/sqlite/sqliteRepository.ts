@@ -5,43 +5,21 @@
  * each runs synchronously inside, so a transaction never spans an await.
  *
  * Guarantees:
- * - a push batch runs in one IMMEDIATE transaction (the write lock is taken first): all its results
- *   are committed together, or none;
- * - the batch's opIds are looked up in one query under that lock, then each new one is inserted
- *   (with its final result, refused ops included) under a primary key before its record is
- *   touched: a batch delivered twice or concurrently can never apply an op twice, and ops of one
- *   batch (the same opId twice, two ops of one record) behave exactly as if sent one by one;
- * - a record's `seq` takes the next value of one counter at each change (allocated per batch,
- *   inside its transaction): pulls follow it, so each changed record comes once, at its latest
- *   version; a cursor names the database (`identity`), so another database's cursor is refused;
- * - copies of refused and conflicting changes (`ops.data`, `ops.current`) are kept until the
- *   change is resolved (a later op of the same record by the same user is applied, or the record
- *   is deleted) or for 90 days: see `retention.ts`;
- * - synchronous=FULL: an answered push survives a power cut.
+ * - a push batch is one IMMEDIATE transaction that applies nothing twice (pushBatch.ts);
+ * - a record's `seq` takes the next value of one counter at each change: pulls follow it, so each
+ *   changed record comes once, at its latest version; a cursor names the database (`identity`),
+ *   so another database's cursor is refused;
+ * - copies of refused and conflicting changes are kept until resolved or 90 days (retention.ts).
  */
 import type Database from 'better-sqlite3';
-import type { PushOp } from '../../../domain/outbox';
-import {
-  decidePush,
-  formatCursor,
-  isRefused,
-  reviewCopy,
-  PULL_MAX_BYTES,
-  type Actor,
-  type ChangeRecord,
-  type Cursor,
-  type IncomingOp,
-  type PullAnswer,
-  type PushResult,
-  type StoredHead,
-} from '../../../domain/sync';
-import type { Entity } from '../../../domain/records';
-import type { FieldError } from '../../../domain/validation';
+import { formatCursor, PULL_MAX_BYTES, type Actor, type Cursor, type IncomingOp, type PullAnswer, type PushResult } from '../../../domain/sync';
 import type { Device, Enrolment, Repository, StoredRecord, User } from '../repository';
 import type { FactsAnswer, FactsQuery } from '../types';
 import { openSqliteDatabase } from './database';
 import { migrate } from './migrations';
+import { SqlitePushBatches, type Batch } from './pushBatch';
 import { KeptCopies } from './retention';
+import { toChange, type RecordRow } from './rows';
 import { SqliteTallyFacts } from './tallyFacts';
 
 interface DeviceRow {
@@ -55,36 +33,9 @@ interface DeviceRow {
   role: User['role'];
 }
 
-interface RecordRow {
-  id: string;
-  entity: Entity;
-  version: number;
-  deleted: number;
-  data: string;
-  owner_id: string;
-  seq: number;
-}
-
 interface PulledRow extends RecordRow {
   created_at: string;
   created_by_name: string;
-}
-
-/** An op as remembered (or just claimed in this batch): enough to answer its opId again. */
-interface OpRow {
-  op_id: string;
-  user_id: string;
-  status: string;
-  version: number | null;
-  fields: string | null;
-  current: string | null;
-  record_id: string;
-}
-
-interface Batch {
-  known: Map<string, OpRow>;
-  heads: Map<string, StoredHead>;
-  kept: Set<string>;
 }
 
 const toDevice = (r: DeviceRow): Device => ({
@@ -94,14 +45,6 @@ const toDevice = (r: DeviceRow): Device => ({
   lastSyncAt: r.last_sync_at,
   revokedAt: r.revoked_at,
   user: { id: r.user_id, name: r.user_name, role: r.role },
-});
-
-const toChange = (r: RecordRow): ChangeRecord => ({
-  entity: r.entity,
-  id: r.id,
-  version: r.version,
-  deleted: r.deleted === 1,
-  data: JSON.parse(r.data) as Record<string, unknown>,
 });
 
 /** The envelope of a pulled change around its data, in JSON (ids, version, names, dates). */
@@ -118,6 +61,7 @@ export class SqliteRepository implements Repository {
   private readonly stmt;
   private readonly facts: SqliteTallyFacts;
   private readonly kept: KeptCopies;
+  private readonly batches: SqlitePushBatches;
   private readonly dbId: string;
 
   /** Opens (and migrates) the database file with the settings of `openSqliteDatabase`. */
@@ -130,29 +74,12 @@ export class SqliteRepository implements Repository {
     migrate(db);
     this.facts = new SqliteTallyFacts(db);
     this.kept = new KeptCopies(db);
+    this.batches = new SqlitePushBatches(db, this.kept);
     this.dbId = (db.prepare(`SELECT db_id FROM identity`).get() as { db_id: string }).db_id;
 
     this.stmt = {
-      claimOp: db.prepare(
-        `INSERT INTO ops (op_id, user_id, device_id, entity, record_id, base_version, deleted, status, version, fields, current, data, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      previousOp: db.prepare(`SELECT user_id, status, version, fields, current, record_id FROM ops WHERE op_id = ?`),
-      // One query for a batch's opIds, one for the heads of its records (ids as a JSON array).
-      knownOps: db.prepare(`SELECT op_id, user_id, status, version, fields, current, record_id FROM ops WHERE op_id IN (SELECT value FROM json_each(?))`),
-      heads: db.prepare(`SELECT id, entity, version, owner_id AS ownerId FROM records WHERE id IN (SELECT value FROM json_each(?))`),
-      record: db.prepare(`SELECT id, entity, version, deleted, data, owner_id, seq FROM records WHERE id = ?`),
-      touch: db.prepare(`UPDATE devices SET last_sync_at = ? WHERE id = ?`),
       touchIfOld: db.prepare(`UPDATE devices SET last_sync_at = ? WHERE id = ? AND (last_sync_at IS NULL OR last_sync_at < ?)`),
       readSeq: db.prepare(`SELECT value FROM counters WHERE name = 'seq'`),
-      writeSeq: db.prepare(`UPDATE counters SET value = ? WHERE name = 'seq'`),
-      insertRecord: db.prepare(
-        `INSERT INTO records (id, entity, version, deleted, data, owner_id, created_by, created_at, updated_by, updated_device, updated_at, seq)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ),
-      updateRecord: db.prepare(
-        `UPDATE records SET version = ?, deleted = ?, data = ?, updated_by = ?, updated_device = ?, updated_at = ?, seq = ? WHERE id = ?`,
-      ),
       pullAll: db.prepare(
         `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, r.created_at, COALESCE(u.name, r.created_by) AS created_by_name
          FROM records r LEFT JOIN users u ON u.id = r.created_by WHERE r.seq > ? ORDER BY r.seq LIMIT ?`,
@@ -240,105 +167,13 @@ export class SqliteRepository implements Repository {
     this.stmt.touchIfOld.run(now, id, aMinuteAgo);
   }
 
-  async push(actor: Actor & { deviceId: string | null }, ops: IncomingOp[], now: string): Promise<PushResult[]> {
-    // IMMEDIATE: the write lock is taken before the opIds are looked up, so no other batch can
-    // claim one of them between the lookup and the insert.
-    return this.db
-      .transaction(() => {
-        this.kept.sweepIfDue(now);
-        const batch = this.prefetch(ops);
-        const seq = { value: (this.stmt.readSeq.get() as { value: number }).value };
-        const results = ops.map((op) => this.pushOne(actor, op, now, seq, batch));
-        this.stmt.writeSeq.run(seq.value);
-        // The device's last sync is written in the same (durable) transaction: one commit per push.
-        if (actor.deviceId) this.stmt.touch.run(now, actor.deviceId);
-        return results;
-      })
-      .immediate();
+  async push(actor: Batch['actor'], ops: IncomingOp[], now: string): Promise<PushResult[]> {
+    return this.batches.run(actor, ops, now, (op, batch) => this.pushOne(op, batch));
   }
 
-  /** What the batch needs to know, in three queries: its opIds already claimed, its records' heads, which have kept copies. */
-  private prefetch(ops: IncomingOp[]): Batch {
-    const known = new Map<string, OpRow>();
-    for (const row of this.stmt.knownOps.all(JSON.stringify(ops.map((o) => o.opId))) as OpRow[]) known.set(row.op_id, row);
-    const ids = JSON.stringify([...new Set(ops.flatMap((o) => (isRefused(o) ? [] : [o.id])))]);
-    const heads = new Map<string, StoredHead>();
-    for (const h of this.stmt.heads.all(ids) as (StoredHead & { id: string })[]) heads.set(h.id, h);
-    return { known, heads, kept: this.kept.among(ids) };
-  }
-
-  private pushOne(actor: Actor & { deviceId: string | null }, op: IncomingOp, now: string, seq: { value: number }, batch: Batch): PushResult {
-    const s = this.stmt;
-    const known = batch.known.get(op.opId);
-    if (known) return this.previousResult(known, actor);
-    const head = isRefused(op) ? undefined : batch.heads.get(op.id);
-    const decision = isRefused(op) ? ({ kind: 'rejected', fields: op.refused } as const) : decidePush(op, head, actor);
-    const result: PushResult =
-      decision.kind === 'apply'
-        ? { opId: op.opId, status: 'applied', version: decision.version }
-        : decision.kind === 'rejected'
-          ? { opId: op.opId, status: 'rejected', fields: decision.fields }
-          : { opId: op.opId, status: 'conflict', current: head ? toChange(s.record.get(op.id) as RecordRow) : null };
-    // The copy of a refused or conflicting change, for review (never for an envelope refusal).
-    // (Too deep or too large data was refused by validation and is not kept: never serialised.)
-    const copy = result.status === 'applied' || isRefused(op) ? null : decision.kind === 'conflict' ? JSON.stringify(op.data) : reviewCopy(op.data);
-    const row: OpRow = {
-      op_id: op.opId,
-      user_id: actor.userId,
-      status: result.status,
-      version: result.version ?? null,
-      fields: result.fields ? JSON.stringify(result.fields) : null,
-      current: result.current ? JSON.stringify(result.current) : null,
-      record_id: op.id,
-    };
-    // Claiming the opId (under its primary key) is what makes a resent op harmless.
-    s.claimOp.run(
-      op.opId,
-      actor.userId,
-      actor.deviceId,
-      op.entity,
-      op.id,
-      op.baseVersion,
-      op.deleted ? 1 : 0,
-      row.status,
-      row.version,
-      row.fields,
-      row.current,
-      copy,
-      now,
-    );
-    batch.known.set(op.opId, row);
-    if (copy !== null || row.current !== null) batch.kept.add(op.id);
-    if (decision.kind === 'apply') {
-      const applied = op as PushOp;
-      // A tombstone carries no data: whatever it was sent with, `{}` is stored.
-      const data = op.deleted ? '{}' : JSON.stringify(applied.data);
-      const deleted = op.deleted ? 1 : 0;
-      const u = actor.userId;
-      if (head) s.updateRecord.run(decision.version, deleted, data, u, actor.deviceId, now, ++seq.value, op.id);
-      else s.insertRecord.run(op.id, op.entity, decision.version, deleted, data, u, u, now, u, actor.deviceId, now, ++seq.value);
-      batch.heads.set(op.id, { entity: applied.entity, version: decision.version, ownerId: head?.ownerId ?? actor.userId });
-      if (batch.kept.has(op.id)) this.kept.resolved(op.id, actor.userId, op.deleted);
-    }
-    return result;
-  }
-
-  /**
-   * The answer to an opId claimed before: its original result. A conflict whose copy of the
-   * server's record was purged (or that had none) answers the record's present state.
-   */
-  private previousResult(prev: OpRow, actor: Actor): PushResult {
-    const opId = prev.op_id;
-    if (prev.user_id !== actor.userId) {
-      return { opId, status: 'rejected', fields: [{ path: 'opId', message: 'Cet opId a déjà été utilisé.' }] };
-    }
-    if (prev.status === 'applied') return { opId, status: 'duplicate', version: prev.version ?? undefined };
-    if (prev.status === 'conflict') {
-      if (prev.current) return { opId, status: 'conflict', current: JSON.parse(prev.current) as ChangeRecord };
-      const present = prev.record_id ? (this.stmt.record.get(prev.record_id) as RecordRow | undefined) : undefined;
-      return { opId, status: 'conflict', current: present ? toChange(present) : null };
-    }
-    return { opId, status: 'rejected', fields: prev.fields ? (JSON.parse(prev.fields) as FieldError[]) : [] };
+  /** One op of a batch (a method of its own, so tests can make the store fail in mid-batch). */
+  private pushOne(op: IncomingOp, batch: Batch): PushResult {
+    return this.batches.one(op, batch);
   }
 
   async purgeExpiredCopies(now: string): Promise<number> {
