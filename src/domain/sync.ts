@@ -8,7 +8,7 @@
  */
 import type { PushOp } from './outbox';
 import { ENTITIES, REFERENCE_ENTITIES, type Entity } from './records';
-import { UUID_RE, validateRecordData, type FieldError } from './validation';
+import { RECORD_DATA_MAX_BYTES, UUID_RE, validateRecordData, type FieldError } from './validation';
 
 export type Role = 'mediator' | 'coordinator';
 export const MAX_OPS_PER_PUSH = 500;
@@ -28,8 +28,41 @@ export interface ChangeRecord {
   data: Record<string, unknown>;
   /** Extension (pull only): name of the user who created the record. */
   createdBy?: string;
-  /** Extension (pull only): when the server first stored the record (ISO instant). */
+  /** Extension (pull only): when the server first stored the record (ISO 8601 UTC). */
   createdAt?: string;
+}
+
+/**
+ * An op refused for its envelope (bad entity, id, baseVersion, deleted or data) but with a valid
+ * opId: it is claimed like any op, with its rejected result, so the same opId sent again (even
+ * fixed) gets the same answer. `entity` and `id` hold the sent values when they are valid, else ''
+ * (`baseVersion` -1), so nothing garbage is stored.
+ */
+export interface RefusedOp {
+  opId: string;
+  refused: FieldError[];
+  entity: string;
+  id: string;
+  baseVersion: number;
+  deleted: boolean;
+}
+
+/** What the store receives for each op of a push, in order. */
+export type IncomingOp = PushOp | RefusedOp;
+export const isRefused = (op: IncomingOp): op is RefusedOp => 'refused' in op;
+
+/**
+ * Deepest nesting of a refused change whose copy is kept for review (valid data has 3 levels).
+ * Data nested deeper, or larger than 64 KiB, is always refused by validation (only known keys
+ * with bounded values are accepted), and its copy is not kept: it is never serialised.
+ */
+export const MAX_DATA_DEPTH = 8;
+
+/** The JSON of a refused change's data to keep for review, or null when too deep or too large to keep. */
+export function reviewCopy(data: unknown): string | null {
+  if (jsonShape(data, MAX_DATA_DEPTH, RECORD_DATA_MAX_BYTES) !== null) return null;
+  const text = JSON.stringify(data);
+  return text.length <= RECORD_DATA_MAX_BYTES ? text : null;
 }
 
 export interface PushResult {
@@ -78,6 +111,58 @@ export function envelopeErrors(op: unknown): { opIdValid: boolean; fields: Field
   return { opIdValid, fields };
 }
 
+/**
+ * Shapes one pushed op for the store: a well-formed op (a tombstone's data replaced by `{}`), a
+ * refused op (valid opId, bad envelope), or `unnamed` problems when no result can name the op.
+ */
+export function checkOp(raw: unknown): { op: IncomingOp } | { unnamed: FieldError[] } {
+  const { opIdValid, fields } = envelopeErrors(raw);
+  if (!opIdValid) return { unnamed: fields.filter((f) => f.path === 'opId' || f.path === 'op') };
+  const o = raw as Record<string, unknown>;
+  if (fields.length > 0) {
+    const bad = new Set(fields.map((f) => f.path));
+    return {
+      op: {
+        opId: o.opId as string,
+        refused: fields,
+        entity: bad.has('entity') ? '' : (o.entity as string),
+        id: bad.has('id') ? '' : (o.id as string),
+        baseVersion: bad.has('baseVersion') ? -1 : (o.baseVersion as number),
+        deleted: o.deleted === true,
+      },
+    };
+  }
+  const op = o as unknown as PushOp;
+  const shaped: PushOp = { opId: op.opId, entity: op.entity, id: op.id, baseVersion: op.baseVersion, deleted: op.deleted, data: op.deleted ? {} : op.data };
+  return { op: shaped };
+}
+
+/**
+ * Walks a parsed JSON value without recursion: 'deep' when nested deeper than `maxDepth`, 'large'
+ * when its serialisation would pass about `maxBytes`, null otherwise. Stops at the first excess.
+ */
+export function jsonShape(value: unknown, maxDepth: number, maxBytes: number): 'deep' | 'large' | null {
+  const stack: [unknown, number][] = [[value, 1]];
+  let bytes = 0;
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop() as [unknown, number];
+    if (typeof v === 'string') bytes += v.length + 2;
+    else if (v === null || typeof v !== 'object') bytes += 8;
+    else {
+      if (depth > maxDepth) return 'deep';
+      bytes += 2;
+      if (Array.isArray(v)) for (const item of v) stack.push([item, depth + 1]);
+      else
+        for (const key of Object.keys(v)) {
+          bytes += key.length + 4;
+          stack.push([(v as Record<string, unknown>)[key], depth + 1]);
+        }
+    }
+    if (bytes > maxBytes) return 'large';
+  }
+  return null;
+}
+
 /** Decides what the server does with a well-formed op, given the record it holds (if any). */
 export function decidePush(op: PushOp, head: StoredHead | undefined, actor: Actor): Decision {
   if (REFERENCE_ENTITIES.has(op.entity) && actor.role !== 'coordinator') {
@@ -106,9 +191,26 @@ export function pullLimit(raw: unknown): number | null {
   return Math.min(n, PULL_MAX_LIMIT);
 }
 
-/** Parses a pull cursor (a server sequence number as text); empty means from the beginning. */
-export function parseCursor(raw: unknown): number | null {
-  if (raw === undefined || raw === '') return 0;
-  if (typeof raw !== 'string' || !/^\d{1,15}$/.test(raw)) return null;
-  return Number(raw);
+/**
+ * A pull cursor names the database it came from: `<dbId>.<seq>`, with `dbId` the random identity
+ * the database got when it was created (or restored from a backup) and `seq` the server sequence.
+ * Devices treat it as an opaque string.
+ */
+export interface Cursor {
+  dbId: string;
+  seq: number;
+}
+
+export const formatCursor = (c: Cursor) => `${c.dbId}.${c.seq}`;
+
+/**
+ * Parses `since`: empty means from the beginning (`start`); a bare number is a cursor of a server
+ * before database identities (`legacy`: the device must start again); null when malformed.
+ */
+export function parseCursor(raw: unknown): { start: true } | { legacy: true } | { cursor: Cursor } | null {
+  if (raw === undefined || raw === '') return { start: true };
+  if (typeof raw !== 'string') return null;
+  if (/^\d{1,15}$/.test(raw)) return { legacy: true };
+  const m = /^([0-9a-f]{16})\.(\d{1,15})$/.exec(raw);
+  return m ? { cursor: { dbId: m[1], seq: Number(m[2]) } } : null;
 }

@@ -43,6 +43,8 @@ export const PROCEDURE_CODE_MAX = 60;
 export const RECORD_DATA_MAX_BYTES = 64 * 1024;
 export const EARLIEST_BIRTH_YEAR = 1900;
 export const UNKNOWN_FIELD_MESSAGE = 'Champ non prévu : il n’est pas enregistré.';
+/** Unknown keys named per object (the rest are summed up in one more entry). */
+export const UNKNOWN_FIELDS_LISTED = 20;
 
 export const MANDATE_REQUIRED_MESSAGE =
   '« Fait à sa place » demande un mandat signé et valide. Les mandats ne sont pas encore gérés par l’application : choisissez « Fait avec la personne » ou « La personne a fait seule ».';
@@ -86,8 +88,14 @@ class Checker {
   }
 
   /** The allow-list of this object: any other key is an error naming it. */
-  only(fields: readonly string[]): void {
-    for (const key of Object.keys(this.obj)) if (!fields.includes(key)) this.fail(key, UNKNOWN_FIELD_MESSAGE);
+  only(fields: ReadonlySet<string>): void {
+    let unknown = 0;
+    for (const key in this.obj) {
+      if (fields.has(key)) continue;
+      // A few names are enough to fix a record; thousands would only make the answer huge.
+      if (++unknown > UNKNOWN_FIELDS_LISTED) return this.fail('…', 'Autres champs non prévus.');
+      this.fail(key, UNKNOWN_FIELD_MESSAGE);
+    }
   }
 
   time(field: string, message: string, nullable = false): void {
@@ -154,11 +162,11 @@ function isObj(v: unknown): v is Obj {
 const isProcedureCode = (v: unknown) => typeof v === 'string' && v.length <= PROCEDURE_CODE_MAX && PROCEDURE_CODE_RE.test(v);
 
 // The allow-lists: exactly the fields api.md lists for each entity and nested object.
-const PERMANENCE_FIELDS = ['relayId', 'communeInsee', 'date', 'startTime', 'endTime', 'status', 'note'];
-const ANONYMOUS_FIELDS = ['alreadyHelped', 'residenceInsee', 'gender', 'ageBracket', 'socialStatus', 'qpv'];
-const PROCEDURE_REF_FIELDS = ['code', 'domain', 'partner'];
-const REFERRAL_FIELDS = ['target', 'note'];
-const ACCOMPANIMENT_FIELDS = [
+const PERMANENCE_FIELDS = new Set(['relayId', 'communeInsee', 'date', 'startTime', 'endTime', 'status', 'note']);
+const ANONYMOUS_FIELDS = new Set(['alreadyHelped', 'residenceInsee', 'gender', 'ageBracket', 'socialStatus', 'qpv']);
+const PROCEDURE_REF_FIELDS = new Set(['code', 'domain', 'partner']);
+const REFERRAL_FIELDS = new Set(['target', 'note']);
+const ACCOMPANIMENT_FIELDS = new Set([
   'permanenceId',
   'date',
   'communeInsee',
@@ -173,10 +181,10 @@ const ACCOMPANIMENT_FIELDS = [
   'referral',
   'equipment',
   'note',
-];
-const RELAY_FIELDS = ['name', 'communeInsee', 'address', 'schedule', 'active'];
-const PROCEDURE_FIELDS = ['code', 'label', 'domain', 'partner', 'active'];
-const BENEFICIARY_FIELDS = [
+]);
+const RELAY_FIELDS = new Set(['name', 'communeInsee', 'address', 'schedule', 'active']);
+const PROCEDURE_FIELDS = new Set(['code', 'label', 'domain', 'partner', 'active']);
+const BENEFICIARY_FIELDS = new Set([
   'firstName',
   'lastName',
   'birthYear',
@@ -189,9 +197,9 @@ const BENEFICIARY_FIELDS = [
   'qpv',
   'consentedOn',
   'note',
-];
-const MANDATE_FIELDS = ['beneficiaryId', 'signedOn', 'durationDays', 'expiresOn', 'domains', 'actions', 'paperLocation', 'revokedOn'];
-const FOLLOWUP_FIELDS = ['beneficiaryId', 'label', 'communeInsee', 'relayId', 'dueOn', 'doneOn', 'accompanimentId'];
+]);
+const MANDATE_FIELDS = new Set(['beneficiaryId', 'signedOn', 'durationDays', 'expiresOn', 'domains', 'actions', 'paperLocation', 'revokedOn']);
+const FOLLOWUP_FIELDS = new Set(['beneficiaryId', 'label', 'communeInsee', 'relayId', 'dueOn', 'doneOn', 'accompanimentId']);
 
 export function validatePermanence(data: unknown): FieldError[] {
   if (!isObj(data)) return [{ path: 'data', message: 'Permanence attendue.' }];
@@ -281,7 +289,7 @@ export function validateAccompaniment(data: unknown): FieldError[] {
     if (outcome === 'orientee') {
       if (!isObj(r) || !isOneOf(REFERRAL_LABELS, r.target)) c.fail('referral.target', 'Indiquez vers qui la personne est orientée.');
       else if (r.note !== null && (typeof r.note !== 'string' || r.note.length > 200)) c.fail('referral.note', '200 caractères au plus.');
-      if (isObj(r)) for (const key of Object.keys(r)) if (!REFERRAL_FIELDS.includes(key)) c.fail(`referral.${key}`, UNKNOWN_FIELD_MESSAGE);
+      if (isObj(r)) for (const key of Object.keys(r)) if (!REFERRAL_FIELDS.has(key)) c.fail(`referral.${key}`, UNKNOWN_FIELD_MESSAGE);
     } else if (r !== null) {
       c.fail('referral', 'Une orientation n’est indiquée que pour le résultat « Orienté vers… ».');
     }
@@ -408,18 +416,10 @@ const VALIDATORS: Record<Entity, (data: unknown) => FieldError[]> = {
   procedure: validateProcedure,
 };
 
-/** Validates the data of a record of any entity of api.md (at most 64 KiB serialised). */
+/**
+ * Validates the data of a record of any entity of api.md. Valid data is bounded by construction
+ * (known keys only, bounded texts and arrays): far below RECORD_DATA_MAX_BYTES, never deep.
+ */
 export function validateRecordData(entity: Entity, data: unknown): FieldError[] {
-  const errors = VALIDATORS[entity](data);
-  // Valid data holds only bounded scalars and known shapes, so serialising it is safe and cheap.
-  if (errors.length === 0 && jsonBytes(data) > RECORD_DATA_MAX_BYTES) {
-    return [{ path: 'data', message: `Enregistrement trop volumineux : ${RECORD_DATA_MAX_BYTES / 1024} Kio au plus.` }];
-  }
-  return errors;
-}
-
-/** UTF-8 size of a value serialised as JSON (the string is encoded only when it could matter). */
-export function jsonBytes(value: unknown): number {
-  const text = JSON.stringify(value) ?? '';
-  return text.length * 3 <= RECORD_DATA_MAX_BYTES ? text.length : new TextEncoder().encode(text).length;
+  return VALIDATORS[entity](data);
 }

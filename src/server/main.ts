@@ -67,6 +67,12 @@ if ((await repo.countUsers()) === 0 && !adminToken) {
   );
 }
 
+// Copies of refused and conflicting changes older than 90 days go, even on a server nobody pushes
+// to (pushes also sweep, at most once an hour).
+const sweep = () => void repo.purgeExpiredCopies(new Date().toISOString()).catch((error: Error) => console.error(`Purge : ${error.message}`));
+sweep();
+setInterval(sweep, 6 * 3600 * 1000).unref();
+
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     void app

@@ -53,6 +53,8 @@ export interface TestServer {
   dir: string;
   file: string;
   close: () => Promise<void>;
+  /** Stops the server and closes the database, keeping its files. */
+  stop: () => Promise<void>;
 }
 
 export async function testServer(options: Partial<AppOptions> = {}, dir = mkdtempSync(path.join(tmpdir(), 'relais-server-'))): Promise<TestServer> {
@@ -73,6 +75,10 @@ export async function testServer(options: Partial<AppOptions> = {}, dir = mkdtem
       await fastify.close();
       await repo.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+    stop: async () => {
+      await fastify.close();
+      await repo.close();
     },
   };
 }

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { PullAnswer } from '../../src/domain/sync';
 import { openSqliteDatabase } from '../../src/server/store/sqlite/database';
 import { LATEST_VERSION, migrate } from '../../src/server/store/sqlite/migrations';
 import { SqliteRepository } from '../../src/server/store/sqlite/sqliteRepository';
@@ -39,15 +40,22 @@ describe('server migrations', () => {
       const current = SqliteRepository.open(file);
       expect(current.db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
       expect((await current.findDeviceByTokenHash('h'))?.user.name).toBe('Anne');
-      const pulled = (await current.pull({ userId: 'u1', role: 'mediator' }, 0, 1000)).changes;
+      const pulled = ((await current.pull({ userId: 'u1', role: 'mediator' }, null, 1000)) as PullAnswer).changes;
       expect(pulled.map((c) => c.id)).toContain(id);
       expect(pulled.filter((c) => c.entity === 'relay')).toHaveLength(8);
       // Records pushed before the upgrade keep their place before the seeded ones in the cursor order.
       expect(pulled[0].id).toBe(id);
+      // The upgrade gives the database an identity, named by its cursors.
+      const dbId = await current.databaseId();
+      expect(dbId).toMatch(/^[0-9a-f]{16}$/);
+      expect(((await current.pull({ userId: 'u1', role: 'mediator' }, null, 1000)) as PullAnswer).cursor).toMatch(new RegExp(`^${dbId}\\.\\d+$`));
       await current.close();
       // Opening again applies nothing twice.
       const reopened = SqliteRepository.open(file);
-      expect((await reopened.pull({ userId: 'u1', role: 'mediator' }, 0, 1000)).changes.filter((c) => c.entity === 'procedure').length).toBeGreaterThan(15);
+      expect(await reopened.databaseId()).toBe(dbId);
+      expect(
+        ((await reopened.pull({ userId: 'u1', role: 'mediator' }, null, 1000)) as PullAnswer).changes.filter((c) => c.entity === 'procedure').length,
+      ).toBeGreaterThan(15);
       expect((reopened.db.prepare("SELECT COUNT(*) AS n FROM records WHERE entity = 'relay'").get() as { n: number }).n).toBe(8);
       await reopened.close();
     } finally {

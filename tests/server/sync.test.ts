@@ -114,7 +114,15 @@ describe('push', () => {
     const del = op({ id: create.id, baseVersion: 1, deleted: true, data: {} });
     expect((await push(s.app, anne.headers, [del])).json().results[0]).toMatchObject({ status: 'applied', version: 2 });
     const { changes } = await pullAll(s.app, anne.headers);
-    expect(changes.find((c) => c.id === create.id)).toEqual({ entity: 'accompaniment', id: create.id, version: 2, deleted: true, data: {}, createdBy: 'Anne' });
+    expect(changes.find((c) => c.id === create.id)).toEqual({
+      entity: 'accompaniment',
+      id: create.id,
+      version: 2,
+      deleted: true,
+      data: {},
+      createdBy: 'Anne',
+      createdAt: expect.any(String),
+    });
   });
 
   it('lets a mediator write only her own records and no reference data; a coordinator writes all', async () => {

@@ -1,7 +1,11 @@
-/** Push and pull (api.md): per-op results, opId idempotency, server-side cursor. */
+/**
+ * Push and pull (api.md): per-op results, opId idempotency, server-side cursor naming its database.
+ * Every op with a valid opId gets a final result remembered by the store, including an op refused
+ * for its envelope; an op without a usable opId cannot be answered, so it makes the request a 400.
+ */
 import type { FastifyInstance } from 'fastify';
-import type { PushOp } from '../../domain/outbox';
-import { envelopeErrors, MAX_OPS_PER_PUSH, parseCursor, pullLimit, type PushResult } from '../../domain/sync';
+import { checkOp, MAX_OPS_PER_PUSH, parseCursor, pullLimit, type IncomingOp } from '../../domain/sync';
+import type { FieldError } from '../../domain/validation';
 import type { ServerContext } from '../context';
 import { ApiError, badRequest } from '../errors';
 
@@ -11,24 +15,17 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: ServerContext): vo
     const { ops } = request.body as { ops: unknown[] };
     if (ops.length > MAX_OPS_PER_PUSH) throw new ApiError(413, 'too_many_ops', `${MAX_OPS_PER_PUSH} opérations au plus par envoi.`);
 
-    // Ops whose envelope is malformed are rejected one by one; an op without a usable opId
-    // cannot be answered, so it makes the request invalid.
-    const checked = ops.map((op) => envelopeErrors(op));
-    const unnamed = checked.flatMap((c, i) =>
-      c.opIdValid ? [] : c.fields.filter((f) => f.path === 'opId' || f.path === 'op').map((f) => ({ path: `ops.${i}.${f.path}`, message: f.message })),
-    );
+    const incoming: IncomingOp[] = [];
+    const unnamed: FieldError[] = [];
+    ops.forEach((raw, i) => {
+      const checked = checkOp(raw);
+      if ('op' in checked) incoming.push(checked.op);
+      else unnamed.push(...checked.unnamed.map((f) => ({ path: `ops.${i}.${f.path}`, message: f.message })));
+    });
     if (unnamed.length > 0) throw badRequest('Chaque opération doit avoir un opId (UUID).', unnamed);
 
-    const valid: PushOp[] = [];
-    const results: (PushResult | number)[] = ops.map((op, i) => {
-      const { fields } = checked[i];
-      if (fields.length > 0) return { opId: (op as PushOp).opId, status: 'rejected', fields };
-      valid.push(op as PushOp);
-      return valid.length - 1;
-    });
-    const now = ctx.now().toISOString();
-    const applied = await ctx.repo.push({ userId: caller.userId, role: caller.role, deviceId: caller.deviceId }, valid, now);
-    return { results: results.map((r) => (typeof r === 'number' ? applied[r] : r)) };
+    const results = await ctx.repo.push({ userId: caller.userId, role: caller.role, deviceId: caller.deviceId }, incoming, ctx.now().toISOString());
+    return { results };
   });
 
   app.get('/api/v1/sync/pull', async (request) => {
@@ -41,7 +38,15 @@ export function registerSyncRoutes(app: FastifyInstance, ctx: ServerContext): vo
       ...(limit === null ? [{ path: 'limit', message: 'limit doit être un entier positif.' }] : []),
     ];
     if (since === null || limit === null) throw badRequest('Paramètres de synchronisation invalides.', fields);
-    const answer = await ctx.repo.pull({ userId: caller.userId, role: caller.role }, since, limit);
+    const answer =
+      'legacy' in since ? 'cursor_reset' : await ctx.repo.pull({ userId: caller.userId, role: caller.role }, 'cursor' in since ? since.cursor : null, limit);
+    if (answer === 'cursor_reset') {
+      throw new ApiError(
+        409,
+        'cursor_reset',
+        'Ce curseur vient d’une autre base de données (restaurée ou remplacée) : reprenez la synchronisation depuis le début.',
+      );
+    }
     if (caller.deviceId) await ctx.repo.touchDevice(caller.deviceId, ctx.now().toISOString());
     return answer;
   });

@@ -4,8 +4,7 @@
  * deployments that outgrow one machine) fit behind the same methods. Every method that writes is
  * atomic.
  */
-import type { PushOp } from '../../domain/outbox';
-import type { Actor, ChangeRecord, PullAnswer, PushResult, Role } from '../../domain/sync';
+import type { Actor, ChangeRecord, Cursor, IncomingOp, PullAnswer, PushResult, Role } from '../../domain/sync';
 import type { FactsAnswer, FactsQuery } from './types';
 
 export type { FactsAnswer, FactsQuery } from './types';
@@ -69,9 +68,20 @@ export interface Repository {
   revokeDevice(id: string, now: string): Promise<boolean>;
   touchDevice(id: string, now: string): Promise<void>;
 
-  /** Applies a batch in order, in one transaction (which also records the device's last sync); every op gets a final result. */
-  push(actor: Actor & { deviceId: string | null }, ops: PushOp[], now: string): Promise<PushResult[]>;
-  pull(actor: Actor, since: number, limit: number): Promise<PullAnswer>;
+  /**
+   * Applies a batch in order, in one transaction (which also records the device's last sync);
+   * every op gets a final result, refused ops included, remembered under its opId.
+   */
+  push(actor: Actor & { deviceId: string | null }, ops: IncomingOp[], now: string): Promise<PushResult[]>;
+  /** Changes after `since` (null: from the start); `cursor_reset` when the cursor names another database or a future seq. */
+  pull(actor: Actor, since: Cursor | null, limit: number): Promise<PullAnswer | 'cursor_reset'>;
+  /**
+   * Drops the copies of refused and conflicting changes older than 90 days (also done in a push at
+   * most once an hour); returns how many ops lost their copies.
+   */
+  purgeExpiredCopies(now: string): Promise<number>;
+  /** The random identity of this database, renewed when it is restored from a backup. */
+  databaseId(): Promise<string>;
   /** Live (not deleted) records of some entities, optionally only one owner's. */
   records(entities: string[], ownerId?: string): Promise<StoredRecord[]>;
   /** What tallies and exports count for a period (all records, or one owner's). */

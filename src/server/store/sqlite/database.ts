@@ -10,6 +10,9 @@ import path from 'node:path';
 export function openSqliteDatabase(file: string): Database.Database {
   if (file !== ':memory:') mkdirSync(path.dirname(file), { recursive: true });
   const db = new Database(file);
+  // 16 KiB pages for a new file (an existing one keeps its size): a push batch dirties a quarter
+  // as many pages (random UUID keys touch most index leaves), so each commit writes fewer WAL frames.
+  db.pragma('page_size = 16384');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');

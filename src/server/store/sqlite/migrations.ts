@@ -146,7 +146,23 @@ export const MIGRATIONS: readonly Migration[] = [
       }
     },
   },
+  {
+    version: 5,
+    name: 'database identity (in pull cursors); indexes of the kept copies of refused and conflicting changes',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE identity (one INTEGER PRIMARY KEY CHECK (one = 1), db_id TEXT NOT NULL);
+        INSERT INTO identity (one, db_id) VALUES (1, lower(hex(randomblob(8))));
+        CREATE INDEX ops_kept_record ON ops (record_id, user_id) WHERE data IS NOT NULL OR current IS NOT NULL;
+        CREATE INDEX ops_kept_received ON ops (received_at) WHERE data IS NOT NULL OR current IS NOT NULL;
+      `),
+  },
 ];
+
+/** Gives the database a fresh random identity: every cursor handed out before gets `cursor_reset`. */
+export function stampNewIdentity(db: Database.Database): string {
+  return (db.prepare(`UPDATE identity SET db_id = lower(hex(randomblob(8))) WHERE one = 1 RETURNING db_id`).get() as { db_id: string }).db_id;
+}
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
 

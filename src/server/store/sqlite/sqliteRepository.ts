@@ -5,24 +5,22 @@
  * each runs synchronously inside, so a transaction never spans an await.
  *
  * Guarantees:
- * - a push batch runs in one transaction: all its results are committed together, or none;
- * - an opId is claimed by inserting it (with its result) under a primary key before the record
- *   is touched, never by a lookup first, so a batch delivered twice or concurrently can never
- *   apply an op twice;
- * - a record's `seq` takes the next value of one counter at each change (allocated per batch,
- *   inside its transaction): pulls follow it, so each changed record comes once, at its latest
- *   version;
- * - synchronous=FULL: an answered push survives a power cut.
+ * - a push batch is one IMMEDIATE transaction that applies nothing twice (pushBatch.ts);
+ * - a record's `seq` takes the next value of one counter at each change: pulls follow it, so each
+ *   changed record comes once, at its latest version; a cursor names the database (`identity`),
+ *   so another database's cursor is refused;
+ * - copies of refused and conflicting changes are kept until resolved or 90 days (retention.ts).
  */
 import type Database from 'better-sqlite3';
-import type { PushOp } from '../../../domain/outbox';
-import { decidePush, PULL_MAX_BYTES, type Actor, type ChangeRecord, type PullAnswer, type PushResult, type StoredHead } from '../../../domain/sync';
-import type { Entity } from '../../../domain/records';
+import { formatCursor, PULL_MAX_BYTES, type Actor, type Cursor, type IncomingOp, type PullAnswer, type PushResult } from '../../../domain/sync';
 import type { Device, Enrolment, EnrolResult, NewDevice, Repository, StoredRecord, User } from '../repository';
 import { displayName, nameKey } from '../names';
 import type { FactsAnswer, FactsQuery } from '../types';
 import { openSqliteDatabase } from './database';
 import { migrate } from './migrations';
+import { SqlitePushBatches, type Batch } from './pushBatch';
+import { KeptCopies } from './retention';
+import { toChange, type RecordRow } from './rows';
 import { SqliteTallyFacts } from './tallyFacts';
 
 interface DeviceRow {
@@ -36,14 +34,9 @@ interface DeviceRow {
   role: User['role'];
 }
 
-interface RecordRow {
-  id: string;
-  entity: Entity;
-  version: number;
-  deleted: number;
-  data: string;
-  owner_id: string;
-  seq: number;
+interface PulledRow extends RecordRow {
+  created_at: string;
+  created_by_name: string;
 }
 
 const toDevice = (r: DeviceRow): Device => ({
@@ -53,14 +46,6 @@ const toDevice = (r: DeviceRow): Device => ({
   lastSyncAt: r.last_sync_at,
   revokedAt: r.revoked_at,
   user: { id: r.user_id, name: r.user_name, role: r.role },
-});
-
-const toChange = (r: RecordRow): ChangeRecord => ({
-  entity: r.entity,
-  id: r.id,
-  version: r.version,
-  deleted: r.deleted === 1,
-  data: JSON.parse(r.data) as Record<string, unknown>,
 });
 
 /** The envelope of a pulled change around its data, in JSON (ids, version, names, dates). */
@@ -74,6 +59,9 @@ export class SqliteRepository implements Repository {
   readonly db: Database.Database;
   private readonly stmt;
   private readonly facts: SqliteTallyFacts;
+  private readonly kept: KeptCopies;
+  private readonly batches: SqlitePushBatches;
+  private readonly dbId: string;
 
   /** Opens (and migrates) the database file with the settings of `openSqliteDatabase`. */
   static open(file: string): SqliteRepository {
@@ -84,28 +72,15 @@ export class SqliteRepository implements Repository {
     this.db = db;
     migrate(db);
     this.facts = new SqliteTallyFacts(db);
+    this.kept = new KeptCopies(db);
+    this.batches = new SqlitePushBatches(db, this.kept);
+    this.dbId = (db.prepare(`SELECT db_id FROM identity`).get() as { db_id: string }).db_id;
 
     this.stmt = {
-      claimOp: db.prepare(
-        `INSERT INTO ops (op_id, user_id, device_id, entity, record_id, base_version, deleted, status, version, fields, current, data, received_at)
-         VALUES (@opId, @userId, @deviceId, @entity, @id, @baseVersion, @deleted, @status, @version, @fields, @current, @data, @now)`,
-      ),
-      previousOp: db.prepare(`SELECT user_id, status, version, fields, current FROM ops WHERE op_id = ?`),
-      head: db.prepare(`SELECT entity, version, owner_id AS ownerId FROM records WHERE id = ?`),
-      record: db.prepare(`SELECT id, entity, version, deleted, data, owner_id, seq FROM records WHERE id = ?`),
-      touch: db.prepare(`UPDATE devices SET last_sync_at = ? WHERE id = ?`),
       touchIfOld: db.prepare(`UPDATE devices SET last_sync_at = ? WHERE id = ? AND (last_sync_at IS NULL OR last_sync_at < ?)`),
       readSeq: db.prepare(`SELECT value FROM counters WHERE name = 'seq'`),
-      writeSeq: db.prepare(`UPDATE counters SET value = ? WHERE name = 'seq'`),
-      insertRecord: db.prepare(
-        `INSERT INTO records (id, entity, version, deleted, data, owner_id, created_by, created_at, updated_by, updated_device, updated_at, seq)
-         VALUES (@id, @entity, @version, @deleted, @data, @userId, @userId, @now, @userId, @deviceId, @now, @seq)`,
-      ),
-      updateRecord: db.prepare(
-        `UPDATE records SET version = @version, deleted = @deleted, data = @data, updated_by = @userId, updated_device = @deviceId, updated_at = @now, seq = @seq WHERE id = @id`,
-      ),
       pullAll: db.prepare(
-        `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, COALESCE(u.name, r.created_by) AS created_by_name
+        `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, r.created_at, COALESCE(u.name, r.created_by) AS created_by_name
          FROM records r LEFT JOIN users u ON u.id = r.created_by WHERE r.seq > ? ORDER BY r.seq LIMIT ?`,
       ),
       countUsers: db.prepare(`SELECT COUNT(*) AS n FROM users`),
@@ -131,7 +106,7 @@ export class SqliteRepository implements Repository {
         ),
       ),
       pullOwn: db.prepare(
-        `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, COALESCE(u.name, r.created_by) AS created_by_name
+        `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, r.created_at, COALESCE(u.name, r.created_by) AS created_by_name
          FROM records r LEFT JOIN users u ON u.id = r.created_by
          WHERE r.seq > ? AND (r.owner_id = ? OR r.entity IN ('relay', 'procedure')) ORDER BY r.seq LIMIT ?`,
       ),
@@ -204,82 +179,27 @@ export class SqliteRepository implements Repository {
     this.stmt.touchIfOld.run(now, id, aMinuteAgo);
   }
 
-  async push(actor: Actor & { deviceId: string | null }, ops: PushOp[], now: string): Promise<PushResult[]> {
-    return this.db.transaction(() => {
-      const seq = { value: (this.stmt.readSeq.get() as { value: number }).value };
-      const results = ops.map((op) => this.pushOne(actor, op, now, seq));
-      this.stmt.writeSeq.run(seq.value);
-      // The device's last sync is written in the same (durable) transaction: one commit per push.
-      if (actor.deviceId) this.stmt.touch.run(now, actor.deviceId);
-      return results;
-    })();
+  async push(actor: Batch['actor'], ops: IncomingOp[], now: string): Promise<PushResult[]> {
+    return this.batches.run(actor, ops, now, (op, batch) => this.pushOne(op, batch));
   }
 
-  private pushOne(actor: Actor & { deviceId: string | null }, op: PushOp, now: string, seq: { value: number }): PushResult {
-    const s = this.stmt;
-    const head = s.head.get(op.id) as StoredHead | undefined;
-    const decision = decidePush(op, head, actor);
-    const result: PushResult =
-      decision.kind === 'apply'
-        ? { opId: op.opId, status: 'applied', version: decision.version }
-        : decision.kind === 'rejected'
-          ? { opId: op.opId, status: 'rejected', fields: decision.fields }
-          : { opId: op.opId, status: 'conflict', current: head ? toChange(s.record.get(op.id) as RecordRow) : null };
-    try {
-      // Claiming the opId is what makes a resent op harmless; rejected and conflicting changes
-      // are kept with it, for review.
-      s.claimOp.run({
-        opId: op.opId,
-        userId: actor.userId,
-        deviceId: actor.deviceId,
-        entity: op.entity,
-        id: op.id,
-        baseVersion: op.baseVersion,
-        deleted: op.deleted ? 1 : 0,
-        status: result.status,
-        version: result.version ?? null,
-        fields: result.fields ? JSON.stringify(result.fields) : null,
-        current: result.status === 'conflict' ? JSON.stringify(result.current) : null,
-        data: result.status === 'applied' ? null : op.deleted ? '{}' : JSON.stringify(op.data),
-        now,
-      });
-    } catch (error) {
-      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') return this.previousResult(op.opId, actor);
-      throw error;
-    }
-    if (decision.kind === 'apply') {
-      const row = {
-        id: op.id,
-        entity: op.entity,
-        version: decision.version,
-        deleted: op.deleted ? 1 : 0,
-        // A tombstone carries no data: whatever it was sent with, `{}` is stored.
-        data: op.deleted ? '{}' : JSON.stringify(op.data),
-        userId: actor.userId,
-        deviceId: actor.deviceId,
-        now,
-        seq: ++seq.value,
-      };
-      if (head) s.updateRecord.run(row);
-      else s.insertRecord.run(row);
-    }
-    return result;
+  /** One op of a batch (a method of its own, so tests can make the store fail in mid-batch). */
+  private pushOne(op: IncomingOp, batch: Batch): PushResult {
+    return this.batches.one(op, batch);
   }
 
-  private previousResult(opId: string, actor: Actor): PushResult {
-    const prev = this.stmt.previousOp.get(opId) as { user_id: string; status: string; version: number | null; fields: string | null; current: string | null };
-    if (prev.user_id !== actor.userId) {
-      return { opId, status: 'rejected', fields: [{ path: 'opId', message: 'Cet opId a déjà été utilisé.' }] };
-    }
-    if (prev.status === 'applied') return { opId, status: 'duplicate', version: prev.version ?? undefined };
-    if (prev.status === 'conflict') return { opId, status: 'conflict', current: prev.current ? (JSON.parse(prev.current) as ChangeRecord | null) : null };
-    return { opId, status: 'rejected', fields: prev.fields ? JSON.parse(prev.fields) : [] };
+  async purgeExpiredCopies(now: string): Promise<number> {
+    return this.kept.sweep(now);
   }
 
-  async pull(actor: Actor, since: number, limit: number): Promise<PullAnswer> {
-    const rows = (
-      actor.role === 'coordinator' ? this.stmt.pullAll.all(since, limit + 1) : this.stmt.pullOwn.all(since, actor.userId, limit + 1)
-    ) as RecordRow[];
+  async databaseId(): Promise<string> {
+    return this.dbId;
+  }
+
+  async pull(actor: Actor, since: Cursor | null, limit: number): Promise<PullAnswer | 'cursor_reset'> {
+    const from = since?.seq ?? 0;
+    if (since && (since.dbId !== this.dbId || from > (this.stmt.readSeq.get() as { value: number }).value)) return 'cursor_reset';
+    const rows = (actor.role === 'coordinator' ? this.stmt.pullAll.all(from, limit + 1) : this.stmt.pullOwn.all(from, actor.userId, limit + 1)) as PulledRow[];
     // Pages are capped in bytes too: stop before the change that would pass PULL_MAX_BYTES.
     let bytes = 0;
     let size = 0;
@@ -288,11 +208,12 @@ export class SqliteRepository implements Repository {
       if (size > 0 && bytes > PULL_MAX_BYTES) break;
       size++;
     }
-    const hasMore = rows.length > size;
     const page = rows.slice(0, size);
-    // Extension of api.md: `createdBy`, the name of the user who created the record (for tallies).
-    const changes = page.map((r) => ({ ...toChange(r), createdBy: (r as RecordRow & { created_by_name: string }).created_by_name }));
-    return { changes, cursor: String(page.length ? page[page.length - 1].seq : since), hasMore };
+    // Extensions of api.md: `createdBy` (name of the user who created the record, for tallies)
+    // and `createdAt` (when the server first stored it).
+    const changes = page.map((r) => ({ ...toChange(r), createdBy: r.created_by_name, createdAt: r.created_at }));
+    const last = page.length ? page[page.length - 1].seq : from;
+    return { changes, cursor: formatCursor({ dbId: this.dbId, seq: last }), hasMore: rows.length > size };
   }
 
   async tallyFacts(q: FactsQuery): Promise<FactsAnswer> {

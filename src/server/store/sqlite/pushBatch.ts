@@ -1,0 +1,173 @@
+/**
+ * A push batch on SQLite (api.md "Push").
+ *
+ * Guarantees:
+ * - a batch runs in one IMMEDIATE transaction (the write lock is taken first): all its results
+ *   are committed together, or none (synchronous=FULL: an answered push survives a power cut);
+ * - under that lock one query looks up the batch's opIds and one the heads of its records; each
+ *   new opId is then inserted with its final result (refused ops included) under a primary key
+ *   before its record is touched: a batch delivered twice or concurrently can never apply an op
+ *   twice, and ops of one batch (the same opId twice, two ops of one record) answer exactly as if
+ *   sent one by one (the lookups are updated as the batch goes);
+ * - a record's `seq` takes the next value of one counter at each change, inside the transaction;
+ * - a refused or conflicting change is kept with its op for review (retention.ts says how long);
+ *   an envelope refusal keeps no copy, and data too deep or large to be valid is never serialised.
+ */
+import type Database from 'better-sqlite3';
+import type { PushOp } from '../../../domain/outbox';
+import { decidePush, isRefused, reviewCopy, type Actor, type IncomingOp, type PushResult, type StoredHead, type ChangeRecord } from '../../../domain/sync';
+import type { FieldError } from '../../../domain/validation';
+import type { KeptCopies } from './retention';
+import { RECORD_COLUMNS, toChange, type RecordRow } from './rows';
+
+/** An op as remembered (or just claimed in this batch): enough to answer its opId again. */
+interface OpRow {
+  op_id: string;
+  user_id: string;
+  status: string;
+  version: number | null;
+  fields: string | null;
+  current: string | null;
+  record_id: string;
+}
+
+/** What one batch knows while it runs. */
+export interface Batch {
+  actor: Actor & { deviceId: string | null };
+  now: string;
+  seq: number;
+  known: Map<string, OpRow>;
+  heads: Map<string, StoredHead>;
+  kept: Set<string>;
+}
+
+export class SqlitePushBatches {
+  private readonly s;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly kept: KeptCopies,
+  ) {
+    this.s = {
+      knownOps: db.prepare(`SELECT op_id, user_id, status, version, fields, current, record_id FROM ops WHERE op_id IN (SELECT value FROM json_each(?))`),
+      heads: db.prepare(`SELECT id, entity, version, owner_id AS ownerId FROM records WHERE id IN (SELECT value FROM json_each(?))`),
+      claimOp: db.prepare(
+        `INSERT INTO ops (op_id, user_id, device_id, entity, record_id, base_version, deleted, status, version, fields, current, data, received_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      record: db.prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE id = ?`),
+      insertRecord: db.prepare(
+        `INSERT INTO records (id, entity, version, deleted, data, owner_id, created_by, created_at, updated_by, updated_device, updated_at, seq)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      updateRecord: db.prepare(
+        `UPDATE records SET version = ?, deleted = ?, data = ?, updated_by = ?, updated_device = ?, updated_at = ?, seq = ? WHERE id = ?`,
+      ),
+      readSeq: db.prepare(`SELECT value FROM counters WHERE name = 'seq'`),
+      writeSeq: db.prepare(`UPDATE counters SET value = ? WHERE name = 'seq'`),
+      touch: db.prepare(`UPDATE devices SET last_sync_at = ? WHERE id = ?`),
+    };
+  }
+
+  /** Runs a batch; `one` decides and writes each op in order (the repository's `pushOne`). */
+  run(actor: Batch['actor'], ops: IncomingOp[], now: string, one: (op: IncomingOp, batch: Batch) => PushResult): PushResult[] {
+    return this.db
+      .transaction(() => {
+        this.kept.sweepIfDue(now);
+        const batch = this.prefetch(actor, ops, now);
+        const results = ops.map((op) => one(op, batch));
+        this.s.writeSeq.run(batch.seq);
+        // The device's last sync is written in the same (durable) transaction: one commit per push.
+        if (actor.deviceId) this.s.touch.run(now, actor.deviceId);
+        return results;
+      })
+      .immediate();
+  }
+
+  /** What the batch needs to know, in three queries: its opIds already claimed, its records' heads, which have kept copies. */
+  private prefetch(actor: Batch['actor'], ops: IncomingOp[], now: string): Batch {
+    const known = new Map<string, OpRow>();
+    for (const row of this.s.knownOps.all(JSON.stringify(ops.map((o) => o.opId))) as OpRow[]) known.set(row.op_id, row);
+    const ids = JSON.stringify([...new Set(ops.flatMap((o) => (isRefused(o) ? [] : [o.id])))]);
+    const heads = new Map<string, StoredHead>();
+    for (const h of this.s.heads.all(ids) as (StoredHead & { id: string })[]) heads.set(h.id, h);
+    const seq = (this.s.readSeq.get() as { value: number }).value;
+    return { actor, now, seq, known, heads, kept: this.kept.among(ids) };
+  }
+
+  /** Decides one op of the batch and writes its result (and its record when applied). */
+  one(op: IncomingOp, batch: Batch): PushResult {
+    const { actor, now } = batch;
+    const s = this.s;
+    const known = batch.known.get(op.opId);
+    if (known) return this.previousResult(known, actor);
+    const head = isRefused(op) ? undefined : batch.heads.get(op.id);
+    const decision = isRefused(op) ? ({ kind: 'rejected', fields: op.refused } as const) : decidePush(op, head, actor);
+    const result: PushResult =
+      decision.kind === 'apply'
+        ? { opId: op.opId, status: 'applied', version: decision.version }
+        : decision.kind === 'rejected'
+          ? { opId: op.opId, status: 'rejected', fields: decision.fields }
+          : { opId: op.opId, status: 'conflict', current: head ? toChange(s.record.get(op.id) as RecordRow) : null };
+    // The copy of a refused or conflicting change, for review (none for an envelope refusal;
+    // valid data is bounded, refused data is copied only within reviewCopy's limits).
+    const copy = result.status === 'applied' || isRefused(op) ? null : decision.kind === 'conflict' ? JSON.stringify(op.data) : reviewCopy(op.data);
+    const row: OpRow = {
+      op_id: op.opId,
+      user_id: actor.userId,
+      status: result.status,
+      version: result.version ?? null,
+      fields: result.fields ? JSON.stringify(result.fields) : null,
+      current: result.current ? JSON.stringify(result.current) : null,
+      record_id: op.id,
+    };
+    // Claiming the opId (under its primary key) is what makes a resent op harmless.
+    s.claimOp.run(
+      op.opId,
+      actor.userId,
+      actor.deviceId,
+      op.entity,
+      op.id,
+      op.baseVersion,
+      op.deleted ? 1 : 0,
+      row.status,
+      row.version,
+      row.fields,
+      row.current,
+      copy,
+      now,
+    );
+    batch.known.set(op.opId, row);
+    if (copy !== null || row.current !== null) batch.kept.add(op.id);
+    if (decision.kind === 'apply') {
+      const applied = op as PushOp;
+      // A tombstone carries no data: whatever it was sent with, `{}` is stored.
+      const data = op.deleted ? '{}' : JSON.stringify(applied.data);
+      const deleted = op.deleted ? 1 : 0;
+      const u = actor.userId;
+      if (head) s.updateRecord.run(decision.version, deleted, data, u, actor.deviceId, now, ++batch.seq, op.id);
+      else s.insertRecord.run(op.id, op.entity, decision.version, deleted, data, u, u, now, u, actor.deviceId, now, ++batch.seq);
+      batch.heads.set(op.id, { entity: applied.entity, version: decision.version, ownerId: head?.ownerId ?? actor.userId });
+      if (batch.kept.has(op.id)) this.kept.resolved(op.id, actor.userId, op.deleted);
+    }
+    return result;
+  }
+
+  /**
+   * The answer to an opId claimed before: its original result. A conflict whose copy of the
+   * server's record was purged (or that had none) answers the record's present state.
+   */
+  private previousResult(prev: OpRow, actor: Actor): PushResult {
+    const opId = prev.op_id;
+    if (prev.user_id !== actor.userId) {
+      return { opId, status: 'rejected', fields: [{ path: 'opId', message: 'Cet opId a déjà été utilisé.' }] };
+    }
+    if (prev.status === 'applied') return { opId, status: 'duplicate', version: prev.version ?? undefined };
+    if (prev.status === 'conflict') {
+      if (prev.current) return { opId, status: 'conflict', current: JSON.parse(prev.current) as ChangeRecord };
+      const present = prev.record_id ? (this.s.record.get(prev.record_id) as RecordRow | undefined) : undefined;
+      return { opId, status: 'conflict', current: present ? toChange(present) : null };
+    }
+    return { opId, status: 'rejected', fields: prev.fields ? (JSON.parse(prev.fields) as FieldError[]) : [] };
+  }
+}
