@@ -145,6 +145,8 @@ class Run {
     let resync = await storage(loadResync(db));
     let cursor = await storage(loadCursor(db));
     let reset = false;
+    const queued = () => storage(db.outbox.count());
+    let queuedBefore = resync ? await queued() : 0;
     for (;;) {
       let page;
       try {
@@ -153,6 +155,7 @@ class Run {
         if (!reset && error instanceof SyncError && error.status === 409 && error.code === 'cursor_reset') {
           reset = true;
           resync = await storage(startResync(db, this.now()));
+          queuedBefore = await queued();
           cursor = '';
           continue;
         }
@@ -166,9 +169,8 @@ class Run {
       if (!page.hasMore) break;
     }
     if (!resync) return false;
-    const before = await storage(db.outbox.count());
     await storage(finishResync(db, resync, role, this.now()));
-    this.report.resent += (await storage(db.outbox.count())) - before;
+    this.report.resent += Math.max(0, (await queued()) - queuedBefore);
     return true;
   }
 }

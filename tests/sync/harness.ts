@@ -20,7 +20,9 @@ export interface Server {
   app: FastifyInstance;
   repo: SqliteRepository;
   dir: string;
-  restart: () => Promise<void>;
+  /** Stops the server, runs `whileStopped` (e.g. a restore), and starts it again on the same port. */
+  restart: (whileStopped?: (file: string) => void | Promise<void>) => Promise<void>;
+  file: string;
   close: () => Promise<void>;
 }
 
@@ -37,9 +39,11 @@ export async function startServer(dir = mkdtempSync(path.join(tmpdir(), 'relais-
   };
   await boot();
   server.dir = dir;
-  server.restart = async () => {
+  server.file = file;
+  server.restart = async (whileStopped) => {
     await server.app.close();
     await server.repo.close();
+    await whileStopped?.(file);
     await boot();
   };
   server.close = async () => {

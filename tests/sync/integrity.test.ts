@@ -1,5 +1,6 @@
 // The review's reproductions of lost or overwritten changes, each replayed with the real engine
 // against the real server over HTTP.
+import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RelaisDB } from '../../src/db/database';
 import { UnsentWorkError } from '../../src/db/wipe';
@@ -8,7 +9,8 @@ import { createApi } from '../../src/sync/api';
 import { loadCredentials } from '../../src/sync/credentials';
 import { enrolThisTablet, sameUser } from '../../src/sync/enrolment';
 import { syncOnce } from '../../src/sync/engine';
-import { takeServerVersion } from '../../src/sync/issues';
+import { resend, takeServerVersion } from '../../src/sync/issues';
+import { backupDatabase, restoreDatabase } from '../../src/server/backup';
 import { accompaniment } from '../unit/fixtures';
 import { adminCall, enrolNewDevice, expectExactly, serverAccompaniments, startServer, type Device, type Server } from './harness';
 
@@ -263,5 +265,55 @@ describe('enrolling the tablet again', () => {
     expect(sameUser({ name: 'Anne', role: 'mediator' }, { name: 'Anne', role: 'coordinator' })).toBe(false);
     expect(sameUser({ name: 'He\u0301le\u0300ne ', role: 'mediator' }, { name: 'hélène', role: 'mediator' })).toBe(true);
     await t.close();
+  });
+});
+
+describe('a server restored from a backup', () => {
+  it('makes the tablet pull from the start and send again what the restore lost; a lost change overwritten since is a conflict', async () => {
+    const anne = await tablet();
+    const other = await tablet();
+    const [a, e] = [await anne.log({ durationMinutes: 10 }), await anne.log({ durationMinutes: 11 })];
+    await anne.sync();
+    await other.sync();
+    const backup = path.join(server.dir, 'backup.sqlite');
+    await backupDatabase(server.file, backup);
+    // After the backup: a new entry and two edits, all acknowledged by the server, then lost.
+    const c = await anne.log({ durationMinutes: 12 });
+    await saveRecord('accompaniment', a, data(20, 'A, version perdue'), anne.db);
+    await saveRecord('accompaniment', e, data(21, 'E, version perdue'), anne.db);
+    await anne.sync();
+    await server.restart((file) => void restoreDatabase(file, backup));
+    // On the restored server, the other tablet writes over `a` (its version 2 is not anne's).
+    await saveRecord('accompaniment', a, data(30, 'A, autre tablette'), other.db);
+    await expect(other.sync()).resolves.toMatchObject({ resent: 0 });
+
+    const report = await anne.sync();
+    expect(report.resent).toBe(2);
+    const onServer = await serverAccompaniments(server);
+    expect(onServer.get(c)).toEqual(data(12));
+    expect(onServer.get(e)).toEqual(data(21, 'E, version perdue'));
+    expect(onServer.get(a)).toEqual(data(30, 'A, autre tablette'));
+    const [issue] = await anne.db.syncIssues.toArray();
+    expect(issue).toMatchObject({ id: a, kind: 'conflict', sent: { data: data(20, 'A, version perdue') }, current: { version: 2 } });
+    await resend(anne.db, issue);
+    await anne.sync();
+    await other.sync();
+    expect((await serverAccompaniments(server)).get(a)).toEqual(data(20, 'A, version perdue'));
+    expect(await other.alive()).toEqual(await anne.alive());
+    expect(await anne.db.meta.get('resync')).toBeUndefined();
+  });
+});
+
+describe('entries on another tablet', () => {
+  it('keep the time they were recorded at, not the time they were pulled', async () => {
+    const anne = await tablet();
+    const other = await tablet();
+    const before = new Date().toISOString();
+    const id = await anne.log();
+    await anne.sync();
+    const after = new Date().toISOString();
+    await other.sync({ now: () => new Date('2030-01-01T08:00:00Z') }); // pulled much later
+    const pulled = (await other.db.accompaniments.get(id))!;
+    expect(pulled.createdAt >= before && pulled.createdAt <= after).toBe(true);
   });
 });
