@@ -81,14 +81,59 @@ export interface ProcedureData {
   active: boolean;
 }
 
+/** A followed person (api.md "beneficiary"): only the minimal fields domain.md §2 lists. */
+export interface BeneficiaryData {
+  firstName: string;
+  /** Last name or its initial. */
+  lastName: string;
+  birthYear: number | null;
+  /** Any French commune (INSEE code): people come from elsewhere too. */
+  residenceInsee: string | null;
+  phone: string | null;
+  noPhone: boolean;
+  gender: Gender;
+  socialStatus: SocialStatus;
+  public: 'insertion_employee' | 'job_seeker' | 'other';
+  qpv: boolean;
+  /** The day she agreed to be followed. */
+  consentedOn: IsoDate;
+  note: string | null;
+}
+
+/** A consent mandate (CNIL model): lets the mediator act on the person's behalf. */
+export interface MandateData {
+  beneficiaryId: string;
+  signedOn: IsoDate;
+  durationDays: number;
+  /** First day the mandate no longer applies (valid while `signedOn <= date < expiresOn`). */
+  expiresOn: IsoDate;
+  domains: DomainCode[];
+  /** The precise actions written on the paper. */
+  actions: string;
+  /** Where the signed paper is kept. */
+  paperLocation: string;
+  revokedOn: IsoDate | null;
+}
+
+/** Something to do or check at a next visit ("À suivre"). */
+export interface FollowupData {
+  beneficiaryId: string | null;
+  label: string;
+  communeInsee: string | null;
+  relayId: string | null;
+  dueOn: IsoDate | null;
+  doneOn: IsoDate | null;
+  accompanimentId: string | null;
+}
+
 export interface DataByEntity {
   permanence: PermanenceData;
   accompaniment: AccompanimentData;
   relay: RelayData;
   procedure: ProcedureData;
-  beneficiary: Record<string, unknown>;
-  mandate: Record<string, unknown>;
-  followup: Record<string, unknown>;
+  beneficiary: BeneficiaryData;
+  mandate: MandateData;
+  followup: FollowupData;
 }
 
 /** The envelope of api.md: `version` is the server's (0 until the server has applied it). */
