@@ -1,5 +1,5 @@
 import { waitFor, within } from '@testing-library/react';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { db } from '../../src/db/database';
 import { newId, saveRecord } from '../../src/db/writes';
 import { parisDate } from '../../src/domain/dates';
@@ -91,5 +91,49 @@ describe('settings', () => {
       baseVersion: 0,
       data: { name: 'Médiathèque La Fontaine', schedule: 'lundi matin, jeudi matin', communeInsee: '34157' },
     });
+  });
+});
+
+describe('enrolling the tablet again', () => {
+  const answer = (body: unknown, status = 201) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+
+  it('for another person asks first, then wipes the previous user’s entries', async () => {
+    await saveCredentials(db, { deviceId: 'd', token: 't', role: 'mediator', name: 'Anne', label: 'Tablette Mèze', enrolledAt: new Date().toISOString() });
+    const id = newId();
+    await saveRecord('accompaniment', id, accompaniment({ permanenceId: null, placeType: 'agency', communeInsee: '34301' }));
+    await db.outbox.clear(); // already sent
+    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockImplementation(async () => answer({ deviceId: 'd2', token: 't2', role: 'mediator', name: 'Hélène' }));
+    const { user } = renderApp('#/reglages');
+    await user.click(await screen.findByRole('button', { name: 'Inscrire à nouveau' }));
+    await user.type(screen.getByLabelText('Code d’inscription'), 'ABCD-EF23');
+    await user.type(screen.getByLabelText('Nom de cette tablette'), 'Tablette Mèze');
+    await user.click(screen.getByRole('button', { name: 'Inscrire' }));
+    const dialog = await screen.findByRole('alertdialog');
+    expect(dialog).toHaveTextContent('Cette tablette est inscrite au nom de Anne.');
+    expect(dialog).toHaveTextContent('les données de Anne seront effacées de cette tablette');
+    expect(fetchSpy).not.toHaveBeenCalled(); // nothing sent before she confirms
+    await user.click(within(dialog).getByRole('button', { name: 'Continuer l’inscription' }));
+    await waitFor(async () => expect(await db.accompaniments.count()).toBe(0));
+    expect(await screen.findByText('Tablette Mèze, au nom de Hélène (médiation)')).toBeInTheDocument();
+    expect(screen.queryByLabelText('Code d’inscription')).not.toBeInTheDocument();
+    fetchSpy.mockRestore();
+  });
+
+  it('for another person is refused while entries wait to be sent, and keeps them', async () => {
+    await saveCredentials(db, { deviceId: 'd', token: 't', role: 'mediator', name: 'Anne', label: 'Tablette Mèze', enrolledAt: new Date().toISOString() });
+    await saveRecord('accompaniment', newId(), accompaniment({ permanenceId: null, placeType: 'agency', communeInsee: '34301' }));
+    const fetchSpy = vi.spyOn(globalThis, 'fetch').mockImplementation(async () => answer({ deviceId: 'd2', token: 't2', role: 'mediator', name: 'Hélène' }));
+    const { user } = renderApp('#/reglages');
+    await user.click(await screen.findByRole('button', { name: 'Inscrire à nouveau' }));
+    await user.type(screen.getByLabelText('Code d’inscription'), 'ABCD-EF23');
+    await user.type(screen.getByLabelText('Nom de cette tablette'), 'Tablette Mèze');
+    await user.click(screen.getByRole('button', { name: 'Inscrire' }));
+    const dialog = await screen.findByRole('alertdialog');
+    expect(dialog).toHaveTextContent('Des saisies attendent d’être envoyées');
+    await user.click(within(dialog).getByRole('button', { name: 'Continuer l’inscription' }));
+    expect(await screen.findByRole('alert')).toHaveTextContent('rien n’a été effacé');
+    expect(await db.accompaniments.count()).toBe(1);
+    expect(await db.outbox.count()).toBe(1);
+    fetchSpy.mockRestore();
   });
 });

@@ -14,7 +14,7 @@ import { useToast } from '../common/toastStore';
 import { TextField } from '../common/TextField';
 import { QrScanner } from './QrScanner';
 
-export function EnrolmentForm({ initialCode = '', again = false }: { initialCode?: string; again?: boolean }) {
+export function EnrolmentForm({ initialCode = '', again = false, onEnrolled }: { initialCode?: string; again?: boolean; onEnrolled?: () => void }) {
   const [code, setCode] = useState(initialCode);
   const [label, setLabel] = useState('');
   const [errors, setErrors] = useState<{ code?: string; label?: string; form?: string }>({});
@@ -52,6 +52,7 @@ export function EnrolmentForm({ initialCode = '', again = false }: { initialCode
           : `Tablette inscrite au nom de ${credentials.name}.`,
       });
       navigate({ name: 'settings' });
+      onEnrolled?.();
       void syncNow();
     } catch (err) {
       if (err instanceof UnsentWorkError) {
@@ -116,9 +117,11 @@ export function EnrolmentForm({ initialCode = '', again = false }: { initialCode
           {errors.form}
         </p>
       )}
-      <button type="submit" className="button button-primary" disabled={busy}>
-        Inscrire
-      </button>
+      {!confirm && (
+        <button type="submit" className="button button-primary" disabled={busy}>
+          Inscrire
+        </button>
+      )}
     </form>
   );
 }

@@ -36,6 +36,8 @@ export default function SettingsScreen({ code }: { code?: string }) {
   const running = useSync((s) => s.running);
   const estimate = useStorageEstimate();
   const coordinator = credentials?.role === 'coordinator';
+  /** Enrolling an enrolled tablet again: a new token for her, or the tablet handed to someone else. */
+  const [enrolAgain, setEnrolAgain] = useState(false);
 
   return (
     <section className="screen" aria-labelledby="settings-title">
@@ -44,7 +46,9 @@ export default function SettingsScreen({ code }: { code?: string }) {
       </h1>
 
       <h2>Cette tablette</h2>
-      {credentials === null || code || revoked ? <EnrolmentForm key={code} initialCode={code} again={!!credentials} /> : null}
+      {credentials === null || code || revoked || enrolAgain ? (
+        <EnrolmentForm key={code} initialCode={code} again={!!credentials} onEnrolled={() => setEnrolAgain(false)} />
+      ) : null}
       <dl className="facts">
         <dt>Inscription</dt>
         <dd>
@@ -52,7 +56,12 @@ export default function SettingsScreen({ code }: { code?: string }) {
             ? `${credentials.label}, au nom de ${credentials.name} (${credentials.role === 'coordinator' ? 'coordination' : 'médiation'})`
             : credentials === null
               ? 'Non inscrite'
-              : '—'}
+              : '—'}{' '}
+          {credentials && !enrolAgain && !code && !revoked && (
+            <button type="button" className="button button-small" onClick={() => setEnrolAgain(true)}>
+              Inscrire à nouveau
+            </button>
+          )}
         </dd>
         <dt>Stockage</dt>
         <dd>
