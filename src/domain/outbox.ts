@@ -23,8 +23,6 @@ export interface OutboxEntry extends PushOp {
   queuedAt: string;
   /** Set when the op was first handed to the network; from then on it never changes. */
   sentAt: string | null;
-  /** Runs in which this op, sent alone, met a server error (a poison op is parked after a few). */
-  failures?: number;
 }
 
 export function shapeOp(record: SyncedRecord, opId: string, baseVersion = record.version): PushOp {

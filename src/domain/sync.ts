@@ -30,6 +30,8 @@ export interface ChangeRecord {
   createdBy?: string;
   /** Extension (pull only): when the server first stored the record (ISO 8601 UTC). */
   createdAt?: string;
+  /** Extension (pull only, restored database): this version comes from the backup, not written since the restore. */
+  fromBackup?: boolean;
 }
 
 /**

@@ -289,7 +289,11 @@ export function validateAccompaniment(data: unknown): FieldError[] {
     if (outcome === 'orientee') {
       if (!isObj(r) || !isOneOf(REFERRAL_LABELS, r.target)) c.fail('referral.target', 'Indiquez vers qui la personne est orientée.');
       else if (r.note !== null && (typeof r.note !== 'string' || r.note.length > 200)) c.fail('referral.note', '200 caractères au plus.');
-      if (isObj(r)) for (const key of Object.keys(r)) if (!REFERRAL_FIELDS.has(key)) c.fail(`referral.${key}`, UNKNOWN_FIELD_MESSAGE);
+      if (isObj(r)) {
+        const inner = new Checker(r, 'referral.');
+        inner.only(REFERRAL_FIELDS);
+        c.errors.push(...inner.errors);
+      }
     } else if (r !== null) {
       c.fail('referral', 'Une orientation n’est indiquée que pour le résultat « Orienté vers… ».');
     }

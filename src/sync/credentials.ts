@@ -1,6 +1,6 @@
 /** This tablet's enrolment (device id, token, role, user name), kept in the database's meta table. */
 import type { RelaisDB } from '../db/database';
-import type { Enrolled } from './api';
+import { SyncError, type Enrolled } from './api';
 
 export interface DeviceCredentials extends Enrolled {
   label: string;
@@ -16,4 +16,14 @@ export async function loadCredentials(db: RelaisDB): Promise<DeviceCredentials |
 
 export async function saveCredentials(db: RelaisDB, credentials: DeviceCredentials): Promise<void> {
   await db.meta.put({ key: KEY, value: credentials });
+}
+
+/**
+ * Inside a sync step's transaction: the tablet is still enrolled as the run started (a hand-over
+ * to another person wipes it meanwhile: the step must not write the previous user's data back).
+ */
+export async function assertSameDevice(db: RelaisDB, deviceId: string | undefined): Promise<void> {
+  if (deviceId === undefined) return;
+  const current = await loadCredentials(db);
+  if (current?.deviceId !== deviceId) throw new SyncError('auth', 'the tablet was enrolled again during the sync');
 }

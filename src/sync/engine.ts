@@ -4,10 +4,16 @@
  *
  * - A failing push never stops the pull (auth and storage failures aside): the error is reported
  *   after the pull.
- * - A request the server refuses (400, 413) or fails on (500) is split in halves until the op that
- *   causes it is alone; that op is kept as an issue the user acts on, the rest goes through. When
- *   every part fails with a 5xx the server itself is down: the run stops and retries later.
- * - `409 cursor_reset` starts a resynchronisation (resync.ts), then pushes what it queued.
+ * - A request our server refuses (a JSON error with a code: 400…, or a 413) or fails on (500) is
+ *   split in halves until the op that causes it is alone. That op is kept as an issue the user acts
+ *   on only with evidence that it is the cause: the server refused it as invalid, or it failed
+ *   twice while the rest of the run went through. When every part fails with a 5xx, or a 4xx does
+ *   not come from our server (a proxy, a firewall), the server is unreachable: the run keeps the
+ *   whole queue and retries later.
+ * - Before pushing, a one-change pull checks that the cursor still names the server's database:
+ *   after `409 cursor_reset` the resynchronisation (resync.ts) runs first, so what waits to be
+ *   sent is rebased on the restored server, then pushed.
+ * - Each step checks, inside its transaction, that the tablet was not enrolled again meanwhile.
  * - `pause` (tests only) is awaited at every step where a user's write or another device may land.
  */
 import type { RelaisDB } from '../db/database';
@@ -17,7 +23,7 @@ import { SyncError, type Api } from './api';
 import { loadCredentials } from './credentials';
 import { loadCursor } from './cursor';
 import { applyPulledPage } from './pull';
-import { claimBatch, countFailure, parkAsIssue, settleBatch } from './push';
+import { claimBatch, parkAsIssue, settleBatch } from './push';
 import { finishResync, loadResync, startResync } from './resync';
 
 export interface SyncProgress {
@@ -50,8 +56,6 @@ export interface SyncDeps {
 }
 
 export const LAST_SUCCESS_KEY = 'lastSyncAt';
-/** A lone op that met a 5xx in this many runs is treated as the cause, not the server. */
-export const POISON_AFTER_FAILURES = 3;
 
 function storage<T>(p: Promise<T>): Promise<T> {
   return p.catch((error: unknown) => {
@@ -60,7 +64,8 @@ function storage<T>(p: Promise<T>): Promise<T> {
   });
 }
 
-const refusedAsRequest = (e: unknown): e is SyncError => e instanceof SyncError && e.kind === 'refused';
+/** Our server refused the request itself (an api.md JSON error), or something on the way found it too large. */
+const refusedAsRequest = (e: unknown): e is SyncError => e instanceof SyncError && e.kind === 'refused' && (e.code !== undefined || e.status === 413);
 const failedOnServer = (e: unknown): e is SyncError => e instanceof SyncError && e.kind === 'server' && e.status === 500;
 
 class Run {
@@ -68,7 +73,10 @@ class Run {
   private sent = 0;
   private total = 0;
 
-  constructor(private readonly deps: SyncDeps) {}
+  constructor(
+    private readonly deps: SyncDeps,
+    private readonly who: Who,
+  ) {}
 
   private now = () => (this.deps.now ?? (() => new Date()))().toISOString();
   private pause = (point: SyncPoint) => this.deps.pause?.(point) ?? Promise.resolve();
@@ -87,13 +95,16 @@ class Run {
     }
   }
 
-  /** Sends a claimed batch; `serverWorks` says another part of it just went through. */
-  private async send(batch: OutboxEntry[], serverWorks: boolean): Promise<void> {
+  /**
+   * Sends a claimed batch; `serverWorks` says another part of this run just went through, and
+   * `retried` that this lone op already failed once after that.
+   */
+  private async send(batch: OutboxEntry[], serverWorks: boolean, retried = false): Promise<void> {
     const { db, api } = this.deps;
     try {
       const results = await api.push(batch.map(toPushOp));
       await this.pause('answered');
-      const tally = await storage(settleBatch(db, batch, results, this.now()));
+      const tally = await storage(settleBatch(db, batch, results, this.now(), this.who.deviceId));
       this.report.applied += tally.applied;
       this.report.refused += tally.refused;
       this.sent += batch.length;
@@ -102,8 +113,10 @@ class Run {
     } catch (error) {
       if (!refusedAsRequest(error) && !failedOnServer(error)) throw error;
       if (batch.length === 1) {
-        const poison = refusedAsRequest(error) || serverWorks || (await storage(countFailure(db, batch[0]))) >= POISON_AFTER_FAILURES;
-        if (!poison) throw error;
+        if (!refusedAsRequest(error)) {
+          if (!serverWorks) throw error; // no evidence against this op: the server may be down
+          if (!retried) return this.send(batch, true, true); // once more, in case it was a blip
+        }
         await storage(parkAsIssue(db, batch[0], error, this.now()));
         this.report.parked++;
         return;
@@ -138,8 +151,22 @@ class Run {
     return left.sort((a, b) => a.seq! - b.seq!);
   }
 
+  /** Whether the cursor still names the server's database (one small pull, nothing applied). */
+  async cursorIsCurrent(): Promise<boolean> {
+    if (await storage(loadResync(this.deps.db))) return false; // finish the resynchronisation first
+    const cursor = await storage(loadCursor(this.deps.db));
+    if (cursor === '') return true;
+    try {
+      await this.deps.api.pull(cursor, 1);
+      return true;
+    } catch (error) {
+      // Offline or down: the push finds out and says so.
+      return !(error instanceof SyncError && error.status === 409 && error.code === 'cursor_reset');
+    }
+  }
+
   /** Pulls to the end; returns whether a resynchronisation queued records to send again. */
-  async pull(role: Role | undefined): Promise<boolean> {
+  async pull(): Promise<boolean> {
     const { db, api } = this.deps;
     // An interrupted resynchronisation resumes from its own cursor.
     let resync = await storage(loadResync(db));
@@ -162,22 +189,32 @@ class Run {
         throw error;
       }
       await this.pause('pulled');
-      this.report.pulled += await storage(applyPulledPage(db, page.changes, page.cursor, this.now(), resync));
+      const ctx = resync && { ...resync, role: this.who.role, user: this.who.user };
+      this.report.pulled += await storage(applyPulledPage(db, page.changes, page.cursor, this.now(), ctx, this.who.deviceId));
       cursor = page.cursor;
       this.progress('pull');
       await this.pause('applied');
       if (!page.hasMore) break;
     }
     if (!resync) return false;
-    await storage(finishResync(db, resync, role, this.now()));
+    await storage(finishResync(db, { ...resync, role: this.who.role, user: this.who.user }, this.now()));
     this.report.resent += Math.max(0, (await queued()) - queuedBefore);
     return true;
   }
 }
 
+/** Who the run works for: the enrolment it started with (none in tests that drive the engine bare). */
+interface Who {
+  deviceId: string | undefined;
+  role: Role | undefined;
+  user: string | null;
+}
+
 export async function syncOnce(deps: SyncDeps): Promise<SyncReport> {
-  const run = new Run(deps);
-  const role = (await storage(loadCredentials(deps.db)))?.role;
+  const credentials = await storage(loadCredentials(deps.db));
+  const run = new Run(deps, { deviceId: credentials?.deviceId, role: credentials?.role, user: credentials?.name ?? null });
+  // A restored server is resynchronised before anything is pushed to it.
+  if (!(await run.cursorIsCurrent())) await run.pull();
   let pushError: unknown = null;
   for (let pass = 0; pass < 2; pass++) {
     try {
@@ -188,7 +225,7 @@ export async function syncOnce(deps: SyncDeps): Promise<SyncReport> {
     }
     let resynced: boolean;
     try {
-      resynced = await run.pull(role);
+      resynced = await run.pull();
     } catch (error) {
       throw pushError ?? error;
     }
@@ -200,6 +237,23 @@ export async function syncOnce(deps: SyncDeps): Promise<SyncReport> {
 }
 
 let inProcess: Promise<unknown> | null = null;
+
+/**
+ * Runs `fn` alone: waits for a sync running in this tab or another to finish, and no sync starts
+ * meanwhile (a hand-over to another person wipes the tablet under it).
+ */
+export async function withSyncLock<T>(fn: () => Promise<T>): Promise<T> {
+  const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
+  if (locks?.request) return locks.request('relais-sync', async () => fn());
+  while (inProcess) await inProcess.catch(() => undefined);
+  const run = fn();
+  inProcess = run;
+  try {
+    return await run;
+  } finally {
+    inProcess = null;
+  }
+}
 
 /** Runs `fn` unless a sync is already running in this tab or another; returns null when busy. */
 export async function singleFlight<T>(fn: () => Promise<T>): Promise<T | null> {

@@ -5,12 +5,13 @@
  * local data and pulls from the beginning, so no one inherits another's queue, records or cursor.
  */
 import type { RelaisDB } from '../db/database';
+import { sameUserName } from '../domain/ownership';
 import { hasUnsentWork, UnsentWorkError, wipeLocalData } from '../db/wipe';
 import { enrolDevice, type Fetch } from './api';
+import { withSyncLock } from './engine';
 import { CREDENTIALS_KEY, loadCredentials, saveCredentials, type DeviceCredentials } from './credentials';
 
-export const sameUser = (a: { name: string; role: string }, b: { name: string; role: string }) =>
-  a.role === b.role && a.name.normalize('NFC').trim().toLocaleLowerCase('fr-FR') === b.name.normalize('NFC').trim().toLocaleLowerCase('fr-FR');
+export const sameUser = (a: { name: string; role: string }, b: { name: string; role: string }) => a.role === b.role && sameUserName(a.name, b.name);
 
 /** What the tablet holds before a new enrolment: who it is enrolled for, and whether data would go. */
 export async function enrolmentContext(db: RelaisDB): Promise<{ current: DeviceCredentials | undefined; unsent: boolean; hasData: boolean }> {
@@ -38,8 +39,11 @@ export async function enrolThisTablet(
   // What a tablet recorded before its first enrolment belongs to whoever enrols it first.
   const handedOver = before !== undefined && !sameUser(before, enrolled);
   if (handedOver) {
-    if (await hasUnsentWork(db)) throw new UnsentWorkError();
-    await wipeLocalData(db, [{ key: CREDENTIALS_KEY, value: credentials }]);
+    // No sync may run on the previous user's enrolment while the tablet changes hands.
+    await withSyncLock(async () => {
+      if (await hasUnsentWork(db)) throw new UnsentWorkError();
+      await wipeLocalData(db, [{ key: CREDENTIALS_KEY, value: credentials }]);
+    });
   } else {
     await saveCredentials(db, credentials);
   }

@@ -14,27 +14,42 @@ import { isStoredEntity, type LocalRecord, type RelaisDB } from '../db/database'
 import { recordKeys } from '../db/queries';
 import type { ChangeRecord } from '../domain/sync';
 import { CURSOR_KEY } from './cursor';
-import { reconcileLocal, type Resync } from './resync';
+import { reconcileLocal, type ResyncContext } from './resync';
+import { assertSameDevice } from './credentials';
 import { keepServerCopy, localFromServer, syncTables } from './serverCopies';
 
 const keyOf = (c: { entity: string; id: string }) => `${c.entity}:${c.id}`;
 
 /** Applies one page and stores its cursor, in one transaction. Returns how many records changed. */
-export async function applyPulledPage(db: RelaisDB, changes: ChangeRecord[], cursor: string, now: string, resync?: Resync): Promise<number> {
+export async function applyPulledPage(
+  db: RelaisDB,
+  changes: ChangeRecord[],
+  cursor: string,
+  now: string,
+  resync?: ResyncContext,
+  deviceId?: string,
+): Promise<number> {
   let applied = 0;
   await db.transaction('rw', syncTables(db), async () => {
-    const busy = new Set([...(await recordKeys(db.outbox)), ...(await recordKeys(db.syncIssues))]);
+    await assertSameDevice(db, deviceId);
+    const [queued, refused] = await Promise.all([recordKeys(db.outbox), recordKeys(db.syncIssues)]);
     for (const change of changes) {
       if (!isStoredEntity(change.entity)) continue;
       const table = db.tableOf(change.entity);
-      if (busy.has(keyOf(change))) {
-        await keepServerCopy(db, change);
-        if (resync) await table.update(change.id, { resyncSeen: resync.id });
-        continue;
-      }
+      const key = keyOf(change);
+      const busy = queued.has(key) || refused.has(key);
+      if (busy) await keepServerCopy(db, change);
       const local = await table.get(change.id);
-      if (resync && local && (await reconcileLocal(db, local as LocalRecord, change, resync, now))) continue;
-      if (!local || change.version > local.version) {
+      let install = !busy && (!local || change.version > local.version);
+      if (resync && local) {
+        if (refused.has(key)) {
+          await table.update(change.id, { resyncSeen: resync.id });
+          continue;
+        }
+        const reconciled = await reconcileLocal(db, local as LocalRecord, change, busy, resync, now);
+        install = !busy && reconciled === 'install';
+      }
+      if (install) {
         await table.put({ ...localFromServer(change, local, now), ...(resync ? { resyncSeen: resync.id } : {}) } as never);
         applied++;
       }

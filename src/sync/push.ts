@@ -8,8 +8,9 @@
  * - `settleBatch` applies the server's answers by `opId`: an op that is no longer in the outbox
  *   (its record was wiped or resolved meanwhile) is skipped; a later op of the same record made on
  *   the same base is rebased on the version the server gave.
- * - `parkAsIssue` takes a single op that the server refuses as a request (400, 413, a repeatable
- *   500) out of the queue and keeps it as an issue the user acts on, so it never blocks the rest.
+ * - `parkAsIssue` takes a single op that the server refuses as a request (400, 413, a 500 while
+ *   the rest goes through) out of the queue and keeps it as an issue the user acts on, so it never
+ *   blocks the rest.
  *
  * Batches follow queue order, hold at most one op per record and stay under the server's limits.
  */
@@ -17,6 +18,7 @@ import { isStoredEntity, type RelaisDB, type SyncIssue } from '../db/database';
 import { toPushOp, type OutboxEntry } from '../domain/outbox';
 import { MAX_OPS_PER_PUSH, type PushResult } from '../domain/sync';
 import { SyncError } from './api';
+import { assertSameDevice } from './credentials';
 import { newestServerVersion, reconcileServerCopies, syncTables } from './serverCopies';
 
 export const BATCH_BYTES = 4 * 1024 * 1024; // under the server's 5 MiB, with room for the envelope
@@ -71,10 +73,11 @@ function checkAnswer(batch: OutboxEntry[], results: PushResult[]): Map<string, P
 }
 
 /** Applies the server's answers to a claimed batch, by opId, in one transaction. */
-export async function settleBatch(db: RelaisDB, batch: OutboxEntry[], results: PushResult[], now: string): Promise<PushTally> {
+export async function settleBatch(db: RelaisDB, batch: OutboxEntry[], results: PushResult[], now: string, deviceId?: string): Promise<PushTally> {
   const byOpId = checkAnswer(batch, results);
   const tally: PushTally = { applied: 0, refused: 0 };
   await db.transaction('rw', syncTables(db), async () => {
+    await assertSameDevice(db, deviceId);
     const touched: { entity: OutboxEntry['entity']; id: string }[] = [];
     for (const sent of batch) {
       const result = byOpId.get(sent.opId)!;
@@ -135,16 +138,4 @@ export async function parkAsIssue(db: RelaisDB, op: OutboxEntry, error: SyncErro
     await db.outbox.where('[entity+id]').equals([entry.entity, entry.id]).delete();
     await putIssue(db, entry, 'rejected', [{ path: '', message }], null, now);
   });
-}
-
-/** Counts how many runs a lone op failed with a server error (a poison op is parked after a few). */
-export async function countFailure(db: RelaisDB, op: OutboxEntry): Promise<number> {
-  let failures = 0;
-  await db.transaction('rw', db.outbox, async () => {
-    const entry = await db.outbox.where('opId').equals(op.opId).first();
-    if (!entry) return;
-    failures = (entry.failures ?? 0) + 1;
-    await db.outbox.update(entry.seq!, { failures });
-  });
-  return failures;
 }

@@ -68,6 +68,18 @@ describe('backup and restore', () => {
     expect(fresh.cursor.split('.')[0]).toBe(restored.dbId);
     // The tablet resends what the restored server lacks: applied again at version 1.
     expect((await push(s.app, anne.headers, [op({ id: after.id, data: after.data })])).json().results[0]).toMatchObject({ status: 'applied', version: 1 });
+    // Versions restored from the backup say so; versions written since do not.
+    const again = await pullAll(s.app, anne.headers);
+    expect(again.changes.find((c) => c.id === before.id)).toMatchObject({ fromBackup: true });
+    expect(again.changes.find((c) => c.id === after.id)).not.toHaveProperty('fromBackup');
+  });
+
+  it('never marks changes of a database that was not restored', async () => {
+    const anne = await enrol(s.app, 'Anne');
+    await push(s.app, anne.headers, [op()]);
+    const { changes } = await pullAll(s.app, anne.headers);
+    expect(changes.length).toBeGreaterThan(0);
+    expect(changes.some((c) => 'fromBackup' in c)).toBe(false);
   });
 
   it('runs as `npm run backup` into a dated file under the data folder', async () => {

@@ -91,4 +91,13 @@ describe('kept copies of refused and conflicting changes', () => {
     expect(await s.repo.purgeExpiredCopies('2027-02-01T09:00:00.000Z')).toBe(1);
     expect(copies(old.opId).data).toBeNull();
   });
+
+  it('drop the reasons of a refused change after 90 days too (an unknown key’s name may be personal)', async () => {
+    const a = op({ data: { ...accompaniment(), 'Mme Dupont, diabétique': true } as never });
+    expect((await push(s.app, anne.headers, [a])).json().results[0].fields.map((f: { path: string }) => f.path)).toContain('Mme Dupont, diabétique');
+    await s.repo.purgeExpiredCopies('2027-02-01T09:00:00.000Z');
+    const row = s.repo.db.prepare('SELECT fields FROM ops WHERE op_id = ?').get(a.opId) as { fields: string | null };
+    expect(row.fields).toBeNull();
+    expect((await push(s.app, anne.headers, [a])).json().results[0]).toEqual({ opId: a.opId, status: 'rejected', fields: [] });
+  });
 });

@@ -11,6 +11,7 @@ import { newId, saveRecord } from '../../src/db/writes';
 import { buildApp } from '../../src/server/app';
 import { SqliteRepository } from '../../src/server/store/sqlite/sqliteRepository';
 import { createApi, enrolDevice, type Fetch } from '../../src/sync/api';
+import { saveCredentials } from '../../src/sync/credentials';
 import { syncOnce, type SyncDeps, type SyncReport } from '../../src/sync/engine';
 import { accompaniment } from '../unit/fixtures';
 import { ADMIN } from '../server/helpers';
@@ -75,10 +76,16 @@ export interface Device {
   close: () => Promise<void>;
 }
 
-export async function enrolNewDevice(server: Server, name: string, db = new RelaisDB(`device-${randomUUID()}`)): Promise<Device> {
-  const { code } = await adminCall(server.base, 'POST', '/api/v1/enrolments', { role: 'mediator', name });
+export async function enrolNewDevice(
+  server: Server,
+  name: string,
+  db = new RelaisDB(`device-${randomUUID()}`),
+  role: 'mediator' | 'coordinator' = 'mediator',
+): Promise<Device> {
+  const { code } = await adminCall(server.base, 'POST', '/api/v1/enrolments', { role, name });
   const enrolled = await enrolDevice(server.base, code, `Tablette ${name}`);
   await db.open();
+  await saveCredentials(db, { ...enrolled, label: `Tablette ${name}`, enrolledAt: new Date().toISOString() });
   const device: Device = {
     db,
     name,

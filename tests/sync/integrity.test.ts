@@ -33,6 +33,9 @@ async function tablet(name = 'Anne') {
 const data = (durationMinutes: number, note: string | null = null) =>
   accompaniment({ permanenceId: null, placeType: 'agency', communeInsee: '34301', durationMinutes, note });
 
+const code = async (name: string, role: 'mediator' | 'coordinator' = 'mediator') =>
+  ((await adminCall(server.base, 'POST', '/api/v1/enrolments', { role, name })) as { code: string }).code;
+
 /** Answers push requests that carry `id` with `status` (the server never sees them). */
 function poison(d: Device, id: string, status: number) {
   const wrap = d.fetch;
@@ -199,15 +202,50 @@ describe('one failing request never blocks the sync', () => {
     expect(await anne.db.syncIssues.count()).toBe(0);
   });
 
-  it('parks a lone op that keeps failing with 500 after a few runs', async () => {
+  it('keeps the whole queue when the server fails every push: an outage is not a bad record', async () => {
     const anne = await tablet();
-    const id = await anne.log({ durationMinutes: 10 });
-    poison(anne, id, 500);
-    await expect(anne.sync()).rejects.toMatchObject({ status: 500 });
-    await expect(anne.sync()).rejects.toMatchObject({ status: 500 });
+    for (let i = 0; i < 4; i++) await anne.log({ durationMinutes: 10 + i });
+    const wrap = anne.fetch;
+    anne.fetch = async (input, init) =>
+      input.includes('/sync/push')
+        ? new Response(JSON.stringify({ error: { code: 'internal', message: 'Erreur interne.' } }), {
+            status: 500,
+            headers: { 'content-type': 'application/json' },
+          })
+        : wrap(input, init);
+    for (let run = 0; run < 4; run++) await expect(anne.sync()).rejects.toMatchObject({ kind: 'server', status: 500 });
+    expect(await anne.db.outbox.count()).toBe(4);
+    expect(await anne.db.syncIssues.count()).toBe(0);
+  });
+
+  it('keeps the whole queue when something that is not our server refuses the push (a proxy, a firewall)', async () => {
+    const anne = await tablet();
+    for (let i = 0; i < 3; i++) await anne.log({ durationMinutes: 10 + i });
+    const wrap = anne.fetch;
+    anne.fetch = async (input, init) => (input.includes('/sync/push') ? new Response('<html>Forbidden</html>', { status: 403 }) : wrap(input, init));
+    await expect(anne.sync()).rejects.toMatchObject({ kind: 'refused', status: 403 });
+    expect(await anne.db.outbox.count()).toBe(3);
+    expect(await anne.db.syncIssues.count()).toBe(0);
+  });
+
+  it('does not park an op the server failed on once while the rest went through', async () => {
+    const anne = await tablet();
+    const ids = [await anne.log({ durationMinutes: 10 }), await anne.log({ durationMinutes: 11 })];
+    const wrap = anne.fetch;
+    let failed = 0;
+    anne.fetch = async (input, init) => {
+      if (input.includes('/sync/push') && String(init?.body).includes(ids[1]) && failed < 2) {
+        failed++; // the whole batch, then the half holding it: a blip, not a bad record
+        return new Response(JSON.stringify({ error: { code: 'internal', message: 'Erreur interne.' } }), {
+          status: 500,
+          headers: { 'content-type': 'application/json' },
+        });
+      }
+      return wrap(input, init);
+    };
     await anne.sync();
-    expect(await anne.db.outbox.count()).toBe(0);
-    expect(await anne.db.syncIssues.count()).toBe(1);
+    expect(await anne.db.syncIssues.count()).toBe(0);
+    expect([...(await serverAccompaniments(server)).keys()].sort()).toEqual([...ids].sort());
   });
 });
 
@@ -221,8 +259,6 @@ describe('enrolling the tablet again', () => {
     const sync = () => syncOnce({ db, api: createApi(server.base, credentials.token) });
     return { db, sync, close: () => db.delete() };
   }
-  const code = async (name: string, role: 'mediator' | 'coordinator' = 'mediator') =>
-    ((await adminCall(server.base, 'POST', '/api/v1/enrolments', { role, name })) as { code: string }).code;
 
   it('as another person wipes the previous user’s data and pulls the new user’s from the start', async () => {
     const helene = await tablet('Hélène');
@@ -315,5 +351,125 @@ describe('entries on another tablet', () => {
     await other.sync({ now: () => new Date('2030-01-01T08:00:00Z') }); // pulled much later
     const pulled = (await other.db.accompaniments.get(id))!;
     expect(pulled.createdAt >= before && pulled.createdAt <= after).toBe(true);
+  });
+});
+
+describe('a server restored from a backup, against other writers', () => {
+  const restore = async () => {
+    const backup = path.join(server.dir, `backup-${crypto.randomUUID()}.sqlite`);
+    await backupDatabase(server.file, backup);
+    return () => server.restart((file) => void restoreDatabase(file, backup));
+  };
+  const coordinator = async () => {
+    const d = await enrolNewDevice(server, 'Chloé', undefined, 'coordinator');
+    devices.push(d);
+    return d;
+  };
+
+  it('a correction made on the restored server is never overwritten by a version the restore lost: conflict', async () => {
+    const anne = await tablet();
+    const chloe = await coordinator();
+    const a = await anne.log({ durationMinutes: 10 });
+    await anne.sync();
+    const restored = await restore();
+    await saveRecord('accompaniment', a, data(20, 'Anne v2'), anne.db);
+    await anne.sync();
+    await saveRecord('accompaniment', a, data(30, 'Anne v3'), anne.db);
+    await anne.sync(); // versions 2 and 3, lost by the restore
+    await restored();
+    await chloe.sync();
+    await saveRecord('accompaniment', a, data(45, 'Correction de la coordination'), chloe.db);
+    await chloe.sync(); // version 2 on the restored server, written after the restore
+    await anne.sync();
+    expect((await serverAccompaniments(server)).get(a)).toEqual(data(45, 'Correction de la coordination'));
+    const [issue] = await anne.db.syncIssues.toArray();
+    expect(issue).toMatchObject({ id: a, kind: 'conflict', sent: { data: data(30, 'Anne v3') }, current: { version: 2 } });
+  });
+
+  it('a coordinator’s tablet never re-creates a mediator’s lost records as its own; her tablet resends them', async () => {
+    const anne = await tablet();
+    const chloe = await coordinator();
+    await chloe.sync();
+    const restored = await restore();
+    const lost = await anne.log({ durationMinutes: 10 });
+    await anne.sync();
+    await chloe.sync(); // the coordinator's tablet holds it too
+    await restored();
+    await chloe.sync(); // the coordinator happens to sync first
+    await anne.sync();
+    const owner = server.repo.db.prepare(`SELECT u.name FROM records r JOIN users u ON u.id = r.owner_id WHERE r.id = ?`).get(lost) as { name: string };
+    expect(owner.name).toBe('Anne');
+    expect(await anne.db.syncIssues.count()).toBe(0);
+    expect(await chloe.db.syncIssues.count()).toBe(0);
+    await chloe.sync();
+    expect((await chloe.db.accompaniments.get(lost))?.version).toBe(1);
+  });
+
+  it('a mediator’s tablet takes the restored reference data, never resends it', async () => {
+    const anne = await tablet();
+    const relayId = crypto.randomUUID();
+    const relay = (name: string) => ({ name, communeInsee: '34157', address: 'x', schedule: 'lundi', active: true });
+    const push = (v: number, name: string) =>
+      adminCall(server.base, 'POST', '/api/v1/sync/push', {
+        ops: [{ opId: crypto.randomUUID(), entity: 'relay', id: relayId, baseVersion: v, deleted: false, data: relay(name) }],
+      });
+    await push(0, 'Relais v1');
+    await anne.sync();
+    const restored = await restore();
+    await push(1, 'Relais v2');
+    await anne.sync();
+    await restored();
+    await anne.sync();
+    expect(await anne.db.syncIssues.count()).toBe(0);
+    expect(await anne.db.outbox.count()).toBe(0);
+    expect(await anne.db.relays.get(relayId)).toMatchObject({ version: 1, data: relay('Relais v1') });
+  });
+
+  it('a change waiting to be sent when the server was restored is sent on the restored version, no conflict', async () => {
+    const anne = await tablet();
+    const a = await anne.log({ durationMinutes: 10 });
+    await anne.sync();
+    const restored = await restore();
+    await saveRecord('accompaniment', a, data(20, 'v2'), anne.db);
+    await anne.sync(); // version 2, lost by the restore
+    await restored();
+    await saveRecord('accompaniment', a, data(30, 'v3 en attente'), anne.db);
+    await anne.sync();
+    expect(await anne.db.syncIssues.count()).toBe(0);
+    expect((await serverAccompaniments(server)).get(a)).toEqual(data(30, 'v3 en attente'));
+  });
+});
+
+describe('handing the tablet over while a sync runs', () => {
+  it('never writes the previous user’s pulled records or cursor into the wiped tablet', async () => {
+    const helene = await tablet('Hélène');
+    const herOld = await helene.log({ durationMinutes: 20 });
+    await helene.sync();
+    const anneElsewhere = await tablet('Anne');
+    const annes = await anneElsewhere.log({ durationMinutes: 50 });
+    await anneElsewhere.sync();
+    const db = new RelaisDB(`handover-${crypto.randomUUID()}`);
+    await db.open();
+    await enrolThisTablet(db, { baseUrl: server.base, code: await code('Anne'), label: 'T' });
+    const anneToken = (await loadCredentials(db))!.token;
+    const next = await code('Hélène');
+    // Anne's sync is running; meanwhile Hélène enrols the tablet in Réglages.
+    await expect(
+      syncOnce({
+        db,
+        api: createApi(server.base, anneToken),
+        pause: async (point) => {
+          if (point === 'pulled' && (await loadCredentials(db))!.name === 'Anne') await enrolThisTablet(db, { baseUrl: server.base, code: next, label: 'T' });
+        },
+      }),
+    ).rejects.toMatchObject({ kind: 'auth' });
+    const hers = (await loadCredentials(db))!;
+    expect(hers.name).toBe('Hélène');
+    await syncOnce({ db, api: createApi(server.base, hers.token) });
+    const ids = (await db.accompaniments.toArray()).map((r) => r.id);
+    expect(ids).not.toContain(annes);
+    expect(ids).toContain(herOld);
+    db.close();
+    await db.delete();
   });
 });

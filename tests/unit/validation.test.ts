@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   MANDATE_REQUIRED_MESSAGE,
+  UNKNOWN_FIELDS_LISTED,
   validateAccompaniment,
   validateBeneficiary,
   validateFollowup,
@@ -170,5 +171,15 @@ describe('allow-list and plausible dates (shared with the tablet)', () => {
     const errors = validateRecordData('accompaniment', accompaniment({ date: '1999-12-31' }));
     expect(errors).toEqual([{ path: 'date', message: expect.stringMatching(/^Date hors de la plage acceptée : du 01\/01\/2000 au \d\d\/\d\d\/\d{4}\.$/) }]);
     expect(validateRecordData('accompaniment', accompaniment({ date: '2000-01-01' }))).toEqual([]);
+  });
+});
+
+describe('unknown keys in a referral', () => {
+  it('are named up to a cap, like every other object: a huge record never yields a huge answer', () => {
+    const referral: Record<string, unknown> = { target: 'aide_sociale', note: null };
+    for (let i = 0; i < 5000; i++) referral[`k${i}`] = 1;
+    const errors = validateAccompaniment(accompaniment({ outcome: 'orientee', referral: referral as never }));
+    expect(errors.length).toBeLessThanOrEqual(UNKNOWN_FIELDS_LISTED + 1);
+    expect(errors[0].path).toBe('referral.k0');
   });
 });

@@ -62,6 +62,10 @@ export function EnrolmentForm({ initialCode = '', again = false, onEnrolled }: {
         return;
       }
       const kind = err instanceof SyncError ? err.kind : 'server';
+      if (err instanceof SyncError && err.code === 'role_mismatch') {
+        setErrors({ form: 'Ce code donne un autre rôle que celui de cette personne : demandez un nouveau code à la coordination.' });
+        return;
+      }
       setErrors({
         form:
           kind === 'offline'

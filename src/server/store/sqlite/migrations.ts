@@ -157,10 +157,21 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX ops_kept_received ON ops (received_at) WHERE data IS NOT NULL OR current IS NOT NULL;
       `),
   },
+  {
+    version: 6,
+    name: 'the last change a backup holds (restored_seq): pulled changes up to it come from the backup',
+    up: (db) => db.exec(`ALTER TABLE identity ADD COLUMN restored_seq INTEGER`),
+  },
 ];
 
-/** Gives the database a fresh random identity: every cursor handed out before gets `cursor_reset`. */
+/**
+ * Gives a backup (or a restored file) a fresh random identity: every cursor handed out before
+ * gets `cursor_reset`. It also records the last change the file holds: after a restore, the pull
+ * marks changes up to it `fromBackup`, so a tablet knows which versions predate the restore.
+ */
 export function stampNewIdentity(db: Database.Database): string {
+  const hasRestoredSeq = (db.prepare(`SELECT COUNT(*) AS n FROM pragma_table_info('identity') WHERE name = 'restored_seq'`).get() as { n: number }).n > 0;
+  if (hasRestoredSeq) db.prepare(`UPDATE identity SET restored_seq = (SELECT value FROM counters WHERE name = 'seq') WHERE one = 1`).run();
   return (db.prepare(`UPDATE identity SET db_id = lower(hex(randomblob(8))) WHERE one = 1 RETURNING db_id`).get() as { db_id: string }).db_id;
 }
 

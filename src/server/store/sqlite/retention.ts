@@ -24,7 +24,8 @@ export class KeptCopies {
       among: db.prepare(`SELECT DISTINCT record_id FROM ops WHERE record_id IN (SELECT value FROM json_each(?)) AND ${kept}`).pluck(),
       purgeOwn: db.prepare(`UPDATE ops SET data = NULL, current = NULL WHERE record_id = ? AND user_id = ? AND ${kept}`),
       purgeAll: db.prepare(`UPDATE ops SET data = NULL, current = NULL WHERE record_id = ? AND ${kept}`),
-      sweep: db.prepare(`UPDATE ops SET data = NULL, current = NULL WHERE received_at < ? AND ${kept}`),
+      // After 90 days the field reasons go too: an unknown key's name can itself be personal data.
+      sweep: db.prepare(`UPDATE ops SET data = NULL, current = NULL, fields = NULL WHERE received_at < ? AND ${kept}`),
     };
   }
 

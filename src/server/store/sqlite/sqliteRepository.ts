@@ -62,6 +62,8 @@ export class SqliteRepository implements Repository {
   private readonly kept: KeptCopies;
   private readonly batches: SqlitePushBatches;
   private readonly dbId: string;
+  /** The last change of the backup this database was restored from (0: never restored). */
+  private readonly restoredSeq: number;
 
   /** Opens (and migrates) the database file with the settings of `openSqliteDatabase`. */
   static open(file: string): SqliteRepository {
@@ -74,7 +76,9 @@ export class SqliteRepository implements Repository {
     this.facts = new SqliteTallyFacts(db);
     this.kept = new KeptCopies(db);
     this.batches = new SqlitePushBatches(db, this.kept);
-    this.dbId = (db.prepare(`SELECT db_id FROM identity`).get() as { db_id: string }).db_id;
+    const identity = db.prepare(`SELECT db_id, restored_seq FROM identity`).get() as { db_id: string; restored_seq: number | null };
+    this.dbId = identity.db_id;
+    this.restoredSeq = identity.restored_seq ?? 0;
 
     this.stmt = {
       touchIfOld: db.prepare(`UPDATE devices SET last_sync_at = ? WHERE id = ? AND (last_sync_at IS NULL OR last_sync_at < ?)`),
@@ -209,9 +213,15 @@ export class SqliteRepository implements Repository {
       size++;
     }
     const page = rows.slice(0, size);
-    // Extensions of api.md: `createdBy` (name of the user who created the record, for tallies)
-    // and `createdAt` (when the server first stored it).
-    const changes = page.map((r) => ({ ...toChange(r), createdBy: r.created_by_name, createdAt: r.created_at }));
+    // Extensions of api.md: `createdBy` (name of the user who created the record, for tallies),
+    // `createdAt` (when the server first stored it) and, on a restored database, `fromBackup` (this
+    // version was restored from the backup, not written since: a tablet may resend a newer one).
+    const changes = page.map((r) => ({
+      ...toChange(r),
+      createdBy: r.created_by_name,
+      createdAt: r.created_at,
+      ...(r.seq <= this.restoredSeq ? { fromBackup: true } : {}),
+    }));
     const last = page.length ? page[page.length - 1].seq : from;
     return { changes, cursor: formatCursor({ dbId: this.dbId, seq: last }), hasMore: rows.length > size };
   }
