@@ -24,6 +24,11 @@ export interface LocalRecord<E extends Entity = Entity> extends SyncedRecord<E> 
   rev?: number;
   /** The full pull after a `cursor_reset` that has seen this record (see src/sync/resync.ts). */
   resyncSeen?: string;
+  /**
+   * A person merged into another (pull extension: her tombstone carries the survivor's id). Kept
+   * so that a lookup of her id finds the survivor (`resolvePerson`, src/db/people.ts).
+   */
+  mergedInto?: string;
 }
 
 export interface Draft {
@@ -53,12 +58,24 @@ export interface SyncIssue {
 /** The latest server version of a busy record, that the pull could not install yet. */
 export type ServerCopy = ChangeRecord;
 
+/**
+ * A pulled record of an entity this version does not know, kept as the server sent it (with any
+ * extension field), so that a later version moves it to its own table without pulling again.
+ */
+export interface OtherRecord extends Omit<ChangeRecord, 'entity'> {
+  entity: string;
+  receivedAt: string;
+}
+
 /** The entities this device stores, with their table. */
 export const TABLE_OF = {
   permanence: 'permanences',
   accompaniment: 'accompaniments',
   relay: 'relays',
   procedure: 'procedures',
+  beneficiary: 'beneficiaries',
+  mandate: 'mandates',
+  followup: 'followups',
 } as const satisfies Partial<Record<Entity, string>>;
 export type StoredEntity = keyof typeof TABLE_OF;
 
@@ -67,6 +84,10 @@ export class RelaisDB extends Dexie {
   accompaniments!: EntityTable<LocalRecord<'accompaniment'>, 'id'>;
   relays!: EntityTable<LocalRecord<'relay'>, 'id'>;
   procedures!: EntityTable<LocalRecord<'procedure'>, 'id'>;
+  beneficiaries!: EntityTable<LocalRecord<'beneficiary'>, 'id'>;
+  mandates!: EntityTable<LocalRecord<'mandate'>, 'id'>;
+  followups!: EntityTable<LocalRecord<'followup'>, 'id'>;
+  otherRecords!: Table<OtherRecord, [string, string]>;
   outbox!: EntityTable<OutboxEntry, 'seq'>;
   drafts!: EntityTable<Draft, 'key'>;
   meta!: EntityTable<MetaRow, 'key'>;
@@ -97,9 +118,9 @@ export class RelaisDB extends Dexie {
   }
 }
 
-/** Whether this device keeps records of `entity` (others are ignored when pulled, for now). */
-export function isStoredEntity(entity: Entity): entity is StoredEntity {
-  return entity in TABLE_OF;
+/** Whether this device keeps records of `entity` in a table of its own (others go to `otherRecords`). */
+export function isStoredEntity(entity: string): entity is StoredEntity {
+  return Object.hasOwn(TABLE_OF, entity);
 }
 
 export const db = new RelaisDB();

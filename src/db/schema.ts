@@ -42,7 +42,26 @@ export const SCHEMA_V4 = {
   serverCopies: '[entity+id]',
 };
 
-export const LATEST_SCHEMA_VERSION = 4;
+/**
+ * v5: followed people, mandates and follow-ups (until now skipped by the pull), a generic table
+ * for entities this version does not know (never dropped again: a later version moves them to
+ * their own table without pulling again), and accompaniments by person and by mandate.
+ * No personal field is indexed: `mergedInto` (a merged person's survivor) and the references
+ * between records are ids; names are searched in memory (peopleIndex.ts).
+ */
+export const SCHEMA_V5 = {
+  ...SCHEMA_V4,
+  accompaniments: 'id, data.date, data.permanenceId, createdAt, data.beneficiaryId, data.mandateId',
+  beneficiaries: 'id, mergedInto',
+  mandates: 'id, data.beneficiaryId, data.expiresOn',
+  followups: 'id, data.beneficiaryId, data.communeInsee, data.dueOn',
+  otherRecords: '[entity+id]',
+};
+
+/** Where the pull cursor is kept in `meta` (src/sync/cursor.ts; the db layer cannot import sync). */
+export const PULL_CURSOR_KEY = 'pullCursor';
+
+export const LATEST_SCHEMA_VERSION = 5;
 
 export function declareVersions(db: Dexie): void {
   db.version(1).stores(SCHEMA_V1);
@@ -58,4 +77,14 @@ export function declareVersions(db: Dexie): void {
     });
   db.version(3).stores(SCHEMA_V3);
   db.version(4).stores(SCHEMA_V4);
+  db.version(5)
+    .stores(SCHEMA_V5)
+    .upgrade(async (tx) => {
+      // Versions 1–4 skipped people, mandates and follow-ups when pulling: pull once more from the
+      // start. Records held at the same version are skipped by the pull, and records with a change
+      // waiting or refused are never overwritten (their server version is kept aside), so nothing
+      // is lost; an interrupted resynchronisation simply restarts its full pull.
+      const meta = tx.table('meta');
+      if ((await meta.get(PULL_CURSOR_KEY)) !== undefined) await meta.put({ key: PULL_CURSOR_KEY, value: '' });
+    });
 }

@@ -1,10 +1,18 @@
 /**
- * Wiping the device's data, for a tablet handed to another person: her records, what waits to be
+ * Wiping the device's data, for a tablet handed to another person: her records (people, mandates
+ * and follow-ups too, and records of entities this version does not know), what waits to be
  * sent, refused changes, drafts, server copies and the pull cursor go, in one transaction; the
  * reference data (relays, catalogue) stays, and the next pull starts from the beginning. Callers
  * make sure nothing waits to be sent first (`hasUnsentWork`).
  */
-import type { MetaRow, RelaisDB } from './database';
+import { REFERENCE_ENTITIES } from '../domain/records';
+import { TABLE_OF, type MetaRow, type RelaisDB, type StoredEntity } from './database';
+
+/** The tables of the user's records (every stored entity but reference data), and unknown entities. */
+export function userRecordTables(db: RelaisDB) {
+  const entities = Object.keys(TABLE_OF) as StoredEntity[];
+  return [...entities.filter((e) => !REFERENCE_ENTITIES.has(e)).map((e) => db.tableOf(e)), db.otherRecords];
+}
 
 /** Whether anything on this tablet has not reached the server (queued or refused changes). */
 export async function hasUnsentWork(db: RelaisDB): Promise<boolean> {
@@ -21,10 +29,11 @@ export class UnsentWorkError extends Error {
 
 /** Wipes, then writes `meta` rows of the new state (e.g. the new enrolment), in one transaction. */
 export async function wipeLocalData(db: RelaisDB, then: MetaRow[] = []): Promise<void> {
-  await db.transaction('rw', [db.permanences, db.accompaniments, db.outbox, db.syncIssues, db.drafts, db.serverCopies, db.meta], async () => {
+  const records = userRecordTables(db);
+  await db.transaction('rw', [...records, db.outbox, db.syncIssues, db.drafts, db.serverCopies, db.meta], async () => {
     if ((await db.outbox.count()) + (await db.syncIssues.count()) > 0) throw new UnsentWorkError();
     const meta = await db.meta.toCollection().primaryKeys();
-    await Promise.all([db.permanences.clear(), db.accompaniments.clear(), db.drafts.clear(), db.serverCopies.clear(), db.meta.bulkDelete(meta)]);
+    await Promise.all([...records.map((t) => t.clear()), db.drafts.clear(), db.serverCopies.clear(), db.meta.bulkDelete(meta)]);
     if (then.length > 0) await db.meta.bulkPut(then);
   });
 }

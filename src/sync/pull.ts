@@ -9,8 +9,13 @@
  *   pulled again (a retried page, a pull from the start) changes nothing and keeps open forms valid.
  * - During a resynchronisation after `cursor_reset` (resync.ts), a record the device holds at a
  *   version the server does not have is queued again instead of being replaced.
+ * - A record of an entity this version does not know is kept as it came (`otherRecords`), never
+ *   dropped: a later version uses it without pulling again.
+ * - A merged person's tombstone keeps its pointer to the survivor, and this device's waiting
+ *   records that name her are re-pointed (merges.ts).
  */
 import { isStoredEntity, type LocalRecord, type RelaisDB } from '../db/database';
+import { applyMerge, mergedIntoOf } from './merges';
 import { recordKeys } from '../db/queries';
 import type { ChangeRecord } from '../domain/sync';
 import { CURSOR_KEY } from './cursor';
@@ -19,6 +24,12 @@ import { assertSameDevice } from './credentials';
 import { keepServerCopy, localFromServer, syncTables } from './serverCopies';
 
 const keyOf = (c: { entity: string; id: string }) => `${c.entity}:${c.id}`;
+
+/** Keeps the newest version of a record of an entity this version has no table for. */
+async function keepOtherRecord(db: RelaisDB, change: ChangeRecord, now: string): Promise<void> {
+  const held = await db.otherRecords.get([change.entity, change.id]);
+  if (!held || change.version > held.version) await db.otherRecords.put({ ...change, receivedAt: now });
+}
 
 /** Applies one page and stores its cursor, in one transaction. Returns how many records changed. */
 export async function applyPulledPage(
@@ -34,7 +45,12 @@ export async function applyPulledPage(
     await assertSameDevice(db, deviceId);
     const [queued, refused] = await Promise.all([recordKeys(db.outbox), recordKeys(db.syncIssues)]);
     for (const change of changes) {
-      if (!isStoredEntity(change.entity)) continue;
+      if (!isStoredEntity(change.entity)) {
+        await keepOtherRecord(db, change, now);
+        continue;
+      }
+      const survivor = mergedIntoOf(change);
+      if (survivor) await applyMerge(db, change.id, survivor);
       const table = db.tableOf(change.entity);
       const key = keyOf(change);
       const busy = queued.has(key) || refused.has(key);

@@ -7,10 +7,11 @@
 import { isStoredEntity, TABLE_OF, type LocalRecord, type RelaisDB, type StoredEntity } from '../db/database';
 import type { Entity } from '../domain/records';
 import type { ChangeRecord } from '../domain/sync';
+import { mergedIntoOf } from './merges';
 
 /** Every table a sync step may touch (one transaction scope for pull, settle and resolutions). */
 export function syncTables(db: RelaisDB) {
-  return [db.outbox, db.syncIssues, db.serverCopies, db.meta, db.drafts, ...Object.values(TABLE_OF).map((t) => db.table(t))];
+  return [db.outbox, db.syncIssues, db.serverCopies, db.meta, db.drafts, db.otherRecords, ...Object.values(TABLE_OF).map((t) => db.table(t))];
 }
 
 type Key = { entity: Entity; id: string };
@@ -36,8 +37,12 @@ export async function isBusy(db: RelaisDB, key: Key): Promise<boolean> {
   return queued + issues > 0;
 }
 
-/** The local record for a server version (a tombstone keeps the last data the device knew). */
+/**
+ * The local record for a server version (a tombstone keeps the last data the device knew; a merged
+ * person's tombstone keeps the survivor's id, merges.ts).
+ */
 export function localFromServer<E extends StoredEntity>(change: ChangeRecord, old: LocalRecord<E> | undefined, now: string): LocalRecord<E> {
+  const mergedInto = mergedIntoOf(change) ?? (change.deleted ? old?.mergedInto : undefined);
   return {
     entity: change.entity as E,
     id: change.id,
@@ -49,6 +54,7 @@ export function localFromServer<E extends StoredEntity>(change: ChangeRecord, ol
     updatedAt: now,
     ...(change.createdBy ? { createdBy: change.createdBy } : old?.createdBy ? { createdBy: old.createdBy } : {}),
     rev: (old?.rev ?? 0) + 1,
+    ...(mergedInto ? { mergedInto } : {}),
   };
 }
 

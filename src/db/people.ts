@@ -1,0 +1,113 @@
+/**
+ * Reading followed people: a person's page (visits, mandates, open follow-ups), the summaries that
+ * search results show (commune, last visit), and merged people (a lookup of a merged id finds the
+ * survivor). Each function takes an optional `db` (the app's by default) and can run inside
+ * `useLiveQuery`. Names are never queried here through an index (none exists: a later version
+ * encrypts them at rest); search runs in memory (peopleIndex.ts).
+ */
+import type { IsoDate } from '../domain/records';
+import { db as appDb, type LocalRecord, type RelaisDB } from './database';
+import { byDueDate } from './followups';
+
+/** Merges are short chains; a cycle (never made by the server) must not loop forever. */
+const MAX_MERGE_CHAIN = 16;
+
+const alive = <T extends { deleted: boolean }>(r: T) => !r.deleted;
+
+/** The id a person's id stands for now: the survivor of the merges it went through, or itself. */
+export async function survivorId(id: string, db: RelaisDB = appDb): Promise<string> {
+  let current = id;
+  for (let i = 0; i < MAX_MERGE_CHAIN; i++) {
+    const next = (await db.beneficiaries.get(current))?.mergedInto;
+    if (!next || next === id) return current;
+    current = next;
+  }
+  return current;
+}
+
+/** The person an id names, following merges (undefined when unknown here, or deleted). */
+export async function resolvePerson(id: string, db: RelaisDB = appDb): Promise<LocalRecord<'beneficiary'> | undefined> {
+  const person = await db.beneficiaries.get(await survivorId(id, db));
+  return person && alive(person) ? person : undefined;
+}
+
+/** The ids merged into `id` (directly or through a chain), with `id` itself first. */
+export async function idsOfPerson(id: string, db: RelaisDB = appDb): Promise<string[]> {
+  const ids = [id];
+  for (let i = 0; i < ids.length && ids.length < 1 + MAX_MERGE_CHAIN * 4; i++) {
+    const merged = await db.beneficiaries.where('mergedInto').equals(ids[i]).primaryKeys();
+    for (const m of merged) if (!ids.includes(m)) ids.push(m);
+  }
+  return ids;
+}
+
+/** Visits newest first (date, then when they were recorded). */
+export const newestVisitFirst = (a: LocalRecord<'accompaniment'>, b: LocalRecord<'accompaniment'>) =>
+  b.data.date.localeCompare(a.data.date) || b.createdAt.localeCompare(a.createdAt);
+
+export interface PersonPage {
+  person: LocalRecord<'beneficiary'>;
+  /** Her visits, newest first (those still naming a person merged into her included). */
+  visits: LocalRecord<'accompaniment'>[];
+  /** Her mandates, the most recently signed first (expired and revoked ones included). */
+  mandates: LocalRecord<'mandate'>[];
+  /** Her follow-ups not done yet, the earliest due first (no due date last). */
+  openFollowups: LocalRecord<'followup'>[];
+}
+
+/** Everything a person's page shows; a merged id opens the survivor's page. */
+export async function personPage(id: string, db: RelaisDB = appDb): Promise<PersonPage | undefined> {
+  const person = await resolvePerson(id, db);
+  if (!person) return undefined;
+  const ids = await idsOfPerson(person.id, db);
+  const [visits, mandates, followups] = await Promise.all([
+    db.accompaniments.where('data.beneficiaryId').anyOf(ids).filter(alive).toArray(),
+    db.mandates.where('data.beneficiaryId').anyOf(ids).filter(alive).toArray(),
+    db.followups.where('data.beneficiaryId').anyOf(ids).filter(alive).toArray(),
+  ]);
+  return {
+    person,
+    visits: visits.sort(newestVisitFirst),
+    mandates: mandates.sort((a, b) => b.data.signedOn.localeCompare(a.data.signedOn)),
+    openFollowups: followups.filter((f) => f.data.doneOn === null).sort(byDueDate),
+  };
+}
+
+/** What a search result shows of a person. */
+export interface PersonSummary {
+  person: LocalRecord<'beneficiary'>;
+  /** Her commune of residence (INSEE code), if given. */
+  residenceInsee: string | null;
+  /** The date of her latest visit, null when none is held here. */
+  lastVisitOn: IsoDate | null;
+}
+
+/**
+ * Summaries of the given people (search hits), in the given order; unknown or deleted ids are
+ * left out. One indexed read of their visits.
+ */
+export async function peopleSummaries(ids: readonly string[], db: RelaisDB = appDb): Promise<PersonSummary[]> {
+  if (ids.length === 0) return [];
+  const [people, visits] = await Promise.all([
+    db.beneficiaries.bulkGet([...ids]),
+    db.accompaniments
+      .where('data.beneficiaryId')
+      .anyOf([...ids])
+      .filter(alive)
+      .toArray(),
+  ]);
+  const last = new Map<string, IsoDate>();
+  for (const v of visits) {
+    const who = v.data.beneficiaryId!;
+    const seen = last.get(who);
+    if (seen === undefined || v.data.date > seen) last.set(who, v.data.date);
+  }
+  return people
+    .filter((p): p is LocalRecord<'beneficiary'> => p !== undefined && alive(p))
+    .map((person) => ({ person, residenceInsee: person.data.residenceInsee, lastVisitOn: last.get(person.id) ?? null }));
+}
+
+/** Every followed person held here (alive), for lists and the search index. */
+export async function allPeople(db: RelaisDB = appDb): Promise<LocalRecord<'beneficiary'>[]> {
+  return (await db.beneficiaries.toArray()).filter(alive);
+}
