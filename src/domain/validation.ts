@@ -51,12 +51,12 @@ export const MANDATE_REQUIRED_MESSAGE =
 
 type Obj = Record<string, unknown>;
 
-/** Collects errors while reading an object field by field. */
+/** Collects errors while reading an object field by field (a nested object's checker adds to its parent's list). */
 class Checker {
-  readonly errors: FieldError[] = [];
   constructor(
     private readonly obj: Obj,
     private readonly prefix = '',
+    readonly errors: FieldError[] = [],
   ) {}
 
   fail(field: string, message: string): void {
@@ -222,9 +222,13 @@ export function validatePermanence(data: unknown): FieldError[] {
   return c.errors;
 }
 
-function validateAnonymous(v: unknown): FieldError[] {
-  if (!isObj(v)) return [{ path: 'anonymous', message: 'Statistiques anonymes attendues.' }];
-  const c = new Checker(v, 'anonymous.');
+/** Adds the problems of an accompaniment's `anonymous` object to `errors`. */
+function checkAnonymous(v: unknown, errors: FieldError[]): void {
+  if (!isObj(v)) {
+    errors.push({ path: 'anonymous', message: 'Statistiques anonymes attendues.' });
+    return;
+  }
+  const c = new Checker(v, 'anonymous.', errors);
   c.boolean('alreadyHelped');
   c.residence();
   c.oneOf('gender', GENDER_LABELS, 'Genre invalide.');
@@ -232,28 +236,40 @@ function validateAnonymous(v: unknown): FieldError[] {
   c.oneOf('socialStatus', SOCIAL_STATUS_LABELS, 'Situation invalide.');
   c.qpv();
   c.only(ANONYMOUS_FIELDS);
-  return c.errors;
 }
 
-function validateProcedureRefs(v: unknown): FieldError[] {
+/** Adds the problems of an accompaniment's `procedures` to `errors`. */
+function checkProcedureRefs(v: unknown, errors: FieldError[]): void {
   if (!Array.isArray(v) || v.length === 0) {
-    return [{ path: 'procedures', message: 'Choisissez au moins une démarche.' }];
+    errors.push({ path: 'procedures', message: 'Choisissez au moins une démarche.' });
+    return;
   }
-  if (v.length > PROCEDURES_MAX) return [{ path: 'procedures', message: `${PROCEDURES_MAX} démarches au plus.` }];
-  const errors: FieldError[] = [];
-  v.forEach((p, i) => {
+  if (v.length > PROCEDURES_MAX) {
+    errors.push({ path: 'procedures', message: `${PROCEDURES_MAX} démarches au plus.` });
+    return;
+  }
+  for (let i = 0; i < v.length; i++) {
+    const p: unknown = v[i];
     if (!isObj(p)) {
       errors.push({ path: `procedures.${i}`, message: 'Démarche invalide.' });
-      return;
+      continue;
     }
-    const c = new Checker(p, `procedures.${i}.`);
+    const c = new Checker(p, `procedures.${i}.`, errors);
     if (c.has('code') && !isProcedureCode(p.code)) c.fail('code', 'Code de démarche invalide.');
     c.oneOf('domain', DOMAIN_LABELS, 'Domaine invalide.');
     c.oneOf('partner', PARTNER_LABELS, 'Organisme invalide.');
     c.only(PROCEDURE_REF_FIELDS);
-    errors.push(...c.errors);
-  });
-  return errors;
+  }
+}
+
+/** Every item one of `labels`, none twice (the server validates this for each record: no closure, no Set). */
+function isSetOf(labels: Labels<string>, v: unknown): boolean {
+  if (!Array.isArray(v)) return false;
+  for (let i = 0; i < v.length; i++) {
+    if (!isOneOf(labels, v[i])) return false;
+    for (let j = 0; j < i; j++) if (v[j] === v[i]) return false;
+  }
+  return true;
 }
 
 export function validateAccompaniment(data: unknown): FieldError[] {
@@ -276,10 +292,10 @@ export function validateAccompaniment(data: unknown): FieldError[] {
       c.fail('anonymous', 'Une personne suivie n’a pas de statistiques anonymes.');
     } else if (data.beneficiaryId == null) {
       if (a === null) c.fail('anonymous', 'Statistiques anonymes attendues.');
-      else c.errors.push(...validateAnonymous(a));
+      else checkAnonymous(a, c.errors);
     }
   }
-  if (c.has('procedures')) c.errors.push(...validateProcedureRefs(data.procedures));
+  if (c.has('procedures')) checkProcedureRefs(data.procedures, c.errors);
   const posture = c.oneOf('posture', POSTURE_LABELS, 'Choisissez qui a fait la démarche.');
   c.uuid('mandateId', 'Mandat invalide.', true);
   if (posture === 'fait_a_la_place' && data.mandateId == null) c.fail('mandateId', MANDATE_REQUIRED_MESSAGE);
@@ -299,10 +315,7 @@ export function validateAccompaniment(data: unknown): FieldError[] {
     }
   }
   if (c.has('equipment')) {
-    const e = data.equipment;
-    if (!Array.isArray(e) || e.some((x) => !isOneOf(EQUIPMENT_LABELS, x)) || new Set(e).size !== e.length) {
-      c.fail('equipment', 'Matériel invalide.');
-    }
+    if (!isSetOf(EQUIPMENT_LABELS, data.equipment)) c.fail('equipment', 'Matériel invalide.');
   }
   c.text('note');
   c.only(ACCOMPANIMENT_FIELDS);

@@ -20,8 +20,11 @@ export class KeptCopies {
   constructor(db: Database.Database) {
     const kept = `(data IS NOT NULL OR current IS NOT NULL)`;
     this.s = {
-      // Through the small partial index of kept copies: cheap for a whole batch.
-      among: db.prepare(`SELECT DISTINCT record_id FROM ops WHERE record_id IN (SELECT value FROM json_each(?)) AND ${kept}`).pluck(),
+      // Through the small partial index of kept copies, one probe per listed id (a JOIN on
+      // json_each: `IN (SELECT value FROM json_each(?))` sorted the list first, 4 times slower).
+      among: db
+        .prepare(`SELECT DISTINCT o.record_id FROM json_each(?) j JOIN ops o ON o.record_id = j.value WHERE (o.data IS NOT NULL OR o.current IS NOT NULL)`)
+        .pluck(),
       purgeOwn: db.prepare(`UPDATE ops SET data = NULL, current = NULL WHERE record_id = ? AND user_id = ? AND ${kept}`),
       purgeAll: db.prepare(`UPDATE ops SET data = NULL, current = NULL WHERE record_id = ? AND ${kept}`),
       // After 90 days the field reasons go too: an unknown key's name can itself be personal data.
