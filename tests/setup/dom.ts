@@ -1,7 +1,11 @@
 // Testing Library matchers, cleanup between tests, and the browser APIs jsdom lacks.
 import '@testing-library/jest-dom/vitest';
-import { cleanup } from '@testing-library/react';
+import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
+
+// IndexedDB round trips (fake-indexeddb) on a loaded 2-core machine (CI runs several projects at
+// once) can take longer than Testing Library's 1 s default: waiting longer changes no assertion.
+configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => {
   cleanup();
