@@ -46,8 +46,9 @@ export const UNKNOWN_FIELD_MESSAGE = 'Champ non prévu : il n’est pas enregist
 /** Unknown keys named per object (the rest are summed up in one more entry). */
 export const UNKNOWN_FIELDS_LISTED = 20;
 
+/** `fait_a_la_place` names the mandate used; whether it fits the visit is mandates.ts's `mandateFit`. */
 export const MANDATE_REQUIRED_MESSAGE =
-  '« Fait à sa place » demande un mandat signé et valide. Les mandats ne sont pas encore gérés par l’application : choisissez « Fait avec la personne » ou « La personne a fait seule ».';
+  '« Fait à sa place » demande un mandat de la personne, valable à la date de l’accompagnement et couvrant chaque démarche : choisissez-le.';
 
 type Obj = Record<string, unknown>;
 
