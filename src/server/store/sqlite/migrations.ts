@@ -157,6 +157,20 @@ export const MIGRATIONS: readonly Migration[] = [
         CREATE INDEX ops_kept_received ON ops (received_at) WHERE data IS NOT NULL OR current IS NOT NULL;
       `),
   },
+  {
+    version: 6,
+    name: 'merged people: duplicate → survivor (chains flattened at each merge)',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE merges (
+          duplicate_id TEXT PRIMARY KEY,
+          survivor_id TEXT NOT NULL,
+          merged_by TEXT NOT NULL,
+          merged_at TEXT NOT NULL
+        );
+        CREATE INDEX merges_survivor ON merges (survivor_id);
+      `),
+  },
 ];
 
 /** Gives the database a fresh random identity: every cursor handed out before gets `cursor_reset`. */
