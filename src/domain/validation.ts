@@ -7,7 +7,8 @@
  * items…): any other key is an error naming its path. Texts have a maximum length, arrays a
  * maximum size, dates a plausible range (dates.ts), and one record's data at most 64 KiB.
  */
-import { implausibleDateMessage, isPlausibleDate, isValidDate, isValidTime, minutesOfDay } from './dates';
+import { frenchDate, implausibleDateMessage, isPlausibleDate, isValidDate, isValidTime, minutesOfDay } from './dates';
+import { expiresOnFor } from './mandates';
 import {
   AGE_BRACKET_LABELS,
   DOMAIN_LABELS,
@@ -385,6 +386,11 @@ export function validateMandate(data: unknown): FieldError[] {
   c.date('revokedOn', 'Date de révocation invalide.', true);
   const { signedOn, expiresOn, revokedOn } = data;
   if (isValidDate(signedOn) && isValidDate(expiresOn) && expiresOn <= signedOn) c.fail('expiresOn', 'La fin du mandat doit suivre sa signature.');
+  else if (isValidDate(signedOn) && isValidDate(expiresOn) && Number.isInteger(data.durationDays) && (data.durationDays as number) >= 1) {
+    // Validity is read from expiresOn: it must say the same as the duration shown on the paper.
+    const expected = expiresOnFor(signedOn, data.durationDays as number);
+    if (expiresOn !== expected) c.fail('expiresOn', `La fin du mandat est sa signature plus sa durée : le ${frenchDate(expected)}.`);
+  }
   if (isValidDate(signedOn) && isValidDate(revokedOn) && revokedOn < signedOn) c.fail('revokedOn', 'La révocation ne peut précéder la signature.');
   c.only(MANDATE_FIELDS);
   return c.errors;

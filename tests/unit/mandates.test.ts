@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { expiresOnFor, isMandateValidOn, MANDATE_DURATIONS, mandateFit, mandatesToRenew } from '../../src/domain/mandates';
 import type { MandateData } from '../../src/domain/records';
+import { validateMandate } from '../../src/domain/validation';
 
 const PERSON = '11111111-1111-4111-8111-111111111111';
 const OTHER = '22222222-2222-4222-8222-222222222222';
@@ -32,6 +33,14 @@ describe('mandate durations', () => {
     expect(expiresOnFor('2026-03-12', 31)).toBe('2026-04-12');
     expect(expiresOnFor('2026-03-12', 365)).toBe('2027-03-12');
     expect(expiresOnFor('2028-01-01', 365)).toBe('2028-12-31'); // leap year: 365 days, not a calendar year
+  });
+
+  it('refuses a mandate whose end is not its signing day plus its duration', () => {
+    expect(validateMandate(mandate())).toEqual([]);
+    expect(validateMandate(mandate({ durationDays: 182 }))).toEqual([
+      { path: 'expiresOn', message: 'La fin du mandat est sa signature plus sa durée : le 10/09/2026.' },
+    ]);
+    expect(validateMandate(mandate({ durationDays: 182, expiresOn: '2026-09-10' }))).toEqual([]);
   });
 
   it('a one-day mandate is valid on its signing day only', () => {

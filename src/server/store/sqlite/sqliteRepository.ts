@@ -9,7 +9,9 @@
  * - a record's `seq` takes the next value of one counter at each change: pulls follow it, so each
  *   changed record comes once, at its latest version; a cursor names the database (`identity`),
  *   so another database's cursor is refused;
- * - copies of refused and conflicting changes are kept until resolved or 90 days (retention.ts).
+ * - copies of refused and conflicting changes are kept until resolved or 90 days (retention.ts);
+ * - merging two people is one IMMEDIATE transaction (merges.ts); a merged person's tombstone is
+ *   pulled with `mergedInto`.
  */
 import type Database from 'better-sqlite3';
 import { formatCursor, PULL_MAX_BYTES, type Actor, type Cursor, type IncomingOp, type PullAnswer, type PushResult } from '../../../domain/sync';
