@@ -7,8 +7,7 @@ import { weekNameOf, type Period } from './dates';
 import { shortDate } from './format';
 import type { Cell } from './csv';
 import { joinValues } from './csv';
-import type { AccompanimentFact, Tally } from './tally';
-import { firstVisitsOf } from './tally';
+import { ageBracketOf, firstVisitsOf, type AccompanimentFact, type BeneficiaryFact, type Tally } from './tally';
 import {
   AGE_BRACKET_LABELS,
   communeName,
@@ -62,15 +61,21 @@ export function accompanimentRows(
   relayOfPermanence: ReadonlyMap<string, string>,
   /** First accompaniment ever of each followed beneficiary (over all time, not just the period). */
   firstVisits: ReadonlyMap<string, string> = firstVisitsOf(facts),
+  /** The traits of followed people (age bracket on the visit's date); without them, cells stay empty. */
+  beneficiaries?: ReadonlyMap<string, BeneficiaryFact>,
 ): Cell[][] {
   const yes = (b: boolean) => (b ? 'Oui' : 'Non');
   return facts
     .filter((a) => a.date >= period.from && a.date <= period.to)
     .sort((a, b) => a.date.localeCompare(b.date) || a.id.localeCompare(b.id))
     .map((a) => {
-      const s = a.anonymous;
+      const b = a.beneficiaryId ? beneficiaries?.get(a.beneficiaryId) : undefined;
+      // A followed person's traits come from her record, her age bracket on the visit's date.
+      const s =
+        a.anonymous ??
+        (b ? { ageBracket: ageBracketOf(b.birthYear, Number(a.date.slice(0, 4))), gender: b.gender, socialStatus: b.socialStatus, qpv: b.qpv } : null);
       const relayId = a.permanenceId ? relayOfPermanence.get(a.permanenceId) : undefined;
-      const isNew = a.beneficiaryId ? firstVisits.get(a.beneficiaryId) === a.date : !s?.alreadyHelped;
+      const isNew = a.beneficiaryId ? firstVisits.get(a.beneficiaryId) === a.date : !a.anonymous?.alreadyHelped;
       return [
         shortDate(a.date),
         weekNameOf(a.date),

@@ -6,8 +6,9 @@
  * the version the server holds; otherwise it is `rejected` (with field reasons) or a `conflict`
  * (the server's record is returned, nothing is overwritten). Every status is final.
  */
+import { mandateFit } from './mandates';
 import type { PushOp } from './outbox';
-import { ENTITIES, REFERENCE_ENTITIES, type Entity } from './records';
+import { ENTITIES, REFERENCE_ENTITIES, type AccompanimentData, type Entity, type MandateData } from './records';
 import { RECORD_DATA_MAX_BYTES, UUID_RE, validateRecordData, type FieldError } from './validation';
 
 export type Role = 'mediator' | 'coordinator';
@@ -32,6 +33,8 @@ export interface ChangeRecord {
   createdAt?: string;
   /** Extension (pull only, restored database): this version comes from the backup, not written since the restore. */
   fromBackup?: boolean;
+  /** Extension (pull only): on the tombstone of a merged person, the id of the person she was merged into. */
+  mergedInto?: string;
 }
 
 /**
@@ -91,6 +94,18 @@ export interface StoredHead {
   entity: Entity;
   version: number;
   ownerId: string;
+}
+
+/** What the rules of an op need of other records: the server looks them up once per batch. */
+export interface PushRefs {
+  /**
+   * The mandate a `fait_a_la_place` accompaniment names, as the server holds it at this point of
+   * the batch; undefined when it holds none, it is deleted, or the author may not use it (a
+   * mediator uses only her own mandates).
+   */
+  mandate?: MandateData;
+  /** The person a merged id now stands for (the id itself when never merged). */
+  survivorOf?: (id: string) => string;
 }
 
 export type Decision = { kind: 'apply'; version: number } | { kind: 'conflict' } | { kind: 'rejected'; fields: FieldError[] };
@@ -165,8 +180,28 @@ export function jsonShape(value: unknown, maxDepth: number, maxBytes: number): '
   return null;
 }
 
-/** Decides what the server does with a well-formed op, given the record it holds (if any). */
-export function decidePush(op: PushOp, head: StoredHead | undefined, actor: Actor): Decision {
+/**
+ * api.md's `fait_a_la_place` rule: the named mandate is held, of the visit's person, valid on its
+ * date and covers each procedure's domain (mandates.ts). People are compared after merges, so a
+ * visit still naming a merged person fits her survivor's mandates. The message is plain French.
+ */
+export function mandateErrors(data: AccompanimentData, refs: PushRefs): FieldError[] {
+  if (data.posture !== 'fait_a_la_place') return [];
+  const same = refs.survivorOf ?? ((id: string) => id);
+  const m = refs.mandate;
+  const fit = mandateFit(m && { ...m, beneficiaryId: same(m.beneficiaryId) }, {
+    beneficiaryId: data.beneficiaryId === null ? null : same(data.beneficiaryId),
+    date: data.date,
+    domains: data.procedures.map((p) => p.domain),
+  });
+  return fit.ok ? [] : [{ path: 'mandateId', message: `Ce mandat ne peut pas servir : ${fit.message}.` }];
+}
+
+/**
+ * Decides what the server does with a well-formed op, given the record it holds (if any) and
+ * what its rules need of other records (`refs`: the mandate a `fait_a_la_place` visit names).
+ */
+export function decidePush(op: PushOp, head: StoredHead | undefined, actor: Actor, refs: PushRefs = {}): Decision {
   if (REFERENCE_ENTITIES.has(op.entity) && actor.role !== 'coordinator') {
     return { kind: 'rejected', fields: [{ path: 'entity', message: 'Seule la coordination modifie les relais et le catalogue des démarches.' }] };
   }
@@ -179,6 +214,10 @@ export function decidePush(op: PushOp, head: StoredHead | undefined, actor: Acto
   if (!op.deleted) {
     const fields = validateRecordData(op.entity, op.data);
     if (fields.length > 0) return { kind: 'rejected', fields };
+    if (op.entity === 'accompaniment') {
+      const misfit = mandateErrors(op.data as unknown as AccompanimentData, refs);
+      if (misfit.length > 0) return { kind: 'rejected', fields: misfit };
+    }
   }
   const current = head?.version ?? 0;
   if (op.baseVersion !== current) return { kind: 'conflict' };

@@ -6,9 +6,11 @@
  * Rules: a period is inclusive; deleted records never count; people are distinct followed
  * beneficiaries plus one per anonymous accompaniment; a multi-procedure accompaniment counts
  * once in totals and once per distinct procedure, domain and partner; age, gender and status count
- * people; age is (year of the period's last day) − birth year.
+ * people; age is (year of the period's last day) − birth year. Merged people count once: an id
+ * merged into another (`mergedInto`) is counted as its survivor.
  */
 import type { Period } from './dates';
+import { survivorOf } from './merge';
 import type { AgeBracket, Gender, SocialStatus } from './reference';
 
 export interface AccompanimentFact {
@@ -119,8 +121,13 @@ export interface Tally {
 
 export interface TallyOptions {
   beneficiaries?: ReadonlyMap<string, BeneficiaryFact>;
-  /** First accompaniment ever of each followed beneficiary; derived from `accompaniments` if absent. */
+  /**
+   * First accompaniment ever of each followed beneficiary (keyed by survivor when people were
+   * merged); derived from `accompaniments` if absent.
+   */
   firstVisits?: ReadonlyMap<string, string>;
+  /** Merged people, duplicate id → survivor id (the `mergedInto` of pulled tombstones). */
+  mergedInto?: ReadonlyMap<string, string>;
 }
 
 export function ageBracketOf(birthYear: number | null, atYear: number): AgeBracket {
@@ -145,12 +152,14 @@ const add = (counts: Counts, key: string, n = 1) => {
   counts[key] = (counts[key] ?? 0) + n;
 };
 
-export function firstVisitsOf(accompaniments: Iterable<AccompanimentFact>): Map<string, string> {
+/** The first visit of each followed person (merged ids counted as their survivor). */
+export function firstVisitsOf(accompaniments: Iterable<AccompanimentFact>, mergedInto?: ReadonlyMap<string, string>): Map<string, string> {
   const first = new Map<string, string>();
   for (const a of accompaniments) {
     if (!a.beneficiaryId) continue;
-    const known = first.get(a.beneficiaryId);
-    if (known === undefined || a.date < known) first.set(a.beneficiaryId, a.date);
+    const id = mergedInto ? survivorOf(mergedInto, a.beneficiaryId) : a.beneficiaryId;
+    const known = first.get(id);
+    if (known === undefined || a.date < known) first.set(id, a.date);
   }
   return first;
 }
@@ -163,7 +172,9 @@ export function computeTally(
 ): Tally {
   const inPeriod = (date: string) => date >= period.from && date <= period.to;
   const atYear = Number(period.to.slice(0, 4));
-  const firstVisits = options.firstVisits ?? firstVisitsOf(accompaniments);
+  const merged = options.mergedInto;
+  const personOf = (id: string) => (merged ? survivorOf(merged, id) : id);
+  const firstVisits = options.firstVisits ?? firstVisitsOf(accompaniments, merged);
   const t: Tally = {
     period,
     totals: { permanences: 0, accompaniments: 0, people: 0, newPeople: 0, minutes: 0, qpvPeople: 0 },
@@ -218,10 +229,11 @@ export function computeTally(
     if (relay) add(t.byRelay, relay, k);
 
     if (a.beneficiaryId) {
-      followed.add(a.beneficiaryId);
+      const person = personOf(a.beneficiaryId);
+      followed.add(person);
       let set = followedInCommune.get(a.communeInsee);
       if (!set) followedInCommune.set(a.communeInsee, (set = new Set()));
-      set.add(a.beneficiaryId);
+      set.add(person);
     } else {
       // An anonymous accompaniment is one person, described by what was recorded on it.
       const s = a.anonymous;

@@ -7,7 +7,8 @@
  * items…): any other key is an error naming its path. Texts have a maximum length, arrays a
  * maximum size, dates a plausible range (dates.ts), and one record's data at most 64 KiB.
  */
-import { implausibleDateMessage, isPlausibleDate, isValidDate, isValidTime, minutesOfDay } from './dates';
+import { frenchDate, implausibleDateMessage, isPlausibleDate, isValidDate, isValidTime, minutesOfDay } from './dates';
+import { expiresOnFor } from './mandates';
 import {
   AGE_BRACKET_LABELS,
   DOMAIN_LABELS,
@@ -46,8 +47,9 @@ export const UNKNOWN_FIELD_MESSAGE = 'Champ non prévu : il n’est pas enregist
 /** Unknown keys named per object (the rest are summed up in one more entry). */
 export const UNKNOWN_FIELDS_LISTED = 20;
 
+/** `fait_a_la_place` names the mandate used; whether it fits the visit is mandates.ts's `mandateFit`. */
 export const MANDATE_REQUIRED_MESSAGE =
-  '« Fait à sa place » demande un mandat signé et valide. Les mandats ne sont pas encore gérés par l’application : choisissez « Fait avec la personne » ou « La personne a fait seule ».';
+  '« Fait à sa place » demande un mandat de la personne, valable à la date de l’accompagnement et couvrant chaque démarche : choisissez-le.';
 
 type Obj = Record<string, unknown>;
 
@@ -401,6 +403,11 @@ export function validateMandate(data: unknown): FieldError[] {
   c.date('revokedOn', 'Date de révocation invalide.', true);
   const { signedOn, expiresOn, revokedOn } = data;
   if (isValidDate(signedOn) && isValidDate(expiresOn) && expiresOn <= signedOn) c.fail('expiresOn', 'La fin du mandat doit suivre sa signature.');
+  else if (isValidDate(signedOn) && isValidDate(expiresOn) && Number.isInteger(data.durationDays) && (data.durationDays as number) >= 1) {
+    // Validity is read from expiresOn: it must say the same as the duration shown on the paper.
+    const expected = expiresOnFor(signedOn, data.durationDays as number);
+    if (expiresOn !== expected) c.fail('expiresOn', `La fin du mandat est sa signature plus sa durée : le ${frenchDate(expected)}.`);
+  }
   if (isValidDate(signedOn) && isValidDate(revokedOn) && revokedOn < signedOn) c.fail('revokedOn', 'La révocation ne peut précéder la signature.');
   c.only(MANDATE_FIELDS);
   return c.errors;

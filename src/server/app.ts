@@ -9,6 +9,7 @@ import { MAX_PUSH_BYTES } from '../domain/sync';
 import { createContext, type LimitOptions } from './context';
 import { registerErrorHandling } from './errors';
 import { registerDeviceRoutes } from './routes/devices';
+import { registerPeopleRoutes } from './routes/people';
 import { registerSyncRoutes } from './routes/sync';
 import { registerTallyRoutes } from './routes/tallies';
 import { registerSecurityHeaders } from './securityHeaders';
@@ -50,6 +51,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerDeviceRoutes(app, ctx);
   registerSyncRoutes(app, ctx);
   registerTallyRoutes(app, ctx);
+  registerPeopleRoutes(app, ctx);
   if (options.distDir) await registerStaticFiles(app, options.distDir);
   else app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: { code: 'not_found', message: 'Ressource introuvable.' } }));
   return app;

@@ -44,7 +44,7 @@ export function registerTallyRoutes(app: FastifyInstance, ctx: ServerContext): v
   app.get('/api/v1/exports/accompaniments.csv', async (request, reply) => {
     const p = await prepare(request, true);
     const relayOfPermanence = new Map(p.facts.permanences.map((x) => [x.id, x.relayId]));
-    const rows = accompanimentRows(p.filtered.accompaniments, p.period, await labelling(), relayOfPermanence, p.facts.firstVisits);
+    const rows = accompanimentRows(p.filtered.accompaniments, p.period, await labelling(), relayOfPermanence, p.facts.firstVisits, p.facts.beneficiaries);
     return send(reply, toCsv([ACCOMPANIMENT_HEADERS, ...rows]), 'text/csv; charset=utf-8', exportFileName(p.name, 'accompagnements', 'csv'));
   });
 

@@ -4,6 +4,7 @@
  * deployments that outgrow one machine) fit behind the same methods. Every method that writes is
  * atomic.
  */
+import type { MergeRefusal } from '../../domain/merge';
 import type { Actor, ChangeRecord, Cursor, IncomingOp, PullAnswer, PushResult, Role } from '../../domain/sync';
 import type { FactsAnswer, FactsQuery } from './types';
 
@@ -41,6 +42,11 @@ export interface NewDevice {
 }
 
 export type EnrolResult = { status: 'enrolled'; device: Device } | { status: 'invalid_code' } | { status: 'role_mismatch'; userRole: Role };
+
+export type MergeResult =
+  | { status: 'merged'; /** The duplicate's tombstone version. */ version: number; moved: { accompaniments: number; mandates: number; followups: number } }
+  | { status: 'not_found' }
+  | { status: 'refused'; reason: MergeRefusal };
 
 /** A stored record with who wrote it (for tallies and exports). */
 export interface StoredRecord extends ChangeRecord {
@@ -82,6 +88,14 @@ export interface Repository {
   purgeExpiredCopies(now: string): Promise<number>;
   /** The random identity of this database, renewed when it is restored from a backup. */
   databaseId(): Promise<string>;
+  /**
+   * Merges two followed people (domain/merge.ts), in one transaction: every accompaniment, mandate
+   * and follow-up of the duplicate names the survivor as a new version (a new change every device
+   * pulls, logged as the actor's op), the duplicate becomes a tombstone pulled with `mergedInto`,
+   * and the merge is remembered (tallies count the two ids as one person). `not_found` unless
+   * both are beneficiaries; `refused` when they are the same or either is deleted.
+   */
+  merge(actor: Actor & { deviceId: string | null }, duplicateId: string, survivorId: string, now: string): Promise<MergeResult>;
   /** Live (not deleted) records of some entities, optionally only one owner's. */
   records(entities: string[], ownerId?: string): Promise<StoredRecord[]>;
   /** What tallies and exports count for a period (all records, or one owner's). */

@@ -162,6 +162,20 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'the last change a backup holds (restored_seq): pulled changes up to it come from the backup',
     up: (db) => db.exec(`ALTER TABLE identity ADD COLUMN restored_seq INTEGER`),
   },
+  {
+    version: 7,
+    name: 'merged people: duplicate → survivor (chains flattened at each merge)',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE merges (
+          duplicate_id TEXT PRIMARY KEY,
+          survivor_id TEXT NOT NULL,
+          merged_by TEXT NOT NULL,
+          merged_at TEXT NOT NULL
+        );
+        CREATE INDEX merges_survivor ON merges (survivor_id);
+      `),
+  },
 ];
 
 /**

@@ -10,6 +10,8 @@
  *   twice, and ops of one batch (the same opId twice, two ops of one record) answer exactly as if
  *   sent one by one (the lookups are updated as the batch goes);
  * - a record's `seq` takes the next value of one counter at each change, inside the transaction;
+ * - a `fait_a_la_place` visit is checked against the mandate as the batch has it at that op
+ *   (mandateRefs.ts: one lookup per batch, updated as mandates of the batch apply);
  * - a refused or conflicting change is kept with its op for review (retention.ts says how long);
  *   an envelope refusal keeps no copy, and data too deep or large to be valid is never serialised.
  */
@@ -17,6 +19,7 @@ import type Database from 'better-sqlite3';
 import type { PushOp } from '../../../domain/outbox';
 import { decidePush, isRefused, reviewCopy, type Actor, type IncomingOp, type PushResult, type StoredHead, type ChangeRecord } from '../../../domain/sync';
 import type { FieldError } from '../../../domain/validation';
+import { SqliteMandateRefs, type BatchRefs } from './mandateRefs';
 import type { KeptCopies } from './retention';
 import { RECORD_COLUMNS, toChange, type RecordRow } from './rows';
 
@@ -39,15 +42,19 @@ export interface Batch {
   known: Map<string, OpRow>;
   heads: Map<string, StoredHead>;
   kept: Set<string>;
+  /** Mandates and merges the batch's `fait_a_la_place` visits are checked against (mandateRefs.ts). */
+  refs: BatchRefs;
 }
 
 export class SqlitePushBatches {
   private readonly s;
+  private readonly refs: SqliteMandateRefs;
 
   constructor(
     private readonly db: Database.Database,
     private readonly kept: KeptCopies,
   ) {
+    this.refs = new SqliteMandateRefs(db);
     this.s = {
       // The batch's list (a JSON array) drives the lookups, one probe of the key's index per
       // element: twice as fast as `IN (SELECT value FROM json_each(?))`, which first sorts the
@@ -97,7 +104,7 @@ export class SqlitePushBatches {
     const heads = new Map<string, StoredHead>();
     for (const h of this.s.heads.all(ids) as (StoredHead & { id: string })[]) heads.set(h.id, h);
     const seq = (this.s.readSeq.get() as { value: number }).value;
-    return { actor, now, seq, known, heads, kept: this.kept.among(ids) };
+    return { actor, now, seq, known, heads, kept: this.kept.among(ids), refs: this.refs.prefetch(ops) };
   }
 
   /** Decides one op of the batch and writes its result (and its record when applied). */
@@ -108,7 +115,7 @@ export class SqlitePushBatches {
     if (known) return this.previousResult(known, actor);
     const refused = isRefused(op);
     const head = refused ? undefined : batch.heads.get(op.id);
-    const decision = refused ? ({ kind: 'rejected', fields: op.refused } as const) : decidePush(op, head, actor);
+    const decision = refused ? ({ kind: 'rejected', fields: op.refused } as const) : decidePush(op, head, actor, this.refs.forOp(op, batch.refs, actor));
     const result: PushResult =
       decision.kind === 'apply'
         ? { opId: op.opId, status: 'applied', version: decision.version }
@@ -154,6 +161,7 @@ export class SqlitePushBatches {
       if (head) s.updateRecord.run(decision.version, deleted, data, u, actor.deviceId, now, ++batch.seq, op.id);
       else s.insertRecord.run(op.id, op.entity, decision.version, deleted, data, u, u, now, u, actor.deviceId, now, ++batch.seq);
       batch.heads.set(op.id, { entity: applied.entity, version: decision.version, ownerId: head?.ownerId ?? actor.userId });
+      this.refs.applied(applied, head?.ownerId ?? actor.userId, batch.refs);
       if (batch.kept.has(op.id)) this.kept.resolved(op.id, actor.userId, op.deleted);
     }
     return result;

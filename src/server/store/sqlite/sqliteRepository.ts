@@ -9,14 +9,17 @@
  * - a record's `seq` takes the next value of one counter at each change: pulls follow it, so each
  *   changed record comes once, at its latest version; a cursor names the database (`identity`),
  *   so another database's cursor is refused;
- * - copies of refused and conflicting changes are kept until resolved or 90 days (retention.ts).
+ * - copies of refused and conflicting changes are kept until resolved or 90 days (retention.ts);
+ * - merging two people is one IMMEDIATE transaction (merges.ts); a merged person's tombstone is
+ *   pulled with `mergedInto`.
  */
 import type Database from 'better-sqlite3';
 import { formatCursor, PULL_MAX_BYTES, type Actor, type Cursor, type IncomingOp, type PullAnswer, type PushResult } from '../../../domain/sync';
-import type { Device, Enrolment, EnrolResult, NewDevice, Repository, StoredRecord, User } from '../repository';
+import type { Device, Enrolment, EnrolResult, MergeResult, NewDevice, Repository, StoredRecord, User } from '../repository';
 import { displayName, nameKey } from '../names';
 import type { FactsAnswer, FactsQuery } from '../types';
 import { openSqliteDatabase } from './database';
+import { SqliteMerges } from './merges';
 import { migrate } from './migrations';
 import { SqlitePushBatches, type Batch } from './pushBatch';
 import { KeptCopies } from './retention';
@@ -37,6 +40,7 @@ interface DeviceRow {
 interface PulledRow extends RecordRow {
   created_at: string;
   created_by_name: string;
+  merged_into: string | null;
 }
 
 const toDevice = (r: DeviceRow): Device => ({
@@ -51,6 +55,11 @@ const toDevice = (r: DeviceRow): Device => ({
 /** The envelope of a pulled change around its data, in JSON (ids, version, names, dates). */
 const CHANGE_OVERHEAD_BYTES = 300;
 
+const PULLED_COLUMNS = `r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, r.created_at,
+  COALESCE(u.name, r.created_by) AS created_by_name, m.survivor_id AS merged_into`;
+/** The survivor of a merged person, on her tombstone only. */
+const MERGED_JOIN = `LEFT JOIN merges m ON r.deleted = 1 AND r.entity = 'beneficiary' AND m.duplicate_id = r.id`;
+
 const DEVICE_SELECT = `SELECT d.id, d.label, d.created_at, d.last_sync_at, d.revoked_at, u.id AS user_id, u.name AS user_name, u.role
   FROM devices d JOIN users u ON u.id = d.user_id`;
 
@@ -61,6 +70,7 @@ export class SqliteRepository implements Repository {
   private readonly facts: SqliteTallyFacts;
   private readonly kept: KeptCopies;
   private readonly batches: SqlitePushBatches;
+  private readonly merges: SqliteMerges;
   private readonly dbId: string;
   /** The last change of the backup this database was restored from (0: never restored). */
   private readonly restoredSeq: number;
@@ -76,6 +86,7 @@ export class SqliteRepository implements Repository {
     this.facts = new SqliteTallyFacts(db);
     this.kept = new KeptCopies(db);
     this.batches = new SqlitePushBatches(db, this.kept);
+    this.merges = new SqliteMerges(db, this.kept);
     const identity = db.prepare(`SELECT db_id, restored_seq FROM identity`).get() as { db_id: string; restored_seq: number | null };
     this.dbId = identity.db_id;
     this.restoredSeq = identity.restored_seq ?? 0;
@@ -84,8 +95,7 @@ export class SqliteRepository implements Repository {
       touchIfOld: db.prepare(`UPDATE devices SET last_sync_at = ? WHERE id = ? AND (last_sync_at IS NULL OR last_sync_at < ?)`),
       readSeq: db.prepare(`SELECT value FROM counters WHERE name = 'seq'`),
       pullAll: db.prepare(
-        `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, r.created_at, COALESCE(u.name, r.created_by) AS created_by_name
-         FROM records r LEFT JOIN users u ON u.id = r.created_by WHERE r.seq > ? ORDER BY r.seq LIMIT ?`,
+        `SELECT ${PULLED_COLUMNS} FROM records r LEFT JOIN users u ON u.id = r.created_by ${MERGED_JOIN} WHERE r.seq > ? ORDER BY r.seq LIMIT ?`,
       ),
       countUsers: db.prepare(`SELECT COUNT(*) AS n FROM users`),
       userByName: db.prepare(`SELECT id, name, role FROM users WHERE name_key = ?`),
@@ -110,8 +120,7 @@ export class SqliteRepository implements Repository {
         ),
       ),
       pullOwn: db.prepare(
-        `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, r.created_at, COALESCE(u.name, r.created_by) AS created_by_name
-         FROM records r LEFT JOIN users u ON u.id = r.created_by
+        `SELECT ${PULLED_COLUMNS} FROM records r LEFT JOIN users u ON u.id = r.created_by ${MERGED_JOIN}
          WHERE r.seq > ? AND (r.owner_id = ? OR r.entity IN ('relay', 'procedure')) ORDER BY r.seq LIMIT ?`,
       ),
     };
@@ -214,16 +223,22 @@ export class SqliteRepository implements Repository {
     }
     const page = rows.slice(0, size);
     // Extensions of api.md: `createdBy` (name of the user who created the record, for tallies),
-    // `createdAt` (when the server first stored it) and, on a restored database, `fromBackup` (this
-    // version was restored from the backup, not written since: a tablet may resend a newer one).
+    // `createdAt` (when the server first stored it), `mergedInto` on a merged person's tombstone
+    // and, on a restored database, `fromBackup` (this version was restored from the backup, not
+    // written since: a tablet may resend a newer one).
     const changes = page.map((r) => ({
       ...toChange(r),
       createdBy: r.created_by_name,
       createdAt: r.created_at,
       ...(r.seq <= this.restoredSeq ? { fromBackup: true } : {}),
+      ...(r.merged_into ? { mergedInto: r.merged_into } : {}),
     }));
     const last = page.length ? page[page.length - 1].seq : from;
     return { changes, cursor: formatCursor({ dbId: this.dbId, seq: last }), hasMore: rows.length > size };
+  }
+
+  async merge(actor: Batch['actor'], duplicateId: string, survivorId: string, now: string): Promise<MergeResult> {
+    return this.merges.run(actor, duplicateId, survivorId, now);
   }
 
   async tallyFacts(q: FactsQuery): Promise<FactsAnswer> {

@@ -8,6 +8,9 @@
  * permanences of `records`. Every statement is prepared once, in the constructor.
  * A query for one owner (a mediator) reads only her facts, those reached by id from her
  * accompaniments (permanences, beneficiaries, first visits) included.
+ * Merged people count once: an accompaniment still naming a merged person (pushed after the
+ * merge by an offline tablet) is counted as her survivor's, and her first visit is the earliest
+ * of all her ids.
  */
 import type Database from 'better-sqlite3';
 import type { AccompanimentData, PermanenceData } from '../../../domain/records';
@@ -57,6 +60,8 @@ export class SqliteTallyFacts {
           `SELECT beneficiary_id AS id, MIN(date) AS first FROM accompaniment_facts WHERE beneficiary_id IN (SELECT value FROM json_each(?))${ownFilter(own)} GROUP BY beneficiary_id`,
         ),
       ),
+      survivors: db.prepare(`SELECT duplicate_id AS id, survivor_id AS survivor FROM merges WHERE duplicate_id IN (SELECT value FROM json_each(?))`),
+      aliases: db.prepare(`SELECT duplicate_id AS id, survivor_id AS survivor FROM merges WHERE survivor_id IN (SELECT value FROM json_each(?))`),
       beneficiaries: [false, true].map((own) =>
         db.prepare(`SELECT id, data FROM records WHERE entity = 'beneficiary' AND deleted = 0 AND id IN (SELECT value FROM json_each(?))${ownFilter(own)}`),
       ),
@@ -118,13 +123,21 @@ export class SqliteTallyFacts {
       permanences.push(...extra.map(toPerm));
     }
 
-    const followed = [...new Set(accompaniments.map((a) => a.beneficiaryId).filter((id): id is string => !!id))];
+    const named = [...new Set(accompaniments.map((a) => a.beneficiaryId).filter((id): id is string => !!id))];
     const firstVisits = new Map<string, string>();
     const beneficiaries = new Map<string, BeneficiaryFact>();
-    if (followed.length) {
+    if (named.length) {
+      // Merged people: each accompaniment names the survivor; her first visit is over all her ids.
+      const survivorOf = new Map((this.s.survivors.all(JSON.stringify(named)) as { id: string; survivor: string }[]).map((r) => [r.id, r.survivor]));
+      for (const a of accompaniments) if (a.beneficiaryId && survivorOf.has(a.beneficiaryId)) a.beneficiaryId = survivorOf.get(a.beneficiaryId) as string;
+      const followed = [...new Set(named.map((id) => survivorOf.get(id) ?? id))];
       const ids = JSON.stringify(followed);
-      for (const r of this.s.firstVisits[own].all(...args(ids)) as { id: string; first: string }[]) {
-        firstVisits.set(r.id, r.first);
+      for (const r of this.s.aliases.all(ids) as { id: string; survivor: string }[]) survivorOf.set(r.id, r.survivor);
+      const everyId = JSON.stringify([...followed, ...survivorOf.keys()]);
+      for (const r of this.s.firstVisits[own].all(...args(everyId)) as { id: string; first: string }[]) {
+        const person = survivorOf.get(r.id) ?? r.id;
+        const known = firstVisits.get(person);
+        if (known === undefined || r.first < known) firstVisits.set(person, r.first);
       }
       for (const r of this.s.beneficiaries[own].all(...args(ids)) as { id: string; data: string }[]) {
         const b = JSON.parse(r.data) as {
