@@ -3,7 +3,7 @@
  * in the database (a later version encrypts them at rest), so search runs here, offline and fast
  * among tens of thousands of people (a sorted array of name words, binary search on a prefix).
  *
- * - Names are compared by `searchKey`: accents, case, hyphens and apostrophes ignored.
+ * - Names are compared by `searchKey` (src/domain/people.ts): accents, case, hyphens and apostrophes ignored.
  * - Every word of the first or the last name can be searched by its beginning, from 2 letters;
  *   a compound name also as one word ("Jean-Pierre": "jean", "pierre", "jeanpierre").
  * - Several words in the query must each begin a word of the person's names ("ma dup").
@@ -12,6 +12,7 @@
  * Nothing here logs: the index holds personal fields.
  */
 import { liveQuery } from 'dexie';
+import { queryKeys, searchKey } from '../domain/people';
 import { db as appDb, type LocalRecord, type RelaisDB } from './database';
 
 type Person = LocalRecord<'beneficiary'>;
@@ -22,34 +23,18 @@ export const DEFAULT_RESULTS = 20;
 
 const SEPARATORS = /[\s\-\u2010-\u2015'\u2018\u2019\u02bc`´.,]+/u;
 
-/**
- * A name as search compares it: no accents, lower case, ligatures spelled out, hyphens and
- * apostrophes as spaces, anything but letters and digits dropped. (Same name and signature as
- * `searchKey` of src/domain/people.ts, which will replace it.)
- */
-export function searchKey(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/œ/g, 'oe')
-    .replace(/æ/g, 'ae')
-    .replace(/ß/g, 'ss')
-    .split(SEPARATORS)
-    .map((w) => w.replace(/[^\p{L}\p{N}]+/gu, ''))
-    .filter((w) => w.length > 0)
-    .join(' ');
-}
-
 /** The searchable words of a text: each word, a compound word also joined, and the whole name joined. */
 export function searchWords(text: string): string[] {
   const words = new Set<string>();
   for (const part of text.split(/\s+/)) {
-    const key = searchKey(part).split(' ').filter(Boolean);
+    const key = part
+      .split(SEPARATORS)
+      .map(searchKey)
+      .filter((w) => w !== '');
     key.forEach((w) => words.add(w));
     if (key.length > 1) words.add(key.join(''));
   }
-  const whole = searchKey(text).replaceAll(' ', '');
+  const whole = searchKey(text.replace(/\s+/g, ''));
   if (whole.length > 0) words.add(whole);
   return [...words];
 }
@@ -96,7 +81,7 @@ export function buildPeopleIndex(people: readonly Person[]): PeopleIndex {
   return {
     size: entries.length,
     search(query, limit = DEFAULT_RESULTS) {
-      const wanted = searchKey(query).split(' ').filter(Boolean);
+      const wanted = queryKeys(query);
       if (wanted.length === 0 || limit <= 0) return [];
       // The longest word narrows most; the others must each begin a word of the same person.
       const [first, ...others] = [...wanted].sort((a, b) => b.length - a.length);

@@ -17,7 +17,7 @@ const SEPARATORS = /[\s\-‐‑–—'’‘`ʼ.]+/g;
 
 /** The comparable form of a name or query: no accents, lower case, no hyphens, apostrophes or spaces. */
 export function searchKey(text: string): string {
-  return text.normalize('NFD').replace(MARKS, '').toLowerCase().replace(/œ/g, 'oe').replace(/æ/g, 'ae').replace(SEPARATORS, '');
+  return text.normalize('NFD').replace(MARKS, '').toLowerCase().replace(/œ/g, 'oe').replace(/æ/g, 'ae').replace(/ß/g, 'ss').replace(SEPARATORS, '');
 }
 
 /** The words of a name, each as a search key ("Jean-Pierre" → jean, pierre). */
