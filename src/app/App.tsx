@@ -15,9 +15,14 @@ const HistoryScreen = lazy(() => import('../features/history/HistoryScreen'));
 const SettingsScreen = lazy(() => import('../features/settings/SettingsScreen'));
 const SyncScreen = lazy(() => import('../features/sync/SyncScreen'));
 const ReportScreen = lazy(() => import('../features/report/ReportScreen'));
+const PeopleScreen = lazy(() => import('../features/people/PeopleScreen'));
+const PersonPage = lazy(() => import('../features/people/PersonPage'));
+const PersonFormScreen = lazy(() => import('../features/people/PersonFormScreen'));
+const DuplicatesScreen = lazy(() => import('../features/people/DuplicatesScreen'));
 
 const NAV: { route: Route; label: string }[] = [
   { route: { name: 'today' }, label: 'Aujourd’hui' },
+  { route: { name: 'people' }, label: 'Personnes' },
   { route: { name: 'history' }, label: 'Historique' },
   { route: { name: 'report' }, label: 'Bilan' },
   { route: { name: 'settings' }, label: 'Réglages' },
@@ -41,10 +46,21 @@ function Screen({ route }: { route: Route }) {
       return <SyncScreen />;
     case 'report':
       return <ReportScreen />;
+    case 'people':
+      return <PeopleScreen />;
+    case 'duplicates':
+      return <DuplicatesScreen />;
+    case 'person':
+      return <PersonPage key={route.id} id={route.id} />;
+    case 'newPerson':
+      return <PersonFormScreen key={`new:${route.forEntry ?? ''}`} forEntry={route.forEntry} />;
+    case 'editPerson':
+      return <PersonFormScreen key={route.id} id={route.id} />;
   }
 }
 
-const isForm = (r: Route) => r.name === 'newAccompaniment' || r.name === 'editAccompaniment' || r.name === 'openPermanence';
+const FORMS: ReadonlySet<Route['name']> = new Set(['newAccompaniment', 'editAccompaniment', 'openPermanence', 'newPerson', 'editPerson']);
+const isForm = (r: Route) => FORMS.has(r.name);
 
 export function App() {
   const route = useRoute();
@@ -65,7 +81,7 @@ export function App() {
     }
     main.current?.querySelector<HTMLElement>('h1')?.focus();
     window.scrollTo(0, 0);
-  }, [route.name, route.name === 'editAccompaniment' ? route.id : '']);
+  }, [route.name, 'id' in route ? route.id : '']);
 
   return (
     <div className="app">

@@ -12,7 +12,15 @@ export type Route =
   | { name: 'history' }
   | { name: 'settings'; code?: string }
   | { name: 'sync' }
-  | { name: 'report' };
+  | { name: 'report' }
+  | { name: 'people' }
+  | { name: 'duplicates' }
+  | { name: 'person'; id: string }
+  | { name: 'editPerson'; id: string }
+  /** `forEntry`: the accompaniment form to come back to with her chosen ('new' or its id). */
+  | { name: 'newPerson'; forEntry?: string };
+
+const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
@@ -26,6 +34,12 @@ export function parseRoute(hash: string): Route {
   if (enrol) return { name: 'settings', code: enrol[1] };
   if (path === '/synchronisation') return { name: 'sync' };
   if (path === '/bilan') return { name: 'report' };
+  if (path === '/personnes') return { name: 'people' };
+  if (path === '/personnes/doublons') return { name: 'duplicates' };
+  const newPerson = new RegExp(`^/personnes/nouvelle(?:/pour/(nouveau|${UUID}))?$`, 'i').exec(path);
+  if (newPerson) return { name: 'newPerson', forEntry: newPerson[1] === 'nouveau' ? 'new' : newPerson[1] };
+  const person = new RegExp(`^/personnes/(${UUID})(/modifier)?$`, 'i').exec(path);
+  if (person) return person[2] ? { name: 'editPerson', id: person[1] } : { name: 'person', id: person[1] };
   return { name: 'today' };
 }
 
@@ -47,6 +61,16 @@ export function hrefOf(route: Route): string {
       return '#/synchronisation';
     case 'report':
       return '#/bilan';
+    case 'people':
+      return '#/personnes';
+    case 'duplicates':
+      return '#/personnes/doublons';
+    case 'person':
+      return `#/personnes/${route.id}`;
+    case 'editPerson':
+      return `#/personnes/${route.id}/modifier`;
+    case 'newPerson':
+      return route.forEntry ? `#/personnes/nouvelle/pour/${route.forEntry === 'new' ? 'nouveau' : route.forEntry}` : '#/personnes/nouvelle';
   }
 }
 

@@ -90,13 +90,20 @@ export interface DeviceInfo {
   revokedAt: string | null;
 }
 
-/** The coordinator's calls: enrolment codes and devices (online only). */
+/** The coordinator's calls: enrolment codes, devices, merging people (online only). */
 export function createCoordinatorApi(baseUrl: string, token: string, fetchImpl: Fetch = (i, init) => fetch(i, init)) {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   return {
     createEnrolment: (role: Role, name: string) =>
       call<{ code: string; expiresAt: string }>(fetchImpl, `${baseUrl}/api/v1/enrolments`, { method: 'POST', headers, body: JSON.stringify({ role, name }) }),
     listDevices: async () => (await call<{ devices: DeviceInfo[] }>(fetchImpl, `${baseUrl}/api/v1/devices`, { headers })).devices,
+    /** Merges the person `id` (a duplicate) into `into`: her visits, mandates and follow-ups move to it. */
+    mergePeople: (id: string, into: string) =>
+      call<{ id: string; into: string; version: number }>(fetchImpl, `${baseUrl}/api/v1/beneficiaries/${encodeURIComponent(id)}/merge`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ into }),
+      }),
     revokeDevice: async (id: string) => {
       const res = await fetchImpl(`${baseUrl}/api/v1/devices/${encodeURIComponent(id)}`, {
         method: 'DELETE',

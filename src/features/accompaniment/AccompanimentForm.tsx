@@ -15,6 +15,7 @@ import { FormNotice, FormQuestion } from './FormNotices';
 import type { FieldKey } from './formModel';
 import { ProcedurePicker } from './ProcedurePicker';
 import { useAccompanimentForm, type FormStart } from './useAccompanimentForm';
+import { WhoSection } from './WhoSection';
 
 /** Where the focus goes for an error of each field. */
 const FOCUS_TARGET: Record<FieldKey, string> = {
@@ -80,9 +81,7 @@ export function AccompanimentForm(props: FormStart) {
           error={errors.placeType ?? errors.communeInsee ?? errors.date}
         />
 
-        <p className="who">
-          Personne : <strong>anonyme</strong>
-        </p>
+        <WhoSection beneficiaryId={s.beneficiaryId ?? null} date={s.date} onChoose={form.choosePerson} onNewPerson={() => void form.newPerson()} />
 
         <ProcedurePicker
           catalogue={context.catalogue}
@@ -128,10 +127,12 @@ export function AccompanimentForm(props: FormStart) {
 
         <DurationField state={s} update={update} durations={context.durations} error={errors.durationMinutes} />
 
-        <details className="more" open={errors.anonymous ? true : undefined}>
-          <summary>Statistiques anonymes (facultatif)</summary>
-          <AnonymousStatsFields value={s.anonymous} onChange={(anonymous) => update({ anonymous })} error={errors.anonymous} />
-        </details>
+        {!s.beneficiaryId && (
+          <details className="more" open={errors.anonymous ? true : undefined}>
+            <summary>Statistiques anonymes (facultatif)</summary>
+            <AnonymousStatsFields value={s.anonymous} onChange={(anonymous) => update({ anonymous })} error={errors.anonymous} />
+          </details>
+        )}
 
         <EquipmentAndNote state={s} update={update} errors={errors} />
 

@@ -24,6 +24,8 @@ export interface FormState {
   /** Typed minutes when "Autre durée" is chosen. */
   customDuration: string;
   useCustomDuration: boolean;
+  /** The followed person she is (null: anonymous). Older drafts lack it: read as null. */
+  beneficiaryId?: string | null;
   anonymous: AnonymousStats;
   equipment: Equipment[];
   note: string;
@@ -49,6 +51,7 @@ export function initialState(today: IsoDate, open: PermanenceRef | null): FormSt
     duration: null,
     customDuration: '',
     useCustomDuration: false,
+    beneficiaryId: null,
     anonymous: newAnonymousStats(),
     equipment: [],
     note: '',
@@ -71,6 +74,7 @@ export function stateFromData(a: AccompanimentData, presets: readonly number[]):
     duration: preset ? a.durationMinutes : null,
     customDuration: preset ? '' : String(a.durationMinutes),
     useCustomDuration: !preset,
+    beneficiaryId: a.beneficiaryId,
     anonymous: a.anonymous ? { ...a.anonymous } : newAnonymousStats(),
     equipment: [...a.equipment],
     note: a.note ?? '',
@@ -87,6 +91,7 @@ export function copyOfPrevious(previous: AccompanimentData, presets: readonly nu
     inPermanence: fresh.inPermanence,
     permanenceId: fresh.permanenceId,
     communeInsee: open ? fresh.communeInsee : copy.communeInsee,
+    beneficiaryId: null, // what was done, never who it was
     note: '',
   };
 }
@@ -115,8 +120,9 @@ export function toData(s: FormState, permanenceCommune: string | null): Accompan
     communeInsee: inPermanence && permanenceCommune ? permanenceCommune : s.communeInsee,
     placeType: inPermanence ? 'relay' : s.placeType,
     durationMinutes: durationOf(s) as number,
-    beneficiaryId: null,
-    anonymous: { ...s.anonymous },
+    // A followed person's statistics are hers (taken from her record by tallies), never typed.
+    beneficiaryId: s.beneficiaryId ?? null,
+    anonymous: s.beneficiaryId ? null : { ...s.anonymous },
     procedures: s.procedures,
     posture: s.posture as Posture,
     mandateId: null,

@@ -6,7 +6,8 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { LocalRecord } from '../../db/database';
-import { loadDraft } from '../../db/drafts';
+import { loadDraft, saveDraft } from '../../db/drafts';
+import { survivorId } from '../../db/people';
 import { saveEntry, storedEntry, type EntryDraft } from '../../db/accompanimentSession';
 import { StorageError } from '../../db/storageError';
 import { deleteRecord, editBaseOf, newId, restoreRecord, StaleEditError, ValidationError } from '../../db/writes';
@@ -122,7 +123,9 @@ export function useAccompanimentForm({ draftKey, initial, restored, record: star
     setBusy(true);
     autosave.pause(); // the save clears the draft: no late write may bring it back
     try {
-      const { record: saved, previous } = await saveEntry({ key: draftKey, draft, data, editing: record, overwriteStale });
+      // She may have been merged into another person since she was chosen: save under the survivor.
+      const who = data.beneficiaryId ? { ...data, beneficiaryId: await survivorId(data.beneficiaryId) } : data;
+      const { record: saved, previous } = await saveEntry({ key: draftKey, draft, data: who, editing: record, overwriteStale });
       setDialog(null);
       afterSave(saved, previous);
     } catch (err) {
@@ -178,6 +181,14 @@ export function useAccompanimentForm({ draftKey, initial, restored, record: star
     submit: (then: 'home' | 'next') => {
       intent.current = then;
       return save();
+    },
+    /** The "who": a followed person (null: anonymous). */
+    choosePerson: (beneficiaryId: string | null) => update({ beneficiaryId }),
+    /** "Nouvelle personne": keeps this entry as its draft, then opens the person form, which comes back. */
+    newPerson: async () => {
+      await saveDraft(draftKey, draft);
+      autosave.pause();
+      navigate({ name: 'newPerson', forEntry: record ? record.id : 'new' });
     },
     copyPrevious: (previous: LocalRecord<'accompaniment'>) => update(copyOfPrevious(previous.data, context.durations, today, open)),
     /** New entry: starts again (with what was set aside for the next person, if anything). */

@@ -44,13 +44,16 @@ export default function ReportScreen() {
 
   const filtered = useMemo(() => (facts ? filterFacts(facts.accompaniments, facts.permanences, filter) : undefined), [facts, filter]);
   const tally = useMemo(
-    () => (filtered && period ? computeTally(filtered.accompaniments, filtered.permanences, period) : undefined),
-    [filtered, period?.from, period?.to],
+    () => (filtered && period ? computeTally(filtered.accompaniments, filtered.permanences, period, facts?.tally) : undefined),
+    [filtered, period?.from, period?.to, facts?.tally],
   );
   const chartWeeks = useMemo(() => {
     if (!filtered || !period) return [];
     const last = mode === 'week' && parsedWeek ? parsedWeek : lastCompleteWeek(period.to);
-    return weeksEndingWith(last, 12).map((w) => ({ label: `S${w.week}`, tally: computeTally(filtered.accompaniments, filtered.permanences, weekPeriod(w)) }));
+    return weeksEndingWith(last, 12).map((w) => ({
+      label: `S${w.week}`,
+      tally: computeTally(filtered.accompaniments, filtered.permanences, weekPeriod(w), facts?.tally),
+    }));
   }, [filtered, period?.from, period?.to, mode, week]);
 
   const mediators = useMemo(() => [...new Set(facts?.accompaniments.map((a) => a.mediator) ?? [])].sort().map((m) => ({ value: m, label: m })), [facts]);

@@ -1,0 +1,33 @@
+/**
+ * "Personnes": the searchable list of followed people (the same search as the form), each with
+ * commune and last visit; "Nouvelle personne"; the coordinator's list of possible duplicates.
+ */
+import { useLiveQuery } from 'dexie-react-hooks';
+import { db } from '../../db/database';
+import { hrefOf } from '../../platform/router';
+import { useDuplicates } from './duplicates';
+import { PersonSearchBox } from './PersonSearchBox';
+
+export default function PeopleScreen() {
+  const count = useLiveQuery(() => db.beneficiaries.filter((p) => !p.deleted).count(), []);
+  const duplicates = useDuplicates();
+  return (
+    <section className="screen" aria-labelledby="people-title">
+      <h1 id="people-title" tabIndex={-1}>
+        Personnes
+      </h1>
+      <p className="muted">{count === undefined ? '' : `${count} personne${count > 1 ? 's' : ''} suivie${count > 1 ? 's' : ''} sur cette tablette.`}</p>
+      <div className="actions">
+        <a className="button button-primary button-large" href={hrefOf({ name: 'newPerson' })}>
+          Nouvelle personne
+        </a>
+        {duplicates && duplicates.length > 0 && (
+          <a className="button button-secondary" href={hrefOf({ name: 'duplicates' })}>
+            Doublons possibles ({duplicates.length})
+          </a>
+        )}
+      </div>
+      <PersonSearchBox autoFocus />
+    </section>
+  );
+}
