@@ -43,7 +43,7 @@ export function initialJavaScript(): { files: string[]; gzipBytes: number } {
   return { files: list, gzipBytes };
 }
 
-async function buildBenchSite(): Promise<string> {
+export async function buildBenchSite(): Promise<string> {
   await run('npx', ['vite', 'build', '--config', 'bench/vite.bench.config.ts']);
   const site = mkdtempSync(path.join(tmpdir(), 'relais-bench-site-'));
   cpSync(DIST, site, { recursive: true });
@@ -63,7 +63,7 @@ export function run(cmd: string, args: string[]): Promise<void> {
 }
 
 /** The real server (as `npm start`), stopped when the bench stops. */
-async function startTrackedServer(env?: Record<string, string>) {
+export async function startTrackedServer(env?: Record<string, string>) {
   const server = await startServer(env);
   return { baseUrl: server.baseUrl, stop: track(server.stop) };
 }

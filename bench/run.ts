@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { browserFigures, initialJavaScript, lighthouseFigures, run } from './frontend';
 import { requireChromium, runBench } from './lifecycle';
+import { peopleFigures, peopleRows } from './people';
 import { concurrentDevices, endToEndSync, ingestFigures, serverTallies } from './server';
 
 requireChromium();
@@ -33,6 +34,10 @@ await runBench(async () => {
     `${Math.round(browser.tally.countMs)} ms / ${Math.round(browser.tally.loadAndCountMs)} ms`,
     '< 150 ms',
   ]);
+
+  const people = await peopleFigures();
+  results.people = people;
+  rows.push(...peopleRows(people));
 
   const lh = await lighthouseFigures();
   results.lighthouse = lh;

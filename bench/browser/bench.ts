@@ -7,6 +7,7 @@ import { addDays, parisDate } from '../../src/domain/dates';
 import { sampleAccompaniment } from '../sample';
 import { computeTally } from '../../src/domain/tally';
 import { accompanimentFact } from '../../src/domain/tallyFacts';
+import { peopleBench } from './people';
 
 /** Saves `n` accompaniments one by one through the app's write path, then as raw Dexie puts. */
 async function writeBench(n: number) {
@@ -79,5 +80,5 @@ async function tallyBench(n: number) {
   return { n, countMs: median(countOnly), loadAndCountMs: median(loadAndCount) };
 }
 
-Object.assign(window, { relaisBench: { writeBench, seed, tallyBench } });
+Object.assign(window, { relaisBench: { writeBench, seed, tallyBench, ...peopleBench } });
 document.getElementById('status')!.textContent = 'ready';

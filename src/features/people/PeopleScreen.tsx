@@ -1,16 +1,16 @@
 /**
  * "Personnes": the searchable list of followed people (the same search as the form), each with
- * commune and last visit; "Nouvelle personne"; the coordinator's list of possible duplicates.
+ * commune and last visit; "Nouvelle personne"; the coordinator's link to the possible duplicates.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { db } from '../../db/database';
 import { hrefOf } from '../../platform/router';
-import { useDuplicates } from './duplicates';
+import { useIsCoordinator } from './useMerge';
 import { PersonSearchBox } from './PersonSearchBox';
 
 export default function PeopleScreen() {
   const count = useLiveQuery(() => db.beneficiaries.filter((p) => !p.deleted).count(), []);
-  const duplicates = useDuplicates();
+  const coordinator = useIsCoordinator();
   return (
     <section className="screen" aria-labelledby="people-title">
       <h1 id="people-title" tabIndex={-1}>
@@ -21,9 +21,9 @@ export default function PeopleScreen() {
         <a className="button button-primary button-large" href={hrefOf({ name: 'newPerson' })}>
           Nouvelle personne
         </a>
-        {duplicates && duplicates.length > 0 && (
+        {coordinator && (
           <a className="button button-secondary" href={hrefOf({ name: 'duplicates' })}>
-            Doublons possibles ({duplicates.length})
+            Doublons possibles
           </a>
         )}
       </div>

@@ -4,7 +4,7 @@
  * "Parcours vers l'autonomie", her visits, and the mandates and follow-ups sections (ui-mandates).
  */
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { personPage } from '../../db/people';
 import { shortDate } from '../../domain/format';
 import { autonomyPath } from '../../domain/people';
@@ -19,7 +19,14 @@ import { useIsCoordinator } from './useMerge';
 
 export default function PersonPage({ id }: { id: string }) {
   const page = useLiveQuery(async () => (await personPage(id)) ?? null, [id]);
-  const duplicates = useDuplicates(page?.person.id);
+  // Duplicates read every person held here: looked for once her page is on screen, not before.
+  const [shown, setShown] = useState<string | null>(null);
+  useEffect(() => {
+    if (!page) return;
+    const t = setTimeout(() => setShown(page.person.id), 50);
+    return () => clearTimeout(t);
+  }, [page?.person.id]);
+  const duplicates = useDuplicates(shown ?? undefined, shown !== null);
   const coordinator = useIsCoordinator();
   const [merging, setMerging] = useState<number | null>(null);
   const paths = useMemo(() => (page ? autonomyPath(page.visits.map((v) => v.data)) : []), [page]);

@@ -16,13 +16,13 @@ interface Props {
 
 export function PersonSearchBox({ label = 'Chercher une personne', onChoose, autoFocus }: Props) {
   const [query, setQuery] = useState('');
-  const { ready, tooShort, results } = usePeopleSearch(query);
+  const { ready, tooShort, results, current } = usePeopleSearch(query);
   const id = useId();
   const status = !ready
     ? 'Chargement des personnes…'
     : tooShort
       ? 'Tapez au moins 2 lettres du prénom ou du nom.'
-      : results && results.length === 0
+      : current && results?.length === 0
         ? 'Aucune personne trouvée avec ces lettres.'
         : '';
 
@@ -47,7 +47,7 @@ export function PersonSearchBox({ label = 'Chercher une personne', onChoose, aut
         {status}
       </p>
       {!tooShort && results && results.length > 0 && (
-        <ul className="person-results" aria-label="Personnes trouvées">
+        <ul className="person-results" aria-label="Personnes trouvées" aria-busy={!current} data-query={current ? query : undefined}>
           {results.map(({ person, residenceInsee, lastVisitOn }) => {
             const body = (
               <>

@@ -2,7 +2,8 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { LocalRecord } from '../../db/database';
 import { allPeople } from '../../db/people';
-import { possibleDuplicates, type DuplicateCriterion } from '../../domain/people';
+import { phoneKey, possibleDuplicates, searchKey, type DuplicateCriterion } from '../../domain/people';
+import type { BeneficiaryData } from '../../domain/records';
 
 const CRITERION_WORDS: Record<DuplicateCriterion, string> = {
   lastName: 'même nom',
@@ -19,13 +20,27 @@ export interface DuplicatePair {
   why: string;
 }
 
-/** All pairs, or only those involving `personId`. */
-export function useDuplicates(personId?: string): DuplicatePair[] | undefined {
+/** Whether two people share at least one criterion (a cheap first filter around one person). */
+function sharesOne(a: BeneficiaryData, b: BeneficiaryData): boolean {
+  const phone = phoneKey(a.phone);
+  return (
+    searchKey(a.lastName) === searchKey(b.lastName) ||
+    searchKey(a.firstName) === searchKey(b.firstName) ||
+    (phone !== null && phone === phoneKey(b.phone)) ||
+    (a.birthYear !== null && a.birthYear === b.birthYear)
+  );
+}
+
+/** All pairs, or only those involving `personId` (then only people sharing something with her are compared). */
+export function useDuplicates(personId?: string, enabled = true): DuplicatePair[] | undefined {
   return useLiveQuery(async () => {
-    const people = (await allPeople()).filter((p) => !p.mergedInto);
+    if (!enabled) return undefined;
+    let people = (await allPeople()).filter((p) => !p.mergedInto);
+    const her = personId ? people.find((p) => p.id === personId) : undefined;
+    if (personId) people = her ? people.filter((p) => p === her || sharesOne(her.data, p.data)) : [];
     const byId = new Map(people.map((p) => [p.id, p]));
     return possibleDuplicates(people)
       .filter((d) => !personId || d.a === personId || d.b === personId)
       .map((d) => ({ a: byId.get(d.a)!, b: byId.get(d.b)!, why: whyDuplicate(d.matches) }));
-  }, [personId]);
+  }, [personId, enabled]);
 }

@@ -36,6 +36,8 @@ export interface PeopleSearch {
   tooShort: boolean;
   /** Her hits (at most `limit`), with commune and last visit; undefined while they load. */
   results: PersonSummary[] | undefined;
+  /** The hits shown are those of the current query (not the previous keystroke's). */
+  current: boolean;
 }
 
 export function usePeopleSearch(query: string, limit = 20): PeopleSearch {
@@ -43,6 +45,7 @@ export function usePeopleSearch(query: string, limit = 20): PeopleSearch {
   const tooShort = Math.max(0, ...queryKeys(query).map((w) => w.length)) < MIN_QUERY_LETTERS;
   const ids = useMemo(() => (tooShort || !shared ? [] : shared.search(query, limit).map((p) => p.id)), [query, limit, tooShort, gen]);
   const key = ids.join(',');
-  const results = useLiveQuery(() => peopleSummaries(ids), [key]);
-  return { ready: gen > 0, tooShort, results };
+  const loaded = useLiveQuery(async () => ({ key, results: await peopleSummaries(ids) }), [key]);
+  // Until the new hits are read, the previous ones stay on screen (no flicker while typing).
+  return { ready: gen > 0, tooShort, results: loaded?.results, current: loaded?.key === key };
 }
