@@ -37,8 +37,9 @@ export function WhoSection({ beneficiaryId, date, onChoose, onNewPerson }: Props
         </p>
         {stats && (
           <p className="hint-muted" aria-label="Statistiques prises de sa fiche">
-            Statistiques prises de sa fiche à la date de la visite : {AGE_BRACKET_LABELS[stats.ageBracket]} · {GENDER_LABELS[stats.gender]} ·{' '}
-            {SOCIAL_STATUS_LABELS[stats.socialStatus]} · {stats.residenceInsee ? communeName(stats.residenceInsee) : 'commune non précisée'}
+            Statistiques prises de sa fiche à la date de la visite : âge {AGE_BRACKET_LABELS[stats.ageBracket].toLowerCase()} · genre{' '}
+            {GENDER_LABELS[stats.gender].toLowerCase()} · situation {SOCIAL_STATUS_LABELS[stats.socialStatus].toLowerCase()} ·{' '}
+            {stats.residenceInsee ? communeName(stats.residenceInsee) : 'commune non précisée'}
             {stats.qpv ? ' · QPV' : ''}
           </p>
         )}
