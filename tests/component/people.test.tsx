@@ -158,4 +158,24 @@ describe('Personnes and her page', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('elle demande le réseau');
     expect(fetchSpy).not.toHaveBeenCalled();
   });
+
+  it('Historique’s search finds her by name, and her visits', async () => {
+    const id = await person({ firstName: 'Yasmina', lastName: 'Bensaïd' });
+    await saveRecord(
+      'accompaniment',
+      newId(),
+      accompaniment({
+        date: '2026-10-05',
+        beneficiaryId: id,
+        anonymous: null,
+        procedures: [{ code: 'carte_grise', domain: 'transports', partner: 'interieur' }],
+      }),
+    );
+    await saveRecord('accompaniment', newId(), accompaniment({ date: '2026-10-06' }));
+    const { user } = renderApp('#/historique');
+    await user.type(await screen.findByLabelText('Rechercher dans tout l’historique'), 'bensa');
+    expect(await screen.findByRole('link', { name: /Yasmina Bensaïd/ })).toHaveAttribute('href', `#/personnes/${id}`);
+    expect(await screen.findByRole('heading', { name: '1 résultat' })).toBeInTheDocument();
+    expect(screen.getByText('Carte grise')).toBeInTheDocument();
+  });
 });

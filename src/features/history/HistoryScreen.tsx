@@ -1,10 +1,10 @@
 /**
  * Historique: permanences and accompaniments week by week (ISO weeks, Monday first), searchable
- * across all weeks. Entries not yet synced are marked; on a coordinator's tablet, which holds
+ * across all weeks (followed people too, by name: their visits). Entries not yet synced are marked; on a coordinator's tablet, which holds
  * everyone's, other people's entries say whose they are.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
 import { useScreenState } from '../common/useScreenState';
 import { db, type LocalRecord } from '../../db/database';
 import { ownerName } from '../../db/owner';
@@ -16,6 +16,7 @@ import { isOwnRecord } from '../../domain/ownership';
 import { normalizeForSearch } from '../../domain/usage';
 import { AccompanimentSummary } from '../accompaniment/AccompanimentSummary';
 import { useProcedureLabels, useRelays } from '../common/useReference';
+import { HistoryPeople } from './HistoryPeople';
 
 const MAX_RESULTS = 200;
 
@@ -42,6 +43,7 @@ export default function HistoryScreen() {
   /** The creator's name when the entry is not the tablet user's. */
   const authorOf = (r: { createdBy?: string }) => (owner !== undefined && !isOwnRecord(r, owner) ? r.createdBy : null);
   const searching = query.trim().length > 0;
+  const [people, setPeople] = useState<ReadonlySet<string>>(new Set());
 
   const weekRows = useLiveQuery(() => accompanimentsBetween(period.from, period.to), [period.from, period.to]);
   const permanences = useLiveQuery(() => permanencesBetween(period.from, period.to), [period.from, period.to]);
@@ -66,10 +68,10 @@ export default function HistoryScreen() {
             a.note ?? '',
           ].join(' '),
         );
-        return words.every((w) => hay.includes(w));
+        return words.every((w) => hay.includes(w)) || (a.beneficiaryId !== null && people.has(a.beneficiaryId));
       })
       .slice(0, MAX_RESULTS);
-  }, [searching, all, query, procedureLabel]);
+  }, [searching, all, query, procedureLabel, people]);
 
   const shown = searching ? results : (weekRows ?? []);
   const isPending = (entity: string, id: string) => pending?.has(`${entity}:${id}`) ?? false;
@@ -82,8 +84,9 @@ export default function HistoryScreen() {
       </h1>
       <div className="field field-search">
         <label htmlFor="history-search">Rechercher dans tout l’historique</label>
-        <input id="history-search" type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="démarche, commune, note…" />
+        <input id="history-search" type="search" value={query} onChange={(e) => setQuery(e.target.value)} placeholder="démarche, commune, note, personne…" />
       </div>
+      {searching && <HistoryPeople query={query} onFound={setPeople} />}
 
       {!searching && (
         <div className="week-nav">
