@@ -15,6 +15,8 @@ const HistoryScreen = lazy(() => import('../features/history/HistoryScreen'));
 const SettingsScreen = lazy(() => import('../features/settings/SettingsScreen'));
 const SyncScreen = lazy(() => import('../features/sync/SyncScreen'));
 const ReportScreen = lazy(() => import('../features/report/ReportScreen'));
+const PersonMandatesScreen = lazy(() => import('../features/mandates/PersonMandatesScreen'));
+const MandatePrintScreen = lazy(() => import('../features/mandates/MandatePrintScreen'));
 
 const NAV: { route: Route; label: string }[] = [
   { route: { name: 'today' }, label: 'Aujourd’hui' },
@@ -41,6 +43,10 @@ function Screen({ route }: { route: Route }) {
       return <SyncScreen />;
     case 'report':
       return <ReportScreen />;
+    case 'personMandates':
+      return <PersonMandatesScreen key={route.id} personId={route.id} />;
+    case 'printMandate':
+      return <MandatePrintScreen key={route.id} mandateId={route.id} />;
   }
 }
 

@@ -12,7 +12,9 @@ export type Route =
   | { name: 'history' }
   | { name: 'settings'; code?: string }
   | { name: 'sync' }
-  | { name: 'report' };
+  | { name: 'report' }
+  | { name: 'personMandates'; id: string }
+  | { name: 'printMandate'; id: string };
 
 export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
@@ -26,6 +28,10 @@ export function parseRoute(hash: string): Route {
   if (enrol) return { name: 'settings', code: enrol[1] };
   if (path === '/synchronisation') return { name: 'sync' };
   if (path === '/bilan') return { name: 'report' };
+  const mandates = /^\/personnes\/([0-9a-f-]{36})\/mandats$/i.exec(path);
+  if (mandates) return { name: 'personMandates', id: mandates[1] };
+  const print = /^\/mandats\/([0-9a-f-]{36})\/imprimer$/i.exec(path);
+  if (print) return { name: 'printMandate', id: print[1] };
   return { name: 'today' };
 }
 
@@ -47,6 +53,10 @@ export function hrefOf(route: Route): string {
       return '#/synchronisation';
     case 'report':
       return '#/bilan';
+    case 'personMandates':
+      return `#/personnes/${route.id}/mandats`;
+    case 'printMandate':
+      return `#/mandats/${route.id}/imprimer`;
   }
 }
 

@@ -6,6 +6,7 @@ import type { AccompanimentData, AnonymousStats, IsoDate, PermanenceData, Proced
 import { newAnonymousStats } from '../../domain/records';
 import { AGENCY_INSEE, type Equipment, type Outcome, type PlaceType, type Posture, type ReferralTarget } from '../../domain/reference';
 import type { FieldError } from '../../domain/validation';
+import type { FollowupProposal } from '../followups/followupModel';
 
 export interface FormState {
   date: IsoDate;
@@ -27,6 +28,12 @@ export interface FormState {
   anonymous: AnonymousStats;
   equipment: Equipment[];
   note: string;
+  /** The followed person (set by the "who" part; absent: anonymous). */
+  beneficiaryId?: string | null;
+  /** « Fait à sa place »: the mandate chosen (see features/mandates/MandateChoice). */
+  mandateId?: string | null;
+  /** « Doit revenir »: the follow-up proposed (see features/followups). */
+  followup?: FollowupProposal;
 }
 
 export interface PermanenceRef {
@@ -74,6 +81,8 @@ export function stateFromData(a: AccompanimentData, presets: readonly number[]):
     anonymous: a.anonymous ? { ...a.anonymous } : newAnonymousStats(),
     equipment: [...a.equipment],
     note: a.note ?? '',
+    beneficiaryId: a.beneficiaryId,
+    mandateId: a.mandateId,
   };
 }
 
@@ -88,6 +97,8 @@ export function copyOfPrevious(previous: AccompanimentData, presets: readonly nu
     permanenceId: fresh.permanenceId,
     communeInsee: open ? fresh.communeInsee : copy.communeInsee,
     note: '',
+    beneficiaryId: null,
+    mandateId: null,
   };
 }
 
@@ -115,11 +126,11 @@ export function toData(s: FormState, permanenceCommune: string | null): Accompan
     communeInsee: inPermanence && permanenceCommune ? permanenceCommune : s.communeInsee,
     placeType: inPermanence ? 'relay' : s.placeType,
     durationMinutes: durationOf(s) as number,
-    beneficiaryId: null,
-    anonymous: { ...s.anonymous },
+    beneficiaryId: s.beneficiaryId ?? null,
+    anonymous: s.beneficiaryId ? null : { ...s.anonymous },
     procedures: s.procedures,
     posture: s.posture as Posture,
-    mandateId: null,
+    mandateId: s.posture === 'fait_a_la_place' ? (s.mandateId ?? null) : null,
     outcome: s.outcome as Outcome,
     referral: s.outcome === 'orientee' ? ({ target: s.referralTarget, note: s.referralNote.trim() || null } as AccompanimentData['referral']) : null,
     equipment: s.equipment,
@@ -137,6 +148,7 @@ export const FIELD_ORDER = [
   'mandateId',
   'outcome',
   'referral',
+  'followup',
   'durationMinutes',
   'anonymous',
   'equipment',
