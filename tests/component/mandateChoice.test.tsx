@@ -24,8 +24,16 @@ beforeEach(async () => {
   await saveRecord('mandate', ids.valid, mandate(personId, { signedOn: signed, expiresOn: expiresOnFor(signed, 365), domains: ['transports', 'social'] }));
   const old = addDays(today, -400);
   await saveRecord('mandate', ids.expired, mandate(personId, { signedOn: old, expiresOn: expiresOnFor(old, 365), domains: ['transports'] }));
-  await saveRecord('mandate', ids.revoked, mandate(personId, { signedOn: signed, expiresOn: expiresOnFor(signed, 365), domains: ['transports'], revokedOn: addDays(today, -2) }));
-  await saveRecord('mandate', ids.housing, mandate(personId, { signedOn: signed, durationDays: 182, expiresOn: expiresOnFor(signed, 182), domains: ['logement'] }));
+  await saveRecord(
+    'mandate',
+    ids.revoked,
+    mandate(personId, { signedOn: signed, expiresOn: expiresOnFor(signed, 365), domains: ['transports'], revokedOn: addDays(today, -2) }),
+  );
+  await saveRecord(
+    'mandate',
+    ids.housing,
+    mandate(personId, { signedOn: signed, durationDays: 182, expiresOn: expiresOnFor(signed, 182), domains: ['logement'] }),
+  );
   // The form's person, as the "who" part sets it.
   const state = { ...initialState(today, null), beneficiaryId: personId };
   await db.drafts.put({ key: 'accompaniment:new', value: { id: newId(), state }, savedAt: new Date().toISOString() });
