@@ -8,7 +8,6 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import './mandates.css';
 import { useEffect } from 'react';
 import { personPage } from '../../db/people';
-import { MANDATE_REQUIRED_MESSAGE } from '../../domain/validation';
 import { hrefOf } from '../../platform/router';
 import { Group } from '../common/Choices';
 import type { FormState } from '../accompaniment/formModel';
@@ -34,7 +33,11 @@ export function MandateChoice({ state: s, update, error }: Props) {
     if (stale) update({ mandateId: null });
   }, [stale, update]);
 
-  const hint = !personId ? 'Choisissez d’abord la personne : le mandat est le sien.' : MANDATE_REQUIRED_MESSAGE;
+  const hint = !personId
+    ? 'Choisissez d’abord la personne : le mandat est le sien.'
+    : chosen === null && !error
+      ? 'Choisissez le mandat signé par la personne.'
+      : undefined;
   return (
     <Group id="field-mandate" legend="Mandat utilisé" error={error} hint={hint}>
       {personId && mandates && mandates.length === 0 && (
@@ -56,7 +59,7 @@ export function MandateChoice({ state: s, update, error }: Props) {
                 aria-describedby={why ? `why-${mandate.id}` : undefined}
               />
               <span>
-                Mandat {domainsLabel(mandate.data.domains)} — jusqu’au {frenchDate(lastValidDay(mandate.data))}
+                Mandat {domainsLabel(mandate.data.domains)} — valable jusqu’au {frenchDate(lastValidDay(mandate.data))} inclus
               </span>
             </label>
             {why && (

@@ -23,9 +23,14 @@ export function MandatesToRenew({ today }: { today: string }) {
         {rows.map(({ mandate, person }) => (
           <li key={mandate.id}>
             <a className="entry" href={hrefOf({ name: 'personMandates', id: mandate.data.beneficiaryId })}>
-              <strong>{person ? `${person.data.firstName} ${person.data.lastName}` : 'Personne'}</strong> — {domainsLabel(mandate.data.domains)}
-              <br />
-              Valable jusqu’au {frenchDate(lastValidDay(mandate.data))} inclus ({daysLeftLabel(daysBetween(today, mandate.data.expiresOn))})
+              <span className="entry-main">
+                <span>
+                  <strong>{person ? `${person.data.firstName} ${person.data.lastName}` : 'Personne'}</strong> — {domainsLabel(mandate.data.domains)}
+                </span>
+                <span className="entry-detail">
+                  Valable jusqu’au {frenchDate(lastValidDay(mandate.data))} inclus ({daysLeftLabel(daysBetween(today, mandate.data.expiresOn))})
+                </span>
+              </span>
             </a>
           </li>
         ))}

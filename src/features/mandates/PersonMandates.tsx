@@ -9,7 +9,7 @@ import { useToast } from '../common/toastStore';
 import { useNow } from '../common/useNow';
 import { MandateCard } from './MandateCard';
 import { MandateForm } from './MandateForm';
-import { lastValidDay } from './mandateModel';
+import { domainsLabel, lastValidDay } from './mandateModel';
 import { usePersonMandates } from './usePersonMandates';
 
 export const daysLeftLabel = (daysLeft: number) => (daysLeft <= 1 ? 'dernier jour aujourd’hui' : `encore ${daysLeft} jours`);
@@ -29,7 +29,8 @@ export function PersonMandates({ personId }: { personId: string }) {
           <ul>
             {view.toRenew.map(({ mandate, daysLeft }) => (
               <li key={mandate.id}>
-                Valable jusqu’au {frenchDate(lastValidDay(mandate.data))} inclus ({daysLeftLabel(daysLeft)}) : faites signer un nouveau mandat.
+                Mandat {domainsLabel(mandate.data.domains)} : valable jusqu’au {frenchDate(lastValidDay(mandate.data))} inclus ({daysLeftLabel(daysLeft)}).
+                Faites signer un nouveau mandat.
               </li>
             ))}
           </ul>
