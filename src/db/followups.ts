@@ -49,3 +49,8 @@ export async function followupsToDo(communeInsee: string | null, today: IsoDate,
   const overdue = (await overdueFollowups(today, db)).filter(mine);
   return { here, overdueElsewhere: overdue.filter((f) => !here.some((h) => h.id === f.id)) };
 }
+
+/** The live follow-up a visit saved (« Doit revenir »), if any. */
+export async function followupOfVisit(visitId: string, db: RelaisDB = appDb): Promise<LocalRecord<'followup'> | undefined> {
+  return (await db.followups.filter((f) => f.data.accompanimentId === visitId && !f.deleted).toArray())[0];
+}

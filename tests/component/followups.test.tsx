@@ -70,6 +70,25 @@ describe('« Doit revenir »', () => {
     expect(within(screen.getByRole('group', { name: 'À suivre' })).getByText('Dites ce qu’il faudra faire à son retour.')).toHaveClass('field-error');
     expect(await db.accompaniments.count()).toBe(0);
   });
+
+  it('editing the visit shows its follow-up and never adds a second', async () => {
+    await openInMeze();
+    const { user } = renderApp('#/accompagnement/nouveau');
+    await user.click(await screen.findByRole('checkbox', { name: 'Carte grise' }));
+    await user.click(screen.getByRole('radio', { name: 'Fait avec la personne' }));
+    await user.click(screen.getByRole('radio', { name: 'Doit revenir' }));
+    await user.click(screen.getByRole('radio', { name: '30 min' }));
+    await user.click(screen.getByRole('button', { name: 'Enregistrer' }));
+    await screen.findByText('Accompagnement enregistré.');
+    const [visit] = await db.accompaniments.toArray();
+
+    window.location.hash = `#/accompagnement/${visit.id}`;
+    await screen.findByText('Un suivi existe déjà pour cet accompagnement : « Revenir pour : Carte grise ».');
+    await user.click(screen.getByRole('radio', { name: '45 min' }));
+    await user.click(screen.getByRole('button', { name: 'Enregistrer' }));
+    await screen.findByText('Accompagnement modifié.');
+    expect(await db.followups.count()).toBe(1);
+  });
 });
 
 describe('« À suivre » on the home screen', () => {

@@ -124,7 +124,9 @@ export function AccompanimentForm(props: FormStart) {
           </Group>
         )}
 
-        {s.outcome === 'doit_revenir' && <FollowupProposalFields state={s} update={update} catalogue={context.catalogue} error={errors.followup} />}
+        {s.outcome === 'doit_revenir' && (
+          <FollowupProposalFields state={s} update={update} catalogue={context.catalogue} visitId={props.record?.id ?? null} error={errors.followup} />
+        )}
 
         <DurationField state={s} update={update} durations={context.durations} error={errors.durationMinutes} />
 

@@ -2,8 +2,11 @@
  * « Doit revenir » in the accompaniment form: the proposed follow-up (« À suivre »): what —
  * prefilled from the procedures and following them until she types —, for whom (the chosen
  * person, or a few words for an anonymous visit), due date; commune and relay are the visit's.
- * Saved with the visit. She can decline it.
+ * Saved with the visit. She can decline it. A visit edited again that already has its
+ * follow-up shows that one instead (the save never adds a second).
  */
+import { useLiveQuery } from 'dexie-react-hooks';
+import { followupOfVisit } from '../../db/followups';
 import type { LocalRecord } from '../../db/database';
 import type { FormState } from '../accompaniment/formModel';
 import { Group, RadioChips } from '../common/Choices';
@@ -15,16 +18,27 @@ interface Props {
   state: FormState;
   update: (patch: Partial<FormState>) => void;
   catalogue: readonly LocalRecord<'procedure'>[];
+  /** The visit being edited (null for a new one). */
+  visitId: string | null;
   error?: string;
 }
 
-export function FollowupProposalFields({ state: s, update, catalogue, error }: Props) {
+export function FollowupProposalFields({ state: s, update, catalogue, visitId, error }: Props) {
+  const existing = useLiveQuery(async () => (visitId ? ((await followupOfVisit(visitId)) ?? null) : null), [visitId]);
   const p = s.followup ?? newProposal(s.date);
   const set = (patch: Partial<FollowupProposal>) => update({ followup: { ...p, ...patch } });
   const labels = new Map(catalogue.map((c) => [c.data.code, c.data.label]));
   const label = p.label ?? proposedLabel(s.procedures, (code) => labels.get(code) ?? code);
   const preset = DUE_PRESETS.find((d) => addDays(s.date, d.days) === p.dueOn)?.days ?? null;
 
+  if (existing === undefined) return null;
+  if (existing) {
+    return (
+      <Group id="field-followup" legend="À suivre">
+        <p>Un suivi existe déjà pour cet accompagnement : « {existing.data.label} ».</p>
+      </Group>
+    );
+  }
   return (
     <Group id="field-followup" legend="À suivre" error={p.wanted ? error : undefined}>
       <label className="check">
