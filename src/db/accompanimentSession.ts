@@ -13,9 +13,13 @@
  *   draft in the transaction that deletes the record, and what had been typed for the next person
  *   meanwhile is set aside in that draft (`next`), never overwritten.
  *
+ * - a follow-up proposed by « Doit revenir » is saved in the same transaction as the visit (it
+ *   names it: `accompanimentId`), once: an edit does not add a second one; undoing the save of a
+ *   new entry deletes it with the visit.
+ *
  * The form's state is opaque here (`S`): the feature maps it to the record's data.
  */
-import type { AccompanimentData } from '../domain/records';
+import type { AccompanimentData, FollowupData } from '../domain/records';
 import { db as appDb, type LocalRecord, type RelaisDB } from './database';
 import { deleteRecord, editBaseOf, newId, saveRecord, writeScope, type EditBase } from './writes';
 
@@ -67,6 +71,8 @@ export interface SaveRequest<S> {
   editing: LocalRecord<'accompaniment'> | null;
   /** She was told the record changed since and saves her version anyway (ends as a conflict). */
   overwriteStale?: boolean;
+  /** « Doit revenir »: the follow-up to save with it (`accompanimentId` is set here). */
+  followup?: FollowupData | null;
 }
 
 export interface Saved {
@@ -82,7 +88,7 @@ export interface Saved {
  */
 export async function saveEntry<S>(request: SaveRequest<S>, db: RelaisDB = appDb): Promise<Saved> {
   const { key, draft, data, editing } = request;
-  return db.transaction('rw', writeScope(db, 'accompaniment'), async () => {
+  return db.transaction('rw', [...writeScope(db, 'accompaniment'), db.followups], async () => {
     let record: LocalRecord<'accompaniment'>;
     let previous: LocalRecord<'accompaniment'> | null = null;
     if (editing) {
@@ -96,9 +102,19 @@ export async function saveEntry<S>(request: SaveRequest<S>, db: RelaisDB = appDb
       const id = taken && !taken.deleted ? newId() : draft.id;
       record = await saveRecord('accompaniment', id, data, { db, mustBeNew: true, draftKey: key });
     }
+    if (request.followup) await saveFollowupOf(record.id, request.followup, db);
     if (draft.next) await db.drafts.put({ key, value: draft.next, savedAt: new Date().toISOString() });
     return { record, previous };
   });
+}
+
+const followupsOfVisit = async (visitId: string, db: RelaisDB) =>
+  (await db.followups.filter((f) => f.data.accompanimentId === visitId).toArray()).filter((f) => !f.deleted);
+
+/** The visit's follow-up, unless it already has one (an edit saved again). */
+async function saveFollowupOf(visitId: string, followup: FollowupData, db: RelaisDB): Promise<void> {
+  if ((await followupsOfVisit(visitId, db)).length > 0) return;
+  await saveRecord('followup', newId(), { ...followup, accompanimentId: visitId }, { db, mustBeNew: true });
 }
 
 /**
@@ -107,8 +123,9 @@ export async function saveEntry<S>(request: SaveRequest<S>, db: RelaisDB = appDb
  * Returns whether something was set aside.
  */
 export async function undoNewEntry<S>(key: string, entry: { id: string; state: S }, db: RelaisDB = appDb): Promise<{ setAside: boolean }> {
-  return db.transaction('rw', writeScope(db, 'accompaniment'), async () => {
+  return db.transaction('rw', [...writeScope(db, 'accompaniment'), db.followups], async () => {
     await deleteRecord('accompaniment', entry.id, { db });
+    for (const f of await followupsOfVisit(entry.id, db)) await deleteRecord('followup', f.id, { db });
     const typed = (await db.drafts.get(key))?.value as EntryDraft<S> | undefined;
     const next = typed ? { id: typed.id, state: typed.state } : undefined;
     const value: EntryDraft<S> = { id: entry.id, state: entry.state, ...(next ? { next } : {}) };

@@ -6,7 +6,9 @@
  */
 import { addDays } from '../domain/dates';
 import type { IsoDate } from '../domain/records';
+import { isOwnRecord } from '../domain/ownership';
 import { db as appDb, type LocalRecord, type RelaisDB } from './database';
+import { ownerName } from './owner';
 import { newestVisitFirst } from './people';
 
 /**
@@ -30,4 +32,16 @@ export async function usesOfMandate(mandateId: string, db: RelaisDB = appDb): Pr
     .filter((a) => !a.deleted && a.data.posture === 'fait_a_la_place')
     .toArray();
   return rows.sort(newestVisitFirst);
+}
+
+/** « Mandats à renouveler » on the home screen: hers only, with the person's name, soonest first. */
+export async function myMandatesToRenew(
+  days: number,
+  today: IsoDate,
+  db: RelaisDB = appDb,
+): Promise<{ mandate: LocalRecord<'mandate'>; person: LocalRecord<'beneficiary'> | undefined }[]> {
+  const owner = await ownerName(db);
+  const mine = (await mandatesExpiringWithin(days, today, db)).filter((m) => isOwnRecord(m, owner));
+  const people = await db.beneficiaries.bulkGet(mine.map((m) => m.data.beneficiaryId));
+  return mine.map((mandate, i) => ({ mandate, person: people[i] && !people[i].deleted ? people[i] : undefined }));
 }

@@ -91,13 +91,14 @@ describe('logging an accompaniment', () => {
     const { user } = renderApp('#/accompagnement/nouveau');
     await user.click(await screen.findByRole('checkbox', { name: 'Carte grise' }));
     await user.click(screen.getByRole('radio', { name: 'Fait à sa place' }));
-    const posture = screen.getByRole('group', { name: 'Qui a fait la démarche ?' });
-    expect(within(posture).getByText(/demande un mandat de la personne/)).toBeInTheDocument();
+    // Anonymous: no mandate can be hers yet.
+    const mandate = screen.getByRole('group', { name: 'Mandat utilisé' });
+    expect(within(mandate).getByText(/Choisissez d’abord la personne/)).toBeInTheDocument();
     await user.click(screen.getByRole('radio', { name: 'Terminé' }));
     await user.click(screen.getByRole('radio', { name: '15 min' }));
     await user.click(screen.getByRole('button', { name: 'Enregistrer' }));
     expect(await db.accompaniments.count()).toBe(0);
-    expect(within(posture).getByText(/demande un mandat de la personne/)).toHaveClass('field-error');
+    expect(within(mandate).getByText(/demande un mandat de la personne/)).toHaveClass('field-error');
   });
 
   it('undoes a save from the confirmation, bringing the entry back into the form', async () => {

@@ -46,16 +46,18 @@ describe('offline, in Chromium', () => {
     for (const name of ['Compte Ameli', 'Carte grise', 'Titre de séjour']) {
       expect(await list.getByRole('link', { name: new RegExp(name) }).count()).toBe(1);
     }
-    await expect.poll(() => page.getByTestId('pending-badge').textContent()).toBe('4 en attente');
+    // « Doit revenir » also saved its follow-up (« À suivre »).
+    await expect.poll(() => page.getByTestId('pending-badge').textContent()).toBe('5 en attente');
 
     const outbox = await readOutbox(page);
     expect(outbox.filter((op) => op.entity === 'accompaniment')).toHaveLength(3);
     expect(outbox.filter((op) => op.entity === 'permanence')).toHaveLength(1);
+    expect(outbox.filter((op) => op.entity === 'followup')).toHaveLength(1);
     for (const op of outbox) {
       expect(op).toMatchObject({ baseVersion: 0, deleted: false });
       expect(op.opId).toMatch(/^[0-9a-f-]{36}$/);
     }
-    expect(new Set(outbox.map((o) => o.opId)).size).toBe(4);
+    expect(new Set(outbox.map((o) => o.opId)).size).toBe(5);
   });
 
   it('is installable: manifest, icons, service worker in control of the start URL', async () => {

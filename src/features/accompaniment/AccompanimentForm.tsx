@@ -5,10 +5,11 @@
  * decisions (drafts, saving, undo, a record changed elsewhere) are `useAccompanimentForm`'s.
  * Errors sit next to their field and the first one gets the focus.
  */
-import { MANDATE_REQUIRED_MESSAGE } from '../../domain/validation';
 import { OUTCOME_LABELS, POSTURE_LABELS, REFERRAL_LABELS } from '../../domain/reference';
 import { hrefOf } from '../../platform/router';
 import { Group, optionsOf, RadioChips } from '../common/Choices';
+import { FollowupProposalFields } from '../followups/FollowupProposalFields';
+import { MandateChoice } from '../mandates/MandateChoice';
 import { AnonymousStatsFields } from './AnonymousStatsFields';
 import { DurationField, EquipmentAndNote, WhereAndWhen } from './FormSections';
 import { FormNotice, FormQuestion } from './FormNotices';
@@ -24,9 +25,10 @@ const FOCUS_TARGET: Record<FieldKey, string> = {
   communeInsee: 'acc-commune',
   procedures: 'field-procedures',
   posture: 'field-posture',
-  mandateId: 'field-posture',
+  mandateId: 'field-mandate',
   outcome: 'field-outcome',
   referral: 'field-referral',
+  followup: 'field-followup',
   durationMinutes: 'field-duration',
   anonymous: 'field-anonymous',
   equipment: 'field-details',
@@ -91,14 +93,10 @@ export function AccompanimentForm(props: FormStart) {
           error={errors.procedures}
         />
 
-        <Group
-          id="field-posture"
-          legend="Qui a fait la démarche ?"
-          error={errors.posture ?? errors.mandateId}
-          hint={s.posture === 'fait_a_la_place' && !errors.mandateId ? MANDATE_REQUIRED_MESSAGE : undefined}
-        >
+        <Group id="field-posture" legend="Qui a fait la démarche ?" error={errors.posture}>
           <RadioChips name="posture" value={s.posture} options={optionsOf(POSTURE_LABELS)} onChange={(posture) => update({ posture })} />
         </Group>
+        {s.posture === 'fait_a_la_place' && <MandateChoice state={s} update={update} error={errors.mandateId} />}
 
         <Group id="field-outcome" legend="Résultat" error={errors.outcome}>
           <RadioChips name="outcome" value={s.outcome} options={optionsOf(OUTCOME_LABELS)} onChange={(outcome) => update({ outcome })} />
@@ -123,6 +121,10 @@ export function AccompanimentForm(props: FormStart) {
               />
             </div>
           </Group>
+        )}
+
+        {s.outcome === 'doit_revenir' && (
+          <FollowupProposalFields state={s} update={update} catalogue={context.catalogue} visitId={props.record?.id ?? null} error={errors.followup} />
         )}
 
         <DurationField state={s} update={update} durations={context.durations} error={errors.durationMinutes} />

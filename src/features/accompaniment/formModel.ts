@@ -6,6 +6,7 @@ import type { AccompanimentData, AnonymousStats, IsoDate, PermanenceData, Proced
 import { newAnonymousStats } from '../../domain/records';
 import { AGENCY_INSEE, type Equipment, type Outcome, type PlaceType, type Posture, type ReferralTarget } from '../../domain/reference';
 import type { FieldError } from '../../domain/validation';
+import type { FollowupProposal } from '../followups/followupModel';
 
 export interface FormState {
   date: IsoDate;
@@ -24,11 +25,15 @@ export interface FormState {
   /** Typed minutes when "Autre durée" is chosen. */
   customDuration: string;
   useCustomDuration: boolean;
-  /** The followed person she is (null: anonymous). Older drafts lack it: read as null. */
-  beneficiaryId?: string | null;
   anonymous: AnonymousStats;
   equipment: Equipment[];
   note: string;
+  /** The followed person (set by the "who" part; absent: anonymous). */
+  beneficiaryId?: string | null;
+  /** « Fait à sa place »: the mandate chosen (see features/mandates/MandateChoice). */
+  mandateId?: string | null;
+  /** « Doit revenir »: the follow-up proposed (see features/followups). */
+  followup?: FollowupProposal;
 }
 
 export interface PermanenceRef {
@@ -74,10 +79,11 @@ export function stateFromData(a: AccompanimentData, presets: readonly number[]):
     duration: preset ? a.durationMinutes : null,
     customDuration: preset ? '' : String(a.durationMinutes),
     useCustomDuration: !preset,
-    beneficiaryId: a.beneficiaryId,
     anonymous: a.anonymous ? { ...a.anonymous } : newAnonymousStats(),
     equipment: [...a.equipment],
     note: a.note ?? '',
+    beneficiaryId: a.beneficiaryId,
+    mandateId: a.mandateId,
   };
 }
 
@@ -91,8 +97,9 @@ export function copyOfPrevious(previous: AccompanimentData, presets: readonly nu
     inPermanence: fresh.inPermanence,
     permanenceId: fresh.permanenceId,
     communeInsee: open ? fresh.communeInsee : copy.communeInsee,
-    beneficiaryId: null, // what was done, never who it was
     note: '',
+    beneficiaryId: null, // what was done, never who it was
+    mandateId: null,
   };
 }
 
@@ -125,7 +132,7 @@ export function toData(s: FormState, permanenceCommune: string | null): Accompan
     anonymous: s.beneficiaryId ? null : { ...s.anonymous },
     procedures: s.procedures,
     posture: s.posture as Posture,
-    mandateId: null,
+    mandateId: s.posture === 'fait_a_la_place' ? (s.mandateId ?? null) : null,
     outcome: s.outcome as Outcome,
     referral: s.outcome === 'orientee' ? ({ target: s.referralTarget, note: s.referralNote.trim() || null } as AccompanimentData['referral']) : null,
     equipment: s.equipment,
@@ -143,6 +150,7 @@ export const FIELD_ORDER = [
   'mandateId',
   'outcome',
   'referral',
+  'followup',
   'durationMinutes',
   'anonymous',
   'equipment',

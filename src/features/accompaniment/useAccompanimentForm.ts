@@ -16,6 +16,7 @@ import { validateAccompaniment, type FieldError } from '../../domain/validation'
 import { navigate } from '../../platform/router';
 import { useToast } from '../common/toastStore';
 import { useAutosave } from '../common/useAutosave';
+import { visitFollowup, visitFollowupErrors } from '../followups/visitFollowup';
 import type { FormContext } from './AccompanimentScreen';
 import { copyOfPrevious, errorsByField, firstErrorField, initialState, nextInQueue, stateFromData, toData, type FieldKey, type FormState } from './formModel';
 import { registerForm, type ReloadReason } from './openForms';
@@ -65,7 +66,11 @@ export function useAccompanimentForm({ draftKey, initial, restored, record: star
     s.permanenceId && open?.id === s.permanenceId ? open.data : s.permanenceId && record?.data.permanenceId === s.permanenceId ? record.data : null;
   const permanenceCommune = permanence?.communeInsee ?? null;
   const data = useMemo(() => toData(s, permanenceCommune), [s, permanenceCommune]);
-  const errorList: FieldError[] = useMemo(() => (submitted ? validateAccompaniment(data) : []), [submitted, data]);
+  // « Doit revenir »: the follow-up saved with the visit (features/followups decides it).
+  const relayId = open && open.id === s.permanenceId ? open.data.relayId : null;
+  const followup = useMemo(() => visitFollowup(s, data, context.catalogue, relayId), [s, data, context.catalogue, relayId]);
+  const problems = useMemo(() => [...validateAccompaniment(data), ...visitFollowupErrors(followup)], [data, followup]);
+  const errorList: FieldError[] = submitted ? problems : [];
 
   /** Shows `next` as the form's content, already stored (or deliberately not) as its draft. */
   const show = useCallback((next: FormDraft, why: Notice, stored = true) => {
@@ -118,14 +123,13 @@ export function useAccompanimentForm({ draftKey, initial, restored, record: star
   const save = async (overwriteStale = false): Promise<FieldKey | undefined> => {
     if (busy) return;
     setSubmitted(true);
-    const problems = validateAccompaniment(data);
     if (problems.length > 0) return firstErrorField(errorsByField(problems));
     setBusy(true);
     autosave.pause(); // the save clears the draft: no late write may bring it back
     try {
       // She may have been merged into another person since she was chosen: save under the survivor.
       const who = data.beneficiaryId ? { ...data, beneficiaryId: await survivorId(data.beneficiaryId) } : data;
-      const { record: saved, previous } = await saveEntry({ key: draftKey, draft, data: who, editing: record, overwriteStale });
+      const { record: saved, previous } = await saveEntry({ key: draftKey, draft, data: who, editing: record, overwriteStale, followup });
       setDialog(null);
       afterSave(saved, previous);
     } catch (err) {

@@ -106,9 +106,9 @@ export default function PersonPage({ id }: { id: string }) {
       <h2>Visites ({page.visits.length})</h2>
       <PersonVisits visits={page.visits} />
 
-      {/* mandates: src/features/mandates/PersonMandates (ui-mandates) — <PersonMandates page={page} /> */}
+      {/* mandates: src/features/mandates/PersonMandates (ui-mandates) — <PersonMandates personId={page.person.id} /> */}
 
-      {/* follow-ups: src/features/followups/PersonFollowups (ui-mandates) — <PersonFollowups page={page} /> */}
+      {/* follow-ups: src/features/followups/PersonFollowups (ui-mandates) — <PersonFollowups personId={page.person.id} /> */}
     </section>
   );
 }

@@ -1,6 +1,7 @@
 /**
  * Aujourd'hui: the open permanence (or "Ouvrir une permanence"), the main action "Nouvel
- * accompagnement", and today's accompaniments, newest first.
+ * accompagnement", « À suivre » (the permanence commune's follow-ups first, overdue ones), today's
+ * accompaniments, newest first, and « Mandats à renouveler ».
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { hrefOf } from '../../platform/router';
@@ -13,6 +14,8 @@ import { communeName } from '../../domain/reference';
 import { AccompanimentSummary } from '../accompaniment/AccompanimentSummary';
 import { useNow } from '../common/useNow';
 import { useProcedureLabels, useRelays } from '../common/useReference';
+import { ToFollow } from '../followups/ToFollow';
+import { MandatesToRenew } from '../mandates/MandatesToRenew';
 import { ClosePermanence } from '../permanence/ClosePermanence';
 
 function usePermanenceEndOfActivity(permanenceId: string | undefined): string | null | undefined {
@@ -75,6 +78,8 @@ export function TodayScreen() {
         Nouvel accompagnement
       </a>
 
+      {open !== undefined && <ToFollow open={open && !forgotten ? open : null} today={today} />}
+
       <h2 className="list-title">
         {entries?.length ? `${entries.length} accompagnement${entries.length > 1 ? 's' : ''} aujourd’hui` : 'Accompagnements du jour'}
       </h2>
@@ -90,6 +95,8 @@ export function TodayScreen() {
           />
         ))}
       </ul>
+
+      <MandatesToRenew today={today} />
     </section>
   );
 }

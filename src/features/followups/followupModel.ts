@@ -1,0 +1,86 @@
+/**
+ * Follow-ups (« À suivre ») as the screens shape them, pure: the proposal « Doit revenir » makes in
+ * the accompaniment form (what — from the procedures —, for whom, due date; commune and relay
+ * come from the visit), a follow-up typed by hand, and the words for when one is due.
+ */
+import { addDays, daysBetween, frenchDate } from '../../domain/dates';
+import type { FollowupData, IsoDate, ProcedureRef } from '../../domain/records';
+
+/** The due-date chips: in one week, two weeks, four weeks. */
+export const DUE_PRESETS = [
+  { days: 7, label: 'Dans 1 semaine' },
+  { days: 14, label: 'Dans 2 semaines' },
+  { days: 28, label: 'Dans 4 semaines' },
+] as const;
+export const DEFAULT_DUE_DAYS = 7;
+
+/** What the form keeps while « Doit revenir » is chosen. */
+export interface FollowupProposal {
+  /** She can decline the proposal. */
+  wanted: boolean;
+  /** What to do; null: the proposal made from the procedures (it follows them). */
+  label: string | null;
+  /** For an anonymous visit: a few words to recognise her (never a full identity). */
+  forWhom: string;
+  dueOn: IsoDate;
+}
+
+export function newProposal(visitDate: IsoDate): FollowupProposal {
+  return { wanted: true, label: null, forWhom: '', dueOn: addDays(visitDate, DEFAULT_DUE_DAYS) };
+}
+
+/** « Revenir pour : Carte grise, Déclaration de revenus » (empty without procedures). */
+export function proposedLabel(procedures: readonly ProcedureRef[], labelOf: (code: string) => string): string {
+  return procedures.length === 0 ? '' : `Revenir pour : ${procedures.map((p) => labelOf(p.code)).join(', ')}`;
+}
+
+export interface FollowupContext {
+  beneficiaryId: string | null;
+  procedures: readonly ProcedureRef[];
+  labelOf: (code: string) => string;
+  communeInsee: string | null;
+  relayId: string | null;
+}
+
+/** The follow-up record « Doit revenir » saves with the visit (its id is set by the save). */
+export function followupFromProposal(p: FollowupProposal, c: FollowupContext): FollowupData {
+  const what = (p.label ?? proposedLabel(c.procedures, c.labelOf)).trim();
+  const who = c.beneficiaryId === null ? p.forWhom.trim() : '';
+  return {
+    beneficiaryId: c.beneficiaryId,
+    label: who && what ? `${who} — ${what}` : what || who,
+    communeInsee: c.communeInsee,
+    relayId: c.relayId,
+    dueOn: p.dueOn || null,
+    doneOn: null,
+    accompanimentId: null,
+  };
+}
+
+/** A follow-up typed by hand (from a person's page or the home screen). */
+export interface ManualFollowup {
+  label: string;
+  communeInsee: string;
+  dueOn: IsoDate;
+}
+
+export function manualFollowupData(f: ManualFollowup, beneficiaryId: string | null, relayId: string | null): FollowupData {
+  return {
+    beneficiaryId,
+    label: f.label.trim(),
+    communeInsee: f.communeInsee || null,
+    relayId,
+    dueOn: f.dueOn || null,
+    doneOn: null,
+    accompanimentId: null,
+  };
+}
+
+/** « en retard de 3 jours (prévu le 26/11/2026) », « prévu aujourd’hui », « prévu le … ». */
+export function dueLabel(dueOn: IsoDate | null, today: IsoDate): { overdue: boolean; text: string } {
+  if (dueOn === null) return { overdue: false, text: 'sans date' };
+  const late = daysBetween(dueOn, today);
+  if (late > 0) return { overdue: true, text: `En retard de ${late} jour${late > 1 ? 's' : ''} (prévu le ${frenchDate(dueOn)})` };
+  if (late === 0) return { overdue: false, text: 'Prévu aujourd’hui' };
+  return { overdue: false, text: `Prévu le ${frenchDate(dueOn)}` };
+}
