@@ -38,7 +38,7 @@ describe('accessibility (axe-core)', () => {
   });
 
   it('has no violation on the other screens', async () => {
-    for (const hash of ['#/permanence/ouvrir', '#/historique', '#/reglages', '#/bilan', '#/synchronisation']) {
+    for (const hash of ['#/permanence/ouvrir', '#/historique', '#/reglages', '#/bilan', '#/synchronisation', '#/personnes', '#/personnes/nouvelle']) {
       expect(await violations(hash), hash).toEqual([]);
     }
   });
