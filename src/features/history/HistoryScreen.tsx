@@ -17,6 +17,7 @@ import { normalizeForSearch } from '../../domain/usage';
 import { AccompanimentSummary } from '../accompaniment/AccompanimentSummary';
 import { useProcedureLabels, useRelays } from '../common/useReference';
 import { HistoryPeople } from './HistoryPeople';
+import { PermanenceDelete } from './PermanenceDelete';
 
 const MAX_RESULTS = 200;
 
@@ -127,6 +128,7 @@ export default function HistoryScreen() {
                 ) : (
                   isPending('permanence', p.id) && <span className="badge badge-pending badge-small">À synchroniser</span>
                 )}
+                {!authorOf(p) && <PermanenceDelete permanence={p} />}
               </li>
             ))}
           </ul>
