@@ -121,6 +121,9 @@ export function livePeopleIndex(db: RelaisDB = appDb): LivePeopleIndex {
     markReady = resolve;
     fail = reject;
   });
+  // Who awaits `ready` sees a failure; nobody waiting (the database closed under a screen being
+  // left) is no unhandled rejection.
+  ready.catch(() => undefined);
   const subscription = liveQuery(() => db.beneficiaries.toArray()).subscribe({
     next: (people) => {
       index = buildPeopleIndex(people);

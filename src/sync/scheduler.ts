@@ -38,7 +38,8 @@ export function startScheduler(db: RelaisDB, options: { baseUrl?: string; fetch?
 
   async function syncNow(): Promise<void> {
     clearTimeout(timer);
-    const credentials = await loadCredentials(db);
+    // The database may be closing (a newer version in another tab): nothing to sync then.
+    const credentials = await loadCredentials(db).catch(() => undefined);
     useSync.getState().set({ enrolled: !!credentials });
     if (!credentials) return;
     const api = createApi(baseUrl, credentials.token, options.fetch);
@@ -61,7 +62,10 @@ export function startScheduler(db: RelaisDB, options: { baseUrl?: string; fetch?
     }
   }
 
-  void db.meta.get(LAST_SUCCESS_KEY).then((row) => useSync.getState().set({ lastSuccessAt: (row?.value as string | undefined) ?? null }));
+  void db.meta
+    .get(LAST_SUCCESS_KEY)
+    .then((row) => useSync.getState().set({ lastSuccessAt: (row?.value as string | undefined) ?? null }))
+    .catch(() => undefined);
 
   const onOnline = () => {
     failures = 0;
@@ -75,9 +79,13 @@ export function startScheduler(db: RelaisDB, options: { baseUrl?: string; fetch?
 
   // After a save: the outbox grows, sync a few seconds later (saves in a row are batched).
   let lastCount = -1;
-  const subscription = liveQuery(() => db.outbox.count()).subscribe((count) => {
-    if (lastCount !== -1 && count > lastCount && useSync.getState().error?.kind !== 'auth') schedule(AFTER_SAVE_MS);
-    lastCount = count;
+  const subscription = liveQuery(() => db.outbox.count()).subscribe({
+    next: (count) => {
+      if (lastCount !== -1 && count > lastCount && useSync.getState().error?.kind !== 'auth') schedule(AFTER_SAVE_MS);
+      lastCount = count;
+    },
+    // The database closed (a newer version in another tab, a wipe): the next sync says so.
+    error: () => undefined,
   });
 
   void syncNow();

@@ -99,6 +99,6 @@ describe('Mandats à renouveler', () => {
     const items = within(home).getAllByRole('listitem');
     expect(items).toHaveLength(1);
     expect(items[0]).toHaveTextContent('Josiane M. — Argent – Impôts');
-    expect(within(items[0]).getByRole('link')).toHaveAttribute('href', `#/personnes/${personId}/mandats`);
+    expect(within(items[0]).getByRole('link')).toHaveAttribute('href', `#/personnes/${personId}`);
   });
 });

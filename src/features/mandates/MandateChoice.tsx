@@ -42,7 +42,7 @@ export function MandateChoice({ state: s, update, error }: Props) {
     <Group id="field-mandate" legend="Mandat utilisé" error={error} hint={hint}>
       {personId && mandates && mandates.length === 0 && (
         <p>
-          Elle n’a aucun mandat. <a href={hrefOf({ name: 'personMandates', id: personId })}>Enregistrer un mandat</a>
+          Elle n’a aucun mandat. <a href={hrefOf({ name: 'person', id: personId })}>Enregistrer un mandat</a>
         </p>
       )}
       <ul className="mandate-choices">

@@ -45,7 +45,7 @@ export default function MandatePrintScreen({ mandateId }: { mandateId: string })
   }
   const m = found.mandate.data;
   const t = mandateText(found.name, m);
-  const back = hrefOf({ name: 'personMandates', id: m.beneficiaryId });
+  const back = hrefOf({ name: 'person', id: m.beneficiaryId });
 
   return (
     <section className="screen mandate-print" aria-labelledby="mandate-print-title">

@@ -22,7 +22,7 @@ export function MandatesToRenew({ today }: { today: string }) {
       <ul className="entries" aria-label="Mandats à renouveler">
         {rows.map(({ mandate, person }) => (
           <li key={mandate.id}>
-            <a className="entry" href={hrefOf({ name: 'personMandates', id: mandate.data.beneficiaryId })}>
+            <a className="entry" href={hrefOf({ name: 'person', id: mandate.data.beneficiaryId })}>
               <span className="entry-main">
                 <span>
                   <strong>{person ? `${person.data.firstName} ${person.data.lastName}` : 'Personne'}</strong> — {domainsLabel(mandate.data.domains)}

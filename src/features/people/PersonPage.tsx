@@ -1,7 +1,7 @@
 /**
  * A followed person's page (`#/personnes/<id>`; a merged id opens the survivor's): identity (the
  * minimal fields), consent date, possible duplicates (the coordinator can merge them), the
- * "Parcours vers l'autonomie", her visits, and the mandates and follow-ups sections (ui-mandates).
+ * "Parcours vers l'autonomie", her visits, her mandates and her follow-ups.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useMemo, useState } from 'react';
@@ -10,6 +10,8 @@ import { shortDate } from '../../domain/format';
 import { autonomyPath } from '../../domain/people';
 import { communeName, GENDER_LABELS, SOCIAL_STATUS_LABELS } from '../../domain/reference';
 import { hrefOf } from '../../platform/router';
+import { PersonFollowups } from '../followups/PersonFollowups';
+import { PersonMandates } from '../mandates/PersonMandates';
 import { AutonomyPath } from './AutonomyPath';
 import { useDuplicates } from './duplicates';
 import { personName, PUBLIC_LABELS } from './labels';
@@ -106,9 +108,9 @@ export default function PersonPage({ id }: { id: string }) {
       <h2>Visites ({page.visits.length})</h2>
       <PersonVisits visits={page.visits} />
 
-      {/* mandates: src/features/mandates/PersonMandates (ui-mandates) — <PersonMandates personId={page.person.id} /> */}
+      <PersonMandates personId={page.person.id} />
 
-      {/* follow-ups: src/features/followups/PersonFollowups (ui-mandates) — <PersonFollowups personId={page.person.id} /> */}
+      <PersonFollowups personId={page.person.id} />
     </section>
   );
 }
