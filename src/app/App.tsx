@@ -12,6 +12,7 @@ const loadOpenPermanence = () => import('../features/permanence/OpenPermanenceSc
 const AccompanimentScreen = lazy(() => loadAccompaniment().then((m) => ({ default: m.AccompanimentScreen })));
 const OpenPermanenceScreen = lazy(() => loadOpenPermanence().then((m) => ({ default: m.OpenPermanenceScreen })));
 const HistoryScreen = lazy(() => import('../features/history/HistoryScreen'));
+const PermanenceEditScreen = lazy(() => import('../features/permanence/PermanenceEditScreen'));
 const SettingsScreen = lazy(() => import('../features/settings/SettingsScreen'));
 const SyncScreen = lazy(() => import('../features/sync/SyncScreen'));
 const ReportScreen = lazy(() => import('../features/report/ReportScreen'));
@@ -42,6 +43,8 @@ function Screen({ route }: { route: Route }) {
       return <AccompanimentScreen key={route.id} id={route.id} />;
     case 'history':
       return <HistoryScreen />;
+    case 'editPermanence':
+      return <PermanenceEditScreen key={route.id} id={route.id} />;
     case 'settings':
       return <SettingsScreen code={route.code} />;
     case 'sync':
@@ -65,7 +68,7 @@ function Screen({ route }: { route: Route }) {
   }
 }
 
-const FORMS: ReadonlySet<Route['name']> = new Set(['newAccompaniment', 'editAccompaniment', 'openPermanence', 'newPerson', 'editPerson']);
+const FORMS: ReadonlySet<Route['name']> = new Set(['newAccompaniment', 'editAccompaniment', 'openPermanence', 'editPermanence', 'newPerson', 'editPerson']);
 const isForm = (r: Route) => FORMS.has(r.name);
 
 export function App() {

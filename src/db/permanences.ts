@@ -3,6 +3,7 @@
  * her permanences is open at a time (another mediator's open permanence, pulled to a
  * coordinator's tablet, is not hers to close nor to count). Closing is an edit: it carries the
  * version the screen showed, so a permanence changed elsewhere meanwhile is not silently closed.
+ * Undoing an edit is an edit too; visits are counted, never rewritten, when a permanence changes.
  */
 import type { ClockTime, IsoDate, PermanenceData } from '../domain/records';
 import { db as appDb, type LocalRecord, type RelaisDB } from './database';
@@ -51,4 +52,25 @@ export function closePermanence(
       base: options.base ?? editBaseOf(permanence),
     },
   );
+}
+
+/**
+ * Undoes an edit of a permanence: the previous data, saved as an edit of the version the undone
+ * save produced, so a change made since (another tab, a pull) is never clobbered (`StaleEditError`).
+ */
+export function undoPermanenceEdit(
+  previous: LocalRecord<'permanence'>,
+  saved: LocalRecord<'permanence'>,
+  db: RelaisDB = appDb,
+): Promise<LocalRecord<'permanence'>> {
+  return saveRecord('permanence', previous.id, previous.data, { db, base: editBaseOf(saved) });
+}
+
+/** How many live visits a permanence holds (they keep their `permanenceId` and their commune). */
+export function visitCountOf(permanenceId: string, db: RelaisDB = appDb): Promise<number> {
+  return db.accompaniments
+    .where('data.permanenceId')
+    .equals(permanenceId)
+    .filter((a) => !a.deleted)
+    .count();
 }

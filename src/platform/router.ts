@@ -10,6 +10,7 @@ export type Route =
   | { name: 'newAccompaniment' }
   | { name: 'editAccompaniment'; id: string }
   | { name: 'history' }
+  | { name: 'editPermanence'; id: string }
   | { name: 'settings'; code?: string }
   | { name: 'sync' }
   | { name: 'report' }
@@ -31,6 +32,8 @@ export function parseRoute(hash: string): Route {
   const edit = /^\/accompagnement\/([0-9a-f-]{36})$/i.exec(path);
   if (edit) return { name: 'editAccompaniment', id: edit[1] };
   if (path === '/historique') return { name: 'history' };
+  const permanence = new RegExp(`^/permanences/(${UUID})$`, 'i').exec(path);
+  if (permanence) return { name: 'editPermanence', id: permanence[1] };
   if (path === '/reglages') return { name: 'settings' };
   const enrol = /^\/inscription\/([A-Za-z0-9-]{4,20})$/.exec(path);
   if (enrol) return { name: 'settings', code: enrol[1] };
@@ -61,6 +64,8 @@ export function hrefOf(route: Route): string {
       return `#/accompagnement/${route.id}`;
     case 'history':
       return '#/historique';
+    case 'editPermanence':
+      return `#/permanences/${route.id}`;
     case 'settings':
       return route.code ? `#/inscription/${route.code}` : '#/reglages';
     case 'sync':

@@ -1,7 +1,8 @@
 /**
  * Historique: permanences and accompaniments week by week (ISO weeks, Monday first), searchable
  * across all weeks (followed people too, by name: their visits). Entries not yet synced are marked; on a coordinator's tablet, which holds
- * everyone's, other people's entries say whose they are.
+ * everyone's, other people's entries say whose they are. Her own permanences can be modified
+ * (`#/permanences/<id>`) or deleted.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useMemo, useState } from 'react';
@@ -14,6 +15,7 @@ import { clockLabel, dayLabel, weekLabel } from '../../domain/format';
 import { communeName, OUTCOME_LABELS, PLACE_TYPE_LABELS, POSTURE_LABELS } from '../../domain/reference';
 import { isOwnRecord } from '../../domain/ownership';
 import { normalizeForSearch } from '../../domain/usage';
+import { hrefOf } from '../../platform/router';
 import { AccompanimentSummary } from '../accompaniment/AccompanimentSummary';
 import { useProcedureLabels, useRelays } from '../common/useReference';
 import { HistoryPeople } from './HistoryPeople';
@@ -127,6 +129,11 @@ export default function HistoryScreen() {
                   </a>
                 ) : (
                   isPending('permanence', p.id) && <span className="badge badge-pending badge-small">À synchroniser</span>
+                )}
+                {!authorOf(p) && (
+                  <a className="button button-secondary button-small" href={hrefOf({ name: 'editPermanence', id: p.id })}>
+                    Modifier
+                  </a>
                 )}
                 {!authorOf(p) && <PermanenceDelete permanence={p} />}
               </li>
