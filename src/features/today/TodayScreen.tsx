@@ -4,6 +4,7 @@
  * accompaniments, newest first, and « Mandats à renouveler ».
  */
 import { useLiveQuery } from 'dexie-react-hooks';
+import { lazy, Suspense } from 'react';
 import { hrefOf } from '../../platform/router';
 import { db } from '../../db/database';
 import { accompanimentsOn, findOpenPermanence, pendingKeys, refusedKeys } from '../../db/queries';
@@ -14,8 +15,9 @@ import { communeName } from '../../domain/reference';
 import { AccompanimentSummary } from '../accompaniment/AccompanimentSummary';
 import { useNow } from '../common/useNow';
 import { useProcedureLabels, useRelays } from '../common/useReference';
-import { ToFollow } from '../followups/ToFollow';
-import { MandatesToRenew } from '../mandates/MandatesToRenew';
+// Follow-ups and mandates to renew come a moment after today's list: they are not needed to log.
+const ToFollow = lazy(() => import('../followups/ToFollow').then((m) => ({ default: m.ToFollow })));
+const MandatesToRenew = lazy(() => import('../mandates/MandatesToRenew').then((m) => ({ default: m.MandatesToRenew })));
 import { ClosePermanence } from '../permanence/ClosePermanence';
 
 function usePermanenceEndOfActivity(permanenceId: string | undefined): string | null | undefined {
@@ -78,7 +80,11 @@ export function TodayScreen() {
         Nouvel accompagnement
       </a>
 
-      {open !== undefined && <ToFollow open={open && !forgotten ? open : null} today={today} />}
+      {open !== undefined && (
+        <Suspense fallback={null}>
+          <ToFollow open={open && !forgotten ? open : null} today={today} />
+        </Suspense>
+      )}
 
       <h2 className="list-title">
         {entries?.length ? `${entries.length} accompagnement${entries.length > 1 ? 's' : ''} aujourd’hui` : 'Accompagnements du jour'}
@@ -96,7 +102,9 @@ export function TodayScreen() {
         ))}
       </ul>
 
-      <MandatesToRenew today={today} />
+      <Suspense fallback={null}>
+        <MandatesToRenew today={today} />
+      </Suspense>
     </section>
   );
 }
