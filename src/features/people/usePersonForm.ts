@@ -4,23 +4,16 @@
  * started from (a newer one landing meanwhile is asked about, as for accompaniments), and where it
  * goes next (her page, or back to the accompaniment form with her chosen).
  */
-import { useState } from 'react';
 import type { LocalRecord } from '../../db/database';
-import { StorageError } from '../../db/storageError';
-import { editBaseOf, saveRecord, StaleEditError, ValidationError, type EditBase } from '../../db/writes';
+import { editBaseOf, saveRecord } from '../../db/writes';
 import { validateBeneficiary } from '../../domain/validation';
 import { navigate } from '../../platform/router';
 import { returnWithPerson } from '../accompaniment/personReturn';
 import { useToast } from '../common/toastStore';
-import { useAutosave } from '../common/useAutosave';
+import { useEditForm, type EditDraft } from '../common/useEditForm';
 import { firstPersonError, personDataOf, personErrors, personStateOf, type PersonField, type PersonState } from './personModel';
 
-export interface PersonDraft {
-  id: string;
-  state: PersonState;
-  /** Editing: the version the edit started from. */
-  base?: EditBase;
-}
+export type PersonDraft = EditDraft<PersonState>;
 
 export const personDraftKey = (id?: string) => `person:${id ?? 'new'}`;
 
@@ -33,72 +26,53 @@ export interface PersonFormStart {
 }
 
 export function usePersonForm({ initial, restored, record: startRecord, forEntry }: PersonFormStart) {
-  const [draft, setDraft] = useState(initial);
-  const [record, setRecord] = useState(startRecord);
-  const [dirty, setDirty] = useState(restored);
-  const [submitted, setSubmitted] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [formError, setFormError] = useState<string | null>(null);
-  const [stale, setStale] = useState<LocalRecord<'beneficiary'> | null>(null);
-  const [notice, setNotice] = useState<'restored' | 'current' | null>(restored ? 'restored' : null);
-  const editing = record !== null;
-  const key = personDraftKey(record?.id);
-  const autosave = useAutosave(key, draft, dirty);
+  const key = personDraftKey(startRecord?.id);
+  const form = useEditForm<'beneficiary', PersonState, PersonField>({
+    draftKey: key,
+    initial,
+    restored,
+    record: startRecord,
+    errorsOf: personErrors,
+    firstError: firstPersonError,
+    stateOf: personStateOf,
+  });
+  const { draft, record, stale, autosave } = form;
   const showToast = useToast((s) => s.show);
+  const editing = record !== null;
   const data = personDataOf(draft.state);
-  const errors = personErrors(submitted ? validateBeneficiary(data) : []);
+  const errors = personErrors(form.submitted ? validateBeneficiary(data) : []);
 
-  const update = (patch: Partial<PersonState>) => {
-    setDraft((d) => ({ ...d, state: { ...d.state, ...patch } }));
-    setDirty(true);
-    setFormError(null);
-  };
-
-  const save = async (overwriteStale = false): Promise<PersonField | undefined> => {
-    if (busy) return;
-    setSubmitted(true);
-    const problems = personErrors(validateBeneficiary(data));
-    if (Object.keys(problems).length > 0) return firstPersonError(problems);
-    setBusy(true);
-    autosave.pause();
-    try {
-      const options = editing ? { base: draft.base ?? editBaseOf(record), overwriteStale, draftKey: key } : { mustBeNew: true, draftKey: key };
-      const saved = await saveRecord('beneficiary', draft.id, data, options);
-      setDirty(false);
-      setStale(null);
-      showToast({ message: editing ? 'Personne modifiée.' : 'Personne enregistrée.' });
-      if (forEntry) await returnWithPerson(forEntry, saved.id);
-      else navigate({ name: 'person', id: saved.id });
-    } catch (err) {
-      if (err instanceof StaleEditError) setStale(err.current as LocalRecord<'beneficiary'>);
-      else if (err instanceof ValidationError) return firstPersonError(personErrors(err.fields));
-      else setFormError(err instanceof StorageError ? err.message : 'L’enregistrement a échoué. Votre saisie est gardée : réessayez.');
-    } finally {
-      setBusy(false);
-    }
-  };
+  const save = (overwriteStale = false) =>
+    form.save(
+      validateBeneficiary(data),
+      () =>
+        saveRecord(
+          'beneficiary',
+          draft.id,
+          data,
+          record ? { base: draft.base ?? editBaseOf(record), overwriteStale, draftKey: key } : { mustBeNew: true, draftKey: key },
+        ),
+      async (saved: LocalRecord<'beneficiary'>) => {
+        showToast({ message: editing ? 'Personne modifiée.' : 'Personne enregistrée.' });
+        if (forEntry) await returnWithPerson(forEntry, saved.id);
+        else navigate({ name: 'person', id: saved.id });
+      },
+    );
 
   return {
     state: draft.state,
     editing,
     errors,
-    busy,
-    formError,
+    busy: form.busy,
+    formError: form.formError,
     stale,
-    notice,
-    update,
+    notice: form.notice,
+    update: form.update,
     submit: () => save(),
     saveMine: () => save(true),
     /** Shows the stored version instead of what she typed (she was told it is lost). */
     showCurrent: async () => {
-      if (!stale) return;
-      await autosave.discard();
-      setRecord(stale);
-      setDraft({ id: stale.id, state: personStateOf(stale.data), base: editBaseOf(stale) });
-      setDirty(false);
-      setStale(null);
-      setSubmitted(false);
-      setNotice('current');
+      if (stale) await form.showCurrent(stale);
     },
     /** "Annuler": leaves without saving (the draft is dropped). */
     cancel: async () => {
