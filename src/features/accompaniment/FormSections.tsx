@@ -2,8 +2,8 @@
 import type { LocalRecord } from '../../db/database';
 import { durationLabel } from '../../domain/format';
 import { communeName, EQUIPMENT_LABELS, PLACE_TYPE_LABELS } from '../../domain/reference';
-import { NOTE_MAX } from '../../domain/validation';
 import { CheckChips, Group, optionsOf, RadioChips } from '../common/Choices';
+import { NoteField } from '../common/NoteField';
 import { COMMUNE_OPTIONS, SelectField } from '../common/SelectField';
 import type { FieldKey, FormState } from './formModel';
 
@@ -108,26 +108,7 @@ export function EquipmentAndNote({ state: s, update, errors }: { state: FormStat
           onToggle={(v, checked) => update({ equipment: checked ? [...s.equipment, v] : s.equipment.filter((x) => x !== v) })}
         />
       </Group>
-      <div className="field">
-        <label htmlFor="acc-note">Note</label>
-        <p className="warning" id="acc-note-warning">
-          Pas de détail de santé, pas de mot de passe, rien de la situation personnelle au-delà du nécessaire.
-        </p>
-        <textarea
-          id="acc-note"
-          rows={3}
-          maxLength={NOTE_MAX}
-          value={s.note}
-          onChange={(e) => update({ note: e.target.value })}
-          aria-describedby={`acc-note-warning${errors.note ? ' acc-note-error' : ''}`}
-          aria-invalid={errors.note ? true : undefined}
-        />
-        {errors.note && (
-          <p className="field-error" id="acc-note-error">
-            {errors.note}
-          </p>
-        )}
-      </div>
+      <NoteField id="acc-note" label="Note" value={s.note} onChange={(note) => update({ note })} error={errors.note} />
     </details>
   );
 }

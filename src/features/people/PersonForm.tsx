@@ -6,7 +6,7 @@
  */
 import { AGE_BRACKET_LABELS, GENDER_LABELS, SOCIAL_STATUS_LABELS } from '../../domain/reference';
 import { ageBracketOn } from '../../domain/people';
-import { NOTE_MAX } from '../../domain/validation';
+import { NoteField } from '../common/NoteField';
 import { Group, optionsOf, RadioChips } from '../common/Choices';
 import { COMMUNE_OPTIONS, OptionList } from '../common/SelectField';
 import { TextField } from '../common/TextField';
@@ -152,21 +152,7 @@ export function PersonForm(props: PersonFormStart) {
           />
           {errors.consentedOn && <p className="field-error">{errors.consentedOn}</p>}
         </div>
-        <div className="field">
-          <label htmlFor="person-note">Note (facultatif)</label>
-          <p className="warning" id="person-note-warning">
-            Pas de détail de santé, pas de mot de passe, rien de la situation personnelle au-delà du nécessaire.
-          </p>
-          <textarea
-            id="person-note"
-            rows={3}
-            maxLength={NOTE_MAX}
-            value={s.note}
-            onChange={(e) => update({ note: e.target.value })}
-            aria-describedby="person-note-warning"
-          />
-          {errors.note && <p className="field-error">{errors.note}</p>}
-        </div>
+        <NoteField id="person-note" label="Note (facultatif)" value={s.note} onChange={(note) => update({ note })} error={errors.note} />
         {form.formError && (
           <p className="form-error" role="alert">
             {form.formError}
