@@ -36,19 +36,17 @@ export function registerTallyRoutes(app: FastifyInstance, ctx: ServerContext): v
 
   /** Every export is written to the audit log: who, which file, how many accompaniments (never their content). */
   const audited = (request: FastifyRequest, file: string, accompaniments: number) =>
-    ctx
-      .caller(request)
-      .then((c) =>
-        ctx.repo.addAudit({
-          at: ctx.now().toISOString(),
-          actorId: c.userId,
-          actorName: c.name,
-          action: 'export',
-          entity: file,
-          recordId: null,
-          counts: { accompaniments },
-        }),
-      );
+    ctx.caller(request).then((c) =>
+      ctx.repo.addAudit({
+        at: ctx.now().toISOString(),
+        actorId: c.userId,
+        actorName: c.name,
+        action: 'export',
+        entity: file,
+        recordId: null,
+        counts: { accompaniments },
+      }),
+    );
 
   const counted = (p: Awaited<ReturnType<typeof prepare>>) => p.filtered.accompaniments.reduce((n, a) => n + (a.count ?? 1), 0);
 
