@@ -29,13 +29,14 @@ const ENTITY_LABELS: Record<string, string> = {
   'tallies.xlsx': 'bilan (Excel)',
 };
 
-const COUNT_LABELS: Record<string, string> = {
-  people: 'personnes',
-  mandates: 'mandats',
-  followups: 'suivis',
-  accompaniments: 'accompagnements',
-  opCopies: 'copies purgées',
-  ops: 'modifications',
+/** Singular and plural of each count (French: 0 and 1 take the singular). */
+const COUNT_LABELS: Record<string, [string, string]> = {
+  people: ['personne', 'personnes'],
+  mandates: ['mandat', 'mandats'],
+  followups: ['suivi', 'suivis'],
+  accompaniments: ['accompagnement', 'accompagnements'],
+  opCopies: ['copie purgée', 'copies purgées'],
+  ops: ['modification', 'modifications'],
 };
 
 const when = (iso: string) => new Date(iso).toLocaleString('fr-FR', { timeZone: 'Europe/Paris', dateStyle: 'short', timeStyle: 'medium' });
@@ -51,7 +52,7 @@ function what(e: AuditEntryInfo): string {
 const countsOf = (c: Record<string, number> | null) =>
   c
     ? Object.entries(c)
-        .map(([k, n]) => `${n} ${COUNT_LABELS[k] ?? k}`)
+        .map(([k, n]) => `${n} ${COUNT_LABELS[k]?.[n > 1 ? 1 : 0] ?? k}`)
         .join(', ')
     : '';
 
