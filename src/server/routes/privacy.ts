@@ -69,6 +69,9 @@ export function registerPrivacyRoutes(app: FastifyInstance, ctx: ServerContext):
     if (result.status === 'not_found') throw notFound();
     if (result.status === 'merged') throw merged(result.survivorId);
     await audit(caller, 'erase', 'beneficiary', id, { ...result.counts });
+    // The opaque id only: if the database file is ever lost, the log says whom to erase again
+    // after restoring a backup (README "Backups").
+    request.log.info({ erasedPerson: id }, 'person erased');
     return { id, erased: true, counts: result.counts };
   });
 
