@@ -174,12 +174,16 @@ describe('POST /api/v1/beneficiaries/{id}/erase', () => {
     expect(await tally()).toEqual(tallyBefore);
   });
 
-  it('refuses a tablet’s later change of her records, keeping no copy, but accepts a new visit naming her', async () => {
+  it('refuses a tablet’s later change of her records or new mandate or follow-up of her, keeping no copy, but accepts a new visit naming her', async () => {
     const { zoe, m } = await anneFollowsZoe();
     await erase(zoe.id);
     const edit = op({ entity: 'beneficiary', id: zoe.id, baseVersion: 1, data: person({ firstName: 'Zoé', lastName: 'Quintard' }) as never });
     const revive = op({ entity: 'mandate', id: m.id, baseVersion: 2, data: mandate(zoe.id, { actions: 'Dossier APL en cours' }) as never });
-    const results = (await push(s.app, anne.headers, [edit, revive])).json().results;
+    // A mandate and a follow-up made offline for her, never sent before the erasure.
+    const lateMandate = op({ entity: 'mandate', data: mandate(zoe.id, { actions: 'Dossier APL en cours' }) as never });
+    const lateFollowup = op({ entity: 'followup', data: followup(zoe.id, { label: 'Rappeler la CAF' }) as never });
+    const results = (await push(s.app, anne.headers, [edit, revive, lateMandate, lateFollowup])).json().results;
+    expect(results).toHaveLength(4);
     for (const r of results) expect(r).toMatchObject({ status: 'rejected', fields: [{ path: 'id' }] });
     expect(results[0].fields[0].message).toMatch(/effacée à sa demande/);
     for (const secret of SECRETS) expect(storedText()).not.toContain(secret);

@@ -14,8 +14,9 @@
  *   (mandateRefs.ts: one lookup per batch, updated as mandates of the batch apply);
  * - a refused or conflicting change is kept with its op for review (retention.ts says how long);
  *   an envelope refusal keeps no copy, and data too deep or large to be valid is never serialised;
- * - a change of a record erased at the person's request (erasure.ts) is rejected and no copy of it
- *   is kept: an offline tablet cannot bring her back; a mandate revocation is written to the audit log.
+ * - a change of a record erased at the person's request (erasure.ts), or a mandate or follow-up
+ *   naming an erased person, is rejected and no copy of it is kept: an offline tablet cannot bring
+ *   her back (a new visit naming her is applied: it is counted); a mandate revocation is written to the audit log.
  */
 import type Database from 'better-sqlite3';
 import type { PushOp } from '../../../domain/outbox';
@@ -38,6 +39,12 @@ import { RECORD_COLUMNS, toChange, type RecordRow } from './rows';
 
 /** The answer to a change of a record erased at the person's request (no copy of it is kept). */
 export const ERASED_MESSAGE = 'Cette personne a été effacée à sa demande : cette fiche n’existe plus et ne peut plus être modifiée.';
+
+/** The person a record's data names (`beneficiaryId`), or '' (never an erased id). */
+const personOf = (data: unknown): string => {
+  const id = (data as { beneficiaryId?: unknown } | null)?.beneficiaryId;
+  return typeof id === 'string' ? id : '';
+};
 
 /** An op as remembered (or just claimed in this batch): enough to answer its opId again. */
 interface OpRow {
@@ -125,7 +132,9 @@ export class SqlitePushBatches {
     const heads = new Map<string, StoredHead>();
     for (const h of this.s.heads.all(ids) as (StoredHead & { id: string })[]) heads.set(h.id, h);
     const seq = (this.s.readSeq.get() as { value: number }).value;
-    const erased = new Set(this.s.erased.all(ids) as string[]);
+    // Erased records, and erased people a pushed mandate or follow-up names (a new one made offline).
+    const named = ops.flatMap((o) => (!isRefused(o) && !o.deleted && (o.entity === 'mandate' || o.entity === 'followup') ? [personOf(o.data)] : []));
+    const erased = new Set(this.s.erased.all(named.length ? JSON.stringify([...JSON.parse(ids), ...named]) : ids) as string[]);
     return { actor, now, seq, known, heads, kept: this.kept.among(ids), erased, refs: this.refs.prefetch(ops) };
   }
 
@@ -137,7 +146,8 @@ export class SqlitePushBatches {
     if (known) return this.previousResult(known, actor);
     const refused = isRefused(op);
     const head = refused ? undefined : batch.heads.get(op.id);
-    const erased = !refused && batch.erased.has(op.id);
+    const erased =
+      !refused && (batch.erased.has(op.id) || (!op.deleted && (op.entity === 'mandate' || op.entity === 'followup') && batch.erased.has(personOf(op.data))));
     const decision: Decision = refused
       ? { kind: 'rejected', fields: op.refused }
       : erased
