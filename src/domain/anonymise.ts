@@ -33,6 +33,9 @@ export function anonymisedData<T extends object>(entity: Entity, data: T): T {
   return takePersonal(entity, data, (path) => blankOf(entity, path)).rest;
 }
 
+/** Whether a person's record was anonymised (both names are the marker). */
+export const isAnonymisedPerson = (p: { firstName: string; lastName: string }) => p.firstName === ANONYMOUS_NAME && p.lastName === ANONYMOUS_NAME;
+
 /** Whether anonymising `data` would change nothing (already anonymised, or nothing personal). */
 export function isAnonymised(entity: Entity, data: object): boolean {
   return JSON.stringify(anonymisedData(entity, data)) === JSON.stringify(data);
