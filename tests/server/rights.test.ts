@@ -73,7 +73,7 @@ async function anneFollowsZoe() {
 
 const dossier = (id: string, headers = coline.headers) => s.app.inject({ url: `/api/v1/beneficiaries/${id}/dossier`, headers });
 const erase = (id: string, headers = coline.headers) => s.app.inject({ method: 'POST', url: `/api/v1/beneficiaries/${id}/erase`, headers });
-const tally = async () => (await s.app.inject({ url: '/api/v1/tallies?week=2026-W48', headers: admin })).json();
+const tally = async (headers: Record<string, string> = admin) => (await s.app.inject({ url: '/api/v1/tallies?week=2026-W48', headers })).json();
 const csvRows = async () => parseCsv((await s.app.inject({ url: '/api/v1/exports/accompaniments.csv?week=2026-W48', headers: admin })).body);
 /** Every stored row of the server's tables that may hold data, as one text. */
 const storedText = () =>
@@ -141,6 +141,7 @@ describe('POST /api/v1/beneficiaries/{id}/erase', () => {
   it('makes her, her mandates and follow-ups tombstones pulled as erased, blanks her visits’ free text, purges the op log, and keeps the tallies', async () => {
     const { zoe, m, f, v1, v2, v3, other } = await anneFollowsZoe();
     const tallyBefore = await tally();
+    const anneBefore = await tally(anne.headers);
     const csvBefore = await csvRows();
     expect(tallyBefore.totals).toMatchObject({ accompaniments: 4, people: 2, qpvPeople: 1 });
     const { cursor } = await pullAll(s.app, anne.headers);
@@ -151,6 +152,7 @@ describe('POST /api/v1/beneficiaries/{id}/erase', () => {
 
     // Tallies and exports count exactly as before (she keeps her traits, without her name).
     expect(await tally()).toEqual(tallyBefore);
+    expect(await tally(anne.headers)).toEqual(anneBefore); // her mediator's own tally too
     expect(await csvRows()).toEqual(csvBefore);
 
     // Her tablet pulls the tombstones (marked erased) and her visits without their free text.
