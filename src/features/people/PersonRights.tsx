@@ -39,7 +39,15 @@ export function PersonRights({ person }: { person: LocalRecord<'beneficiary'> })
         </button>
       </div>
       {confirming && (
-        <div role="alertdialog" aria-labelledby="erase-title" aria-describedby="erase-what" className="confirm confirm-question">
+        <div
+          role="alertdialog"
+          aria-labelledby="erase-title"
+          aria-describedby="erase-what"
+          className="confirm confirm-question"
+          onKeyDown={(e) => {
+            if (e.key === 'Escape' && !busy) close();
+          }}
+        >
           <p id="erase-title" className="confirm-title">
             Effacer « {name} » ?
           </p>
