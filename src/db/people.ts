@@ -55,22 +55,44 @@ export interface PersonPage {
   openFollowups: LocalRecord<'followup'>[];
 }
 
+/** The person an id stands for (following merges) and every id her records may name. */
+async function personAndIds(id: string, db: RelaisDB): Promise<{ person: LocalRecord<'beneficiary'>; ids: string[] } | undefined> {
+  const person = await resolvePerson(id, db);
+  return person && { person, ids: await idsOfPerson(person.id, db) };
+}
+
+const mandatesOf = async (ids: string[], db: RelaisDB) =>
+  (await db.mandates.where('data.beneficiaryId').anyOf(ids).filter(alive).toArray()).sort((a, b) => b.data.signedOn.localeCompare(a.data.signedOn));
+
+const openFollowupsOfIds = async (ids: string[], db: RelaisDB) =>
+  (await db.followups.where('data.beneficiaryId').anyOf(ids).filter(alive).toArray()).filter((f) => f.data.doneOn === null).sort(byDueDate);
+
 /** Everything a person's page shows; a merged id opens the survivor's page. */
 export async function personPage(id: string, db: RelaisDB = appDb): Promise<PersonPage | undefined> {
-  const person = await resolvePerson(id, db);
-  if (!person) return undefined;
-  const ids = await idsOfPerson(person.id, db);
-  const [visits, mandates, followups] = await Promise.all([
+  const found = await personAndIds(id, db);
+  if (!found) return undefined;
+  const { person, ids } = found;
+  const [visits, mandates, openFollowups] = await Promise.all([
     db.accompaniments.where('data.beneficiaryId').anyOf(ids).filter(alive).toArray(),
-    db.mandates.where('data.beneficiaryId').anyOf(ids).filter(alive).toArray(),
-    db.followups.where('data.beneficiaryId').anyOf(ids).filter(alive).toArray(),
+    mandatesOf(ids, db),
+    openFollowupsOfIds(ids, db),
   ]);
-  return {
-    person,
-    visits: visits.sort(newestVisitFirst),
-    mandates: mandates.sort((a, b) => b.data.signedOn.localeCompare(a.data.signedOn)),
-    openFollowups: followups.filter((f) => f.data.doneOn === null).sort(byDueDate),
-  };
+  return { person, visits: visits.sort(newestVisitFirst), mandates, openFollowups };
+}
+
+/**
+ * Her mandates only (the most recently signed first), without reading her visits: for the parts
+ * of her page and the form that need no more (a person may have hundreds of visits).
+ */
+export async function personMandates(id: string, db: RelaisDB = appDb): Promise<Pick<PersonPage, 'person' | 'mandates'> | undefined> {
+  const found = await personAndIds(id, db);
+  return found && { person: found.person, mandates: await mandatesOf(found.ids, db) };
+}
+
+/** Her open follow-ups only (the earliest due first), without reading her visits. */
+export async function personOpenFollowups(id: string, db: RelaisDB = appDb): Promise<LocalRecord<'followup'>[]> {
+  const found = await personAndIds(id, db);
+  return found ? openFollowupsOfIds(found.ids, db) : [];
 }
 
 /** What a search result shows of a person. */
@@ -105,6 +127,26 @@ export async function peopleSummaries(ids: readonly string[], db: RelaisDB = app
   return people
     .filter((p): p is LocalRecord<'beneficiary'> => p !== undefined && alive(p))
     .map((person) => ({ person, residenceInsee: person.data.residenceInsee, lastVisitOn: last.get(person.id) ?? null }));
+}
+
+/**
+ * The date of the latest visit of each given person (null: none held here), by one indexed read
+ * of their visits. Search hits take the people from the in-memory index and only this from disk.
+ */
+export async function lastVisitsOf(ids: readonly string[], db: RelaisDB = appDb): Promise<Map<string, IsoDate | null>> {
+  const last = new Map<string, IsoDate | null>(ids.map((id) => [id, null]));
+  if (ids.length === 0) return last;
+  // `toArray` reads in bulk (getAll); a cursor (`each`) costs one event per visit.
+  const visits = await db.accompaniments
+    .where('data.beneficiaryId')
+    .anyOf([...ids])
+    .toArray();
+  for (const v of visits) {
+    if (v.deleted) continue;
+    const seen = last.get(v.data.beneficiaryId!);
+    if (!seen || v.data.date > seen) last.set(v.data.beneficiaryId!, v.data.date);
+  }
+  return last;
 }
 
 /** Every followed person held here (alive), for lists and the search index. */

@@ -7,7 +7,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import './mandates.css';
 import { useEffect } from 'react';
-import { personPage } from '../../db/people';
+import { personMandates } from '../../db/people';
 import { hrefOf } from '../../platform/router';
 import { Group } from '../common/Choices';
 import type { FormState } from '../accompaniment/formModel';
@@ -22,7 +22,7 @@ interface Props {
 
 export function MandateChoice({ state: s, update, error }: Props) {
   const personId = s.beneficiaryId ?? null;
-  const mandates = useLiveQuery(async () => (personId ? ((await personPage(personId))?.mandates ?? []) : []), [personId]);
+  const mandates = useLiveQuery(async () => (personId ? ((await personMandates(personId))?.mandates ?? []) : []), [personId]);
   const domains = s.procedures.map((p) => p.domain);
   const choices = mandates && personId ? mandateChoices(mandates, { beneficiaryId: personId, date: s.date, domains }) : [];
   const chosen = s.mandateId ?? null;
