@@ -84,9 +84,17 @@ export async function personPage(id: string, db: RelaisDB = appDb): Promise<Pers
  * Her mandates only (the most recently signed first), without reading her visits: for the parts
  * of her page and the form that need no more (a person may have hundreds of visits).
  */
-export async function personMandates(id: string, db: RelaisDB = appDb): Promise<Pick<PersonPage, 'person' | 'mandates'> | undefined> {
+export async function personMandates(
+  id: string,
+  db: RelaisDB = appDb,
+): Promise<(Pick<PersonPage, 'person' | 'mandates'> & { survivorOf: (id: string) => string }) | undefined> {
   const found = await personAndIds(id, db);
-  return found && { person: found.person, mandates: await mandatesOf(found.ids, db) };
+  if (!found) return undefined;
+  const { person, ids } = found;
+  // A mandate may still name a person merged into her (until the server's re-pointed versions
+  // arrive): the merges held here say who she is now.
+  const merged = new Set(ids);
+  return { person, mandates: await mandatesOf(ids, db), survivorOf: (other) => (merged.has(other) ? person.id : other) };
 }
 
 /** Her open follow-ups only (the earliest due first), without reading her visits. */

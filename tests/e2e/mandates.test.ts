@@ -88,7 +88,7 @@ async function createPerson(page: Page, firstName: string): Promise<string> {
 
 /** « Enregistrer un mandat » through the UI. */
 async function recordMandate(page: Page, personId: string, o: { signedOn?: string; domain: string; duration?: string }) {
-  await page.goto(`${baseUrl}/#/personnes/${personId}/mandats`);
+  await page.goto(`${baseUrl}/#/personnes/${personId}`);
   await page.getByRole('button', { name: 'Enregistrer un mandat' }).click();
   const form = page.getByRole('form', { name: 'Enregistrer un mandat' });
   if (o.signedOn) await form.getByLabel('Signé le').fill(o.signedOn);
@@ -155,7 +155,7 @@ describe('mandates in Chromium', () => {
     const mandateOnServer = (await serverChanges()).find((c) => c.entity === 'mandate' && c.data.beneficiaryId === personId)!;
     expect((await visitOnServer())!.data.mandateId).toBe(mandateOnServer.id);
     // The use is listed on the mandate.
-    await page.goto(`${baseUrl}/#/personnes/${personId}/mandats`);
+    await page.goto(`${baseUrl}/#/personnes/${personId}`);
     await page.getByText('Utilisé 1 fois').waitFor();
   });
 
