@@ -139,17 +139,14 @@ export async function peopleSummaries(ids: readonly string[], db: RelaisDB = app
 
 /**
  * The date of the latest visit of each given person (null: none held here), by one indexed read
- * of their visits. Search hits take the people from the in-memory index and only this from disk.
+ * per person. Search hits take the people from the in-memory index and only this from disk.
  */
 export async function lastVisitsOf(ids: readonly string[], db: RelaisDB = appDb): Promise<Map<string, IsoDate | null>> {
   const last = new Map<string, IsoDate | null>(ids.map((id) => [id, null]));
   if (ids.length === 0) return last;
-  // `toArray` reads in bulk (getAll); a cursor (`each`) costs one event per visit.
-  const visits = await db.accompaniments
-    .where('data.beneficiaryId')
-    .anyOf([...ids])
-    .toArray();
-  for (const v of visits) {
+  // One bulk read (getAll) per person, issued together: `anyOf` walks a cursor, one event per visit.
+  const visits = await Promise.all(ids.map((id) => db.accompaniments.where('data.beneficiaryId').equals(id).toArray()));
+  for (const v of visits.flat()) {
     if (v.deleted) continue;
     const seen = last.get(v.data.beneficiaryId!);
     if (!seen || v.data.date > seen) last.set(v.data.beneficiaryId!, v.data.date);

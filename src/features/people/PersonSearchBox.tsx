@@ -59,7 +59,7 @@ export function PersonSearchBox({ label = 'Chercher une personne', onChoose, aut
       </p>
       {!tooShort && results && results.length > 0 && (
         <>
-          <ul className="person-results" aria-label="Personnes trouvées" aria-busy={!current} data-query={current ? query : undefined}>
+          <ul className="person-results" aria-label="Personnes trouvées" aria-busy={!current} data-hits-for={query} data-query={current ? query : undefined}>
             {results.map(({ person, residenceInsee, lastVisitOn }) => (
               <Hit key={person.id} person={person} line={personLine(residenceInsee, lastVisitOn)} onChoose={onChoose ? choose : undefined} />
             ))}
