@@ -2,7 +2,8 @@
  * "Chercher une personne", shared by the Personnes screen and the accompaniment form: one live
  * in-memory index of the people held here (src/db/peopleIndex.ts), built when a screen first needs
  * it and dropped when none does, and a hook giving the hits of a query with their commune and last
- * visit. Nothing here logs or puts a name anywhere but on screen.
+ * visit. The hits come from the index in the keystroke's own render; only their last visits are
+ * read from the database after. Nothing here logs or puts a name anywhere but on screen.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useMemo, useSyncExternalStore } from 'react';
@@ -10,6 +11,14 @@ import { lastVisitsOf, type PersonSummary } from '../../db/people';
 import { livePeopleIndex, MIN_QUERY_LETTERS, type LivePeopleIndex } from '../../db/peopleIndex';
 import { queryKeys } from '../../domain/people';
 import type { IsoDate } from '../../domain/records';
+
+/**
+ * The last visit of people already shown, kept while a search screen lives (dropped with the
+ * index): narrowing a query ("ma" → "mar") shows the same people again at once, complete, in the
+ * keystroke's own render; the live read that follows corrects any date that changed meanwhile.
+ * Dates only, never names.
+ */
+const lastVisitSeen = new Map<string, IsoDate | null>();
 
 let shared: LivePeopleIndex | null = null;
 let users = 0;
@@ -24,6 +33,7 @@ function subscribe(listener: () => void): () => void {
     if (--users === 0) {
       index.dispose();
       if (shared === index) shared = null;
+      lastVisitSeen.clear();
     }
   };
 }
@@ -36,13 +46,6 @@ export interface PersonHit {
   residenceInsee: string | null;
   lastVisitOn: IsoDate | null | undefined;
 }
-
-/**
- * The last visit of people already shown, kept while the screen lives: narrowing a query ("ma" →
- * "mar") shows the same people again at once, complete, in the keystroke's own render; the live
- * read that follows corrects any date that changed meanwhile. Dates only, never names.
- */
-const lastVisitSeen = new Map<string, IsoDate | null>();
 
 export interface PeopleSearch {
   /** False while the index is being built the first time. */
