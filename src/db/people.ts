@@ -5,6 +5,7 @@
  * `useLiveQuery`. Names are never queried here through an index (none exists: a later version
  * encrypts them at rest); search runs in memory (peopleIndex.ts).
  */
+import type { EntityTable } from 'dexie';
 import type { IsoDate } from '../domain/records';
 import { db as appDb, type LocalRecord, type RelaisDB } from './database';
 import { byDueDate } from './followups';
@@ -61,22 +62,25 @@ async function personAndIds(id: string, db: RelaisDB): Promise<{ person: LocalRe
   return person && { person, ids: await idsOfPerson(person.id, db) };
 }
 
-const mandatesOf = async (ids: string[], db: RelaisDB) =>
-  (await db.mandates.where('data.beneficiaryId').anyOf(ids).filter(alive).toArray()).sort((a, b) => b.data.signedOn.localeCompare(a.data.signedOn));
+/**
+ * The live records of `table` naming any of `ids`: one bulk read (getAll) per id, issued together.
+ * (`anyOf(…).filter(…)` walks a cursor, one round trip per record: slow for hundreds of visits.)
+ */
+async function namingAny<T extends { id: string; deleted: boolean }>(table: EntityTable<T, 'id'>, ids: readonly string[]): Promise<T[]> {
+  const rows = await Promise.all(ids.map((id) => table.where('data.beneficiaryId').equals(id).toArray()));
+  return rows.flat().filter(alive);
+}
 
-const openFollowupsOfIds = async (ids: string[], db: RelaisDB) =>
-  (await db.followups.where('data.beneficiaryId').anyOf(ids).filter(alive).toArray()).filter((f) => f.data.doneOn === null).sort(byDueDate);
+const mandatesOf = async (ids: string[], db: RelaisDB) => (await namingAny(db.mandates, ids)).sort((a, b) => b.data.signedOn.localeCompare(a.data.signedOn));
+
+const openFollowupsOfIds = async (ids: string[], db: RelaisDB) => (await namingAny(db.followups, ids)).filter((f) => f.data.doneOn === null).sort(byDueDate);
 
 /** Everything a person's page shows; a merged id opens the survivor's page. */
 export async function personPage(id: string, db: RelaisDB = appDb): Promise<PersonPage | undefined> {
   const found = await personAndIds(id, db);
   if (!found) return undefined;
   const { person, ids } = found;
-  const [visits, mandates, openFollowups] = await Promise.all([
-    db.accompaniments.where('data.beneficiaryId').anyOf(ids).filter(alive).toArray(),
-    mandatesOf(ids, db),
-    openFollowupsOfIds(ids, db),
-  ]);
+  const [visits, mandates, openFollowups] = await Promise.all([namingAny(db.accompaniments, ids), mandatesOf(ids, db), openFollowupsOfIds(ids, db)]);
   return { person, visits: visits.sort(newestVisitFirst), mandates, openFollowups };
 }
 
@@ -144,10 +148,7 @@ export async function peopleSummaries(ids: readonly string[], db: RelaisDB = app
 export async function lastVisitsOf(ids: readonly string[], db: RelaisDB = appDb): Promise<Map<string, IsoDate | null>> {
   const last = new Map<string, IsoDate | null>(ids.map((id) => [id, null]));
   if (ids.length === 0) return last;
-  // One bulk read (getAll) per person, issued together: `anyOf` walks a cursor, one event per visit.
-  const visits = await Promise.all(ids.map((id) => db.accompaniments.where('data.beneficiaryId').equals(id).toArray()));
-  for (const v of visits.flat()) {
-    if (v.deleted) continue;
+  for (const v of await namingAny(db.accompaniments, ids)) {
     const seen = last.get(v.data.beneficiaryId!);
     if (!seen || v.data.date > seen) last.set(v.data.beneficiaryId!, v.data.date);
   }
