@@ -1,0 +1,43 @@
+/**
+ * Shows the app only while it is unlocked (and the post-unlock work is done); otherwise the lock
+ * screen that fits: choose a code, unlock, or blocked. Unmounting the app on lock is safe: forms
+ * flushed their drafts before the key was dropped (src/platform/lock.ts), and the address (hash route)
+ * stays, so unlocking returns to the same screen and its draft.
+ */
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useSyncExternalStore, type ReactNode } from 'react';
+import { db } from '../../db/database';
+import { isUnlocked, onLockChange } from '../../crypto/keySession';
+import { loadVault } from '../../crypto/keys';
+import { loadEnrolment } from '../../sync/credentials';
+import { loadAttempts } from '../../platform/lockAttempts';
+import { DEFAULT_LOCK_DELAY, loadLockDelay, useAutoLock } from './autoLock';
+import { useLock } from '../../platform/lock';
+import { BlockedScreen, SetCodeScreen, UnlockScreen } from './LockScreens';
+
+const subscribe = (onChange: () => void) => onLockChange(onChange);
+
+export function LockGate({ children }: { children: ReactNode }) {
+  const unlocked = useSyncExternalStore(subscribe, isUnlocked);
+  const { ready, opening } = useLock();
+  const state = useLiveQuery(async () => {
+    const [vault, attempts, enrolment, delay] = await Promise.all([loadVault(db), loadAttempts(db), loadEnrolment(db), loadLockDelay(db)]);
+    const waiting = attempts.blocked ? (await db.outbox.count()) + (await db.syncIssues.count()) : 0;
+    return { vault: vault ?? null, attempts, enrolment: enrolment ?? null, delay, waiting };
+  });
+  useAutoLock(ready && unlocked && !!state?.vault, state?.delay ?? DEFAULT_LOCK_DELAY);
+
+  if (!state) return null;
+  if (state.attempts.blocked) return <BlockedScreen waiting={state.waiting} />;
+  if (opening)
+    return (
+      <main className="app-main lock-screen" id="contenu">
+        <p className="muted" role="status">
+          Ouverture de Relais…
+        </p>
+      </main>
+    );
+  if (!state.vault) return <SetCodeScreen enrolled={!!state.enrolment} />;
+  if (!ready || !unlocked) return <UnlockScreen digits={state.vault.digits} enrolledAs={state.enrolment?.name} />;
+  return <>{children}</>;
+}
