@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loadUnderServiceWorker, openTablet, type Tablet } from './browser';
+import { loadUnderServiceWorker, openTablet, reloadAndUnlock, type Tablet } from './browser';
 
 const baseUrl = inject('baseUrl');
 const admin = { authorization: `Bearer ${inject('adminToken')}`, 'content-type': 'application/json' };
@@ -121,7 +121,7 @@ async function setFormPerson(page: Page, personId: string) {
       }),
     personId,
   );
-  await page.reload();
+  await reloadAndUnlock(page);
   await page.getByText('Saisie reprise là où vous l’aviez laissée.').waitFor();
 }
 
