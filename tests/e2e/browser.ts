@@ -52,13 +52,14 @@ export const E2E_LOCK_CODE = '135790';
 
 /**
  * Gets past the lock as the mediator does: on a new tablet she chooses the code (typed twice), on
- * a loaded or reloaded page she unlocks; returns once the app's navigation shows.
+ * a loaded or reloaded page she unlocks; returns once the app shows.
  */
 export async function passLock(page: Page, code = E2E_LOCK_CODE): Promise<void> {
-  const nav = page.getByRole('navigation', { name: 'Navigation principale' });
+  // The app's header (the static shell painted before the JavaScript has none of its buttons).
+  const app = page.getByRole('button', { name: 'Verrouiller' });
   const choose = page.getByRole('heading', { name: 'Choisir un code de verrouillage' });
   const unlock = page.getByRole('heading', { name: 'Déverrouiller' });
-  await nav.or(choose).or(unlock).first().waitFor();
+  await app.or(choose).or(unlock).first().waitFor();
   if (await choose.isVisible()) {
     await page.getByLabel('Code de verrouillage', { exact: true }).fill(code);
     await page.getByLabel('Retapez le code').fill(code);
@@ -67,7 +68,7 @@ export async function passLock(page: Page, code = E2E_LOCK_CODE): Promise<void> 
     await page.getByLabel('Code de verrouillage', { exact: true }).fill(code);
     await page.getByRole('button', { name: 'Déverrouiller' }).click();
   }
-  await nav.waitFor();
+  await app.waitFor();
 }
 
 /** Reloads the page: the app opens locked; unlocks it. */
