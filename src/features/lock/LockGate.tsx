@@ -5,7 +5,7 @@
  * stays, so unlocking returns to the same screen and its draft.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useSyncExternalStore, type ReactNode } from 'react';
+import { useEffect, useSyncExternalStore, type ReactNode } from 'react';
 import { db } from '../../db/database';
 import { isUnlocked, onLockChange } from '../../crypto/keySession';
 import { loadVault } from '../../crypto/keys';
@@ -26,6 +26,12 @@ export function LockGate({ children }: { children: ReactNode }) {
     return { vault: vault ?? null, attempts, enrolment: enrolment ?? null, delay, waiting };
   });
   useAutoLock(ready && unlocked && !!state?.vault, state?.delay ?? DEFAULT_LOCK_DELAY);
+  // The code is gone while open (the tablet handed to another person): the app and the sync wait
+  // until she has chosen hers, which wraps the new data key in memory.
+  const noVault = state !== undefined && state.vault === null;
+  useEffect(() => {
+    if (noVault && ready) useLock.setState({ ready: false });
+  }, [noVault, ready]);
 
   if (!state) return null;
   if (state.attempts.blocked) return <BlockedScreen waiting={state.waiting} />;
