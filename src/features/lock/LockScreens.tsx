@@ -61,7 +61,7 @@ export function UnlockScreen({ digits, enrolledAs }: { digits: boolean; enrolled
           }}
           error={error}
         />
-        <button type="submit" className="button button-primary" disabled={busy}>
+        <button type="submit" className="button button-large button-primary" disabled={busy}>
           {busy ? 'Vérification…' : 'Déverrouiller'}
         </button>
       </form>
@@ -129,7 +129,7 @@ export function SetCodeScreen({ enrolled }: { enrolled: boolean }) {
             {errors.form}
           </p>
         )}
-        <button type="submit" className="button button-primary" disabled={busy}>
+        <button type="submit" className="button button-large button-primary" disabled={busy}>
           {busy ? 'Protection des données…' : 'Enregistrer le code'}
         </button>
       </form>
