@@ -11,7 +11,7 @@ import { afterFirstUnlock } from '../db/sealing/migrate';
 import { hasUnsentWork, UnsentWorkError, wipeLocalData } from '../db/wipe';
 import { currentDataKey, setDataKey } from '../crypto/keySession';
 import { createVault, openVault, WrongCodeError } from '../crypto/keys';
-import { sealLegacyToken } from '../sync/credentials';
+import { forgetUnreadableEnrolment, sealLegacyToken } from '../sync/credentials';
 import { loadAttempts, nextTryAt, recordWrongCode, resetAttempts, type AfterWrongCode } from './lockAttempts';
 
 interface LockState {
@@ -32,8 +32,15 @@ export function beforeLock(flush: () => Promise<void>): () => void {
   return () => beforeLockHooks.delete(flush);
 }
 
+/** Other tabs of the app on this tablet: locking one locks them all. */
+const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('relais-lock');
+channel?.addEventListener('message', (e: MessageEvent) => {
+  if (e.data === 'lock') void lockNow(false);
+});
+
 /** Locks now: drafts are written first (with the key still in memory), then the key is dropped. */
-export async function lockNow(): Promise<void> {
+export async function lockNow(tellOtherTabs = true): Promise<void> {
+  if (tellOtherTabs) channel?.postMessage('lock');
   if (!currentDataKey()) return;
   await Promise.all([...beforeLockHooks].map((flush) => flush().catch(() => undefined)));
   useLock.setState({ ready: false });
@@ -50,7 +57,7 @@ async function open(db: RelaisDB, key: CryptoKey): Promise<void> {
     setDataKey(null);
     throw error;
   }
-  useLock.setState({ ready: true, opening: false, notice: null });
+  useLock.setState({ ready: true, opening: false });
 }
 
 /** The first code of this tablet (or of its new user after a hand-over): wraps the key in memory, or a new one. */
@@ -58,7 +65,10 @@ export async function setFirstCode(code: string, db: RelaisDB = appDb): Promise<
   useLock.setState({ opening: true });
   let key: CryptoKey;
   try {
-    key = await createVault(db, code, currentDataKey() ?? undefined);
+    // A new key cannot open a token sealed before: that enrolment is done again.
+    const inMemory = currentDataKey();
+    if (!inMemory && (await forgetUnreadableEnrolment(db))) useLock.setState({ notice: 'Inscrivez à nouveau cette tablette (Réglages).' });
+    key = await createVault(db, code, inMemory ?? undefined);
     await resetAttempts(db);
   } catch (error) {
     useLock.setState({ opening: false });

@@ -55,6 +55,18 @@ export async function saveCredentials(db: RelaisDB, credentials: DeviceCredentia
   await db.meta.put(await credentialsRow(credentials));
 }
 
+/**
+ * Forgets an enrolment whose token was sealed under a data key that is gone (a hand-over's new key
+ * lost to a reload before the new user chose her code): the tablet must be enrolled again.
+ * Returns whether it did.
+ */
+export async function forgetUnreadableEnrolment(db: RelaisDB): Promise<boolean> {
+  const stored = await loadStored(db);
+  if (!stored?.sealedToken) return false;
+  await db.meta.delete(KEY);
+  return true;
+}
+
 /** Seals a token stored in clear (a tablet enrolled before the lock existed); no-op otherwise. */
 export async function sealLegacyToken(db: RelaisDB): Promise<void> {
   const stored = await loadStored(db);

@@ -204,4 +204,13 @@ describe('locking', () => {
     expect(drafts).toHaveLength(1);
     expect(JSON.stringify(drafts[0])).toContain('Zoé');
   });
+
+  it('locking one tab of the app locks the others', async () => {
+    await setFirstCode(CODE);
+    expect(isUnlocked()).toBe(true);
+    const otherTab = new BroadcastChannel('relais-lock');
+    otherTab.postMessage('lock');
+    otherTab.close();
+    await waitFor(() => expect(isUnlocked()).toBe(false));
+  });
 });

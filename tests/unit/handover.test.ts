@@ -5,7 +5,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { currentDataKey, setDataKey } from '../../src/crypto/keySession';
 import { createVault, loadVault, openVault } from '../../src/crypto/keys';
 import { RelaisDB } from '../../src/db/database';
-import { loadCredentials, saveCredentials } from '../../src/sync/credentials';
+import { loadCredentials, loadEnrolment, saveCredentials } from '../../src/sync/credentials';
+import { setFirstCode, useLock } from '../../src/platform/lock';
 import { enrolThisTablet } from '../../src/sync/enrolment';
 
 let db: RelaisDB;
@@ -48,5 +49,19 @@ describe('enrolment and the lock', () => {
     expect((await loadCredentials(db))!.token).toBe('token-bea');
     setDataKey(before);
     await expect(loadCredentials(db)).rejects.toThrow(); // Anne's key opens nothing of Béatrice's
+  });
+
+  it('a reload between the hand-over and the new code loses the new key: the enrolment is asked again, not left unreadable', async () => {
+    await enrolThisTablet(db, {
+      baseUrl: 'http://relais.test',
+      code: 'ABCD-EF23',
+      label: 'Tablette',
+      fetch: answer({ deviceId: 'd3', token: 'token-bea', role: 'mediator', name: 'Béatrice' }),
+    });
+    setDataKey(null); // the reload
+    await setFirstCode('béatrice sur l’étang', db);
+    expect(await loadEnrolment(db)).toBeUndefined();
+    expect(useLock.getState().notice).toBe('Inscrivez à nouveau cette tablette (Réglages).');
+    expect(await openVault(db, 'béatrice sur l’étang')).toBeDefined();
   });
 });

@@ -13,6 +13,7 @@ import { loadEnrolment } from '../../sync/credentials';
 import { loadAttempts } from '../../platform/lockAttempts';
 import { DEFAULT_LOCK_DELAY, loadLockDelay, useAutoLock } from './autoLock';
 import { useLock } from '../../platform/lock';
+import { useToast } from '../common/toastStore';
 import { BlockedScreen, SetCodeScreen, UnlockScreen } from './LockScreens';
 
 const subscribe = (onChange: () => void) => onLockChange(onChange);
@@ -32,6 +33,13 @@ export function LockGate({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (noVault && ready) useLock.setState({ ready: false });
   }, [noVault, ready]);
+  // What the lock did meanwhile (a wipe, an enrolment to do again) is said once more in the app.
+  const notice = useLock((s) => s.notice);
+  useEffect(() => {
+    if (!ready || !notice) return;
+    useToast.getState().show({ message: notice });
+    useLock.setState({ notice: null });
+  }, [ready, notice]);
 
   if (!state) return null;
   if (state.attempts.blocked) return <BlockedScreen waiting={state.waiting} />;
