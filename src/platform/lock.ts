@@ -12,7 +12,7 @@ import { hasUnsentWork, UnsentWorkError, wipeLocalData } from '../db/wipe';
 import { currentDataKey, setDataKey } from '../crypto/keySession';
 import { createVault, openVault, WrongCodeError } from '../crypto/keys';
 import { forgetUnreadableEnrolment, sealLegacyToken } from '../sync/credentials';
-import { loadAttempts, nextTryAt, recordWrongCode, resetAttempts, type AfterWrongCode } from './lockAttempts';
+import { afterWrongCode, loadAttempts, reserveAttempt, resetAttempts, type AfterWrongCode } from './lockAttempts';
 
 interface LockState {
   ready: boolean;
@@ -81,16 +81,14 @@ export type UnlockOutcome = { kind: 'open' } | { kind: 'tooSoon'; waitSeconds: n
 
 /** Tries `code`: opens the app, or counts a wrong code (waits, wipe or block: lockAttempts.ts). */
 export async function unlock(code: string, db: RelaisDB = appDb, now: () => number = Date.now): Promise<UnlockOutcome> {
-  const attempts = await loadAttempts(db);
-  if (attempts.blocked) return { kind: 'blocked', attempts };
-  const wait = nextTryAt(attempts) - now();
-  if (wait > 0) return { kind: 'tooSoon', waitSeconds: Math.ceil(wait / 1000) };
+  const reserved = await reserveAttempt(db, new Date(now()));
+  if (!reserved.ok) return reserved.blocked ? { kind: 'blocked', attempts: await loadAttempts(db) } : { kind: 'tooSoon', waitSeconds: reserved.waitSeconds };
   let key: CryptoKey;
   try {
     key = await openVault(db, code);
   } catch (error) {
     if (!(error instanceof WrongCodeError)) throw error;
-    const outcome = await recordWrongCode(db, new Date(now()));
+    const outcome = await afterWrongCode(db, reserved.attempts);
     if (outcome.kind === 'wiped') useLock.setState({ notice: 'Trop de codes incorrects : les données de cette tablette ont été effacées.' });
     return outcome;
   }

@@ -2,7 +2,8 @@
  * The wrong-code policy: each wrong code is counted in `meta` (a reload does not reset it) and
  * the next try waits longer (0, 0, 0, 5 s, 15 s, 30 s, 1 min, 2 min, 5 min); the 10th wrong code
  * wipes the local data if nothing waits to be sent, and otherwise blocks the tablet with its data
- * still encrypted (docs/privacy.md, Recovery). A right code resets the count.
+ * still encrypted (docs/privacy.md, Recovery). A right code resets the count. (A brake for codes
+ * tried by hand in the app; against a copy of the files, PBKDF2's cost per guess is the defence.)
  */
 import type { RelaisDB } from '../db/database';
 import { hasUnsentWork, UnsentWorkError, wipeLocalData } from '../db/wipe';
@@ -40,15 +41,27 @@ export async function resetAttempts(db: RelaisDB): Promise<void> {
 
 export type AfterWrongCode = { kind: 'wait'; attempts: Attempts } | { kind: 'wiped' } | { kind: 'blocked'; attempts: Attempts };
 
-/** Counts a wrong code (in one transaction, so two tabs cannot both count from the same value). */
-export async function recordWrongCode(db: RelaisDB, now = new Date()): Promise<AfterWrongCode> {
-  const attempts = await db.transaction('rw', db.meta, async () => {
+export type Reservation = { ok: true; attempts: Attempts } | { ok: false; blocked: boolean; waitSeconds: number };
+
+/**
+ * Before a code is checked, counts it as wrong (in one transaction): tries from two tabs, or
+ * fired at once, each wait their turn, and a crash during the check does not give a free try.
+ * A right code then resets the count (`resetAttempts`).
+ */
+export async function reserveAttempt(db: RelaisDB, now = new Date()): Promise<Reservation> {
+  return db.transaction('rw', db.meta, async () => {
     const before = await loadAttempts(db);
-    const next: Attempts = { failures: before.failures + 1, lastFailureAt: now.toISOString(), blocked: before.blocked };
-    await db.meta.put({ key: ATTEMPTS_KEY, value: next });
-    return next;
+    const wait = nextTryAt(before) - now.getTime();
+    if (before.blocked || wait > 0) return { ok: false as const, blocked: before.blocked, waitSeconds: Math.max(0, Math.ceil(wait / 1000)) };
+    const attempts: Attempts = { failures: before.failures + 1, lastFailureAt: now.toISOString(), blocked: false };
+    await db.meta.put({ key: ATTEMPTS_KEY, value: attempts });
+    return { ok: true as const, attempts };
   });
-  if (attempts.failures < MAX_WRONG_CODES && !attempts.blocked) return { kind: 'wait', attempts };
+}
+
+/** After a wrong code (already counted by `reserveAttempt`): wait, or the wipe / block of the 10th. */
+export async function afterWrongCode(db: RelaisDB, attempts: Attempts): Promise<AfterWrongCode> {
+  if (attempts.failures < MAX_WRONG_CODES) return { kind: 'wait', attempts };
   if (!(await hasUnsentWork(db))) {
     try {
       // Everything goes, the lock code and the enrolment with it: the tablet starts afresh.

@@ -22,7 +22,11 @@ export function UnlockScreen({ digits, enrolledAs }: { digits: boolean; enrolled
     if (!code) return setError('Tapez votre code de verrouillage.');
     setBusy(true);
     try {
-      const outcome = await unlock(code);
+      const outcome = await unlock(code).catch(() => null);
+      if (outcome === null) {
+        setError('Relais n’a pas pu s’ouvrir : rechargez la page et réessayez.');
+        return;
+      }
       if (outcome.kind === 'open') return;
       setCode('');
       if (outcome.kind === 'tooSoon') setError(`Trop d’essais : réessayez dans ${secondsText(outcome.waitSeconds)}.`);
