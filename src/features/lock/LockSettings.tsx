@@ -100,15 +100,15 @@ function Forget() {
     <div className="card">
       <h3>Oublier cette tablette</h3>
       <p className="muted">Efface de cette tablette les données, l’inscription et le code. Ce qui a été envoyé reste sur le serveur.</p>
-      {step === 'idle' && (
-        <button type="button" className="button" onClick={() => void ask()}>
-          Oublier cette tablette
-        </button>
-      )}
       {step === 'unsent' && (
         <p className="form-error" role="alert">
           Des saisies de cette tablette n’ont pas encore été envoyées au serveur : rien n’a été effacé. Synchronisez d’abord.
         </p>
+      )}
+      {step !== 'confirm' && (
+        <button type="button" className="button" onClick={() => void ask()}>
+          Oublier cette tablette
+        </button>
       )}
       {step === 'confirm' && (
         <div role="alertdialog" aria-labelledby="forget-title" className="confirm">
