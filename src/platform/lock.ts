@@ -51,7 +51,7 @@ async function open(db: RelaisDB, key: CryptoKey): Promise<void> {
   setDataKey(key);
   try {
     await sealLegacyToken(db);
-    await afterFirstUnlock();
+    await afterFirstUnlock(db);
   } catch (error) {
     useLock.setState({ opening: false });
     setDataKey(null);

@@ -7,4 +7,6 @@
  * screens and the sync start; it must therefore be idempotent (an interrupted migration finishes
  * at the next unlock) and cheap when there is nothing left to do.
  */
-export async function afterFirstUnlock(): Promise<void> {}
+import type { RelaisDB } from '../database';
+
+export async function afterFirstUnlock(_db?: RelaisDB): Promise<void> {}
