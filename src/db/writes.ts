@@ -17,6 +17,7 @@ import { planOutboxChange } from '../domain/outbox';
 import type { DataByEntity } from '../domain/records';
 import { validateRecordData, type FieldError } from '../domain/validation';
 import { db as appDb, RelaisDB, type LocalRecord, type StoredEntity } from './database';
+import { LockedError } from '../crypto/keySession';
 import { toStorageError } from './storageError';
 
 export class ValidationError extends Error {
@@ -116,7 +117,7 @@ async function write<E extends StoredEntity>(entity: E, id: string, mutate: Muta
       return record;
     });
   } catch (error) {
-    if (error instanceof ValidationError || error instanceof StaleEditError || error instanceof RecordExistsError) throw error;
+    if (error instanceof ValidationError || error instanceof StaleEditError || error instanceof RecordExistsError || error instanceof LockedError) throw error;
     throw toStorageError(error);
   }
 }
