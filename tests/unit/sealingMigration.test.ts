@@ -11,7 +11,7 @@ import { editBaseOf, newId, saveRecord } from '../../src/db/writes';
 import { applyPulledPage } from '../../src/sync/pull';
 import { accompaniment } from './fixtures';
 import { beneficiary, pulled } from './peopleFixtures';
-import { holds, rawRows } from './sealingAtRest.test';
+import { holds, rawRows } from './rawRows';
 
 const NAMES = ['Zéphyrine', 'Anatole', 'Berthilde', 'Cunégonde', 'Dieudonné'];
 const NOTE = 'attend la réponse de la CAF pour le RSA';
@@ -22,7 +22,7 @@ let ids: string[];
 /** A tablet as the previous version left it: everything written in clear through the old path. */
 async function legacyTablet(): Promise<void> {
   const legacy = new RelaisDB(name);
-  legacy.unuse(sealingMiddleware);
+  legacy.unuse({ stack: 'dbcore', name: sealingMiddleware.name! });
   ids = [];
   for (const first of NAMES) {
     const id = newId();

@@ -61,6 +61,7 @@ async function sealTable(db: RelaisDB, name: string, options: SealingOptions): P
 
 /** Seals every clear row of every store holding personal values. */
 export async function sealClearRows(db: RelaisDB, options: SealingOptions = {}): Promise<{ sealed: number }> {
+  if (!db.isOpen()) await db.open();
   let total = 0;
   for (let pass = 0; pass < MAX_PASSES; pass++) {
     let changed = 0;
