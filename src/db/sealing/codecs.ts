@@ -13,25 +13,53 @@ import { PERSONAL_FIELDS, restorePersonal, takePersonal } from '../../domain/per
 import type { Entity } from '../../domain/records';
 
 export type Row = Record<string, unknown> & { enc?: Sealed };
+export type Secret = Record<string, unknown>;
 
 export interface Codec {
-  /** Whether a row holds personal values in clear (the migration seals it). */
-  isClear(row: Row): boolean;
-  /** The row as stored: personal values in `enc`. A row already sealed is returned as it is. */
-  seal(key: CryptoKey, row: Row): Promise<Row>;
-  /** The row with its personal values back (a row without `enc` is returned as it is). */
-  open(key: CryptoKey, row: Row): Promise<Row>;
   /** The additional data binding a row's blob to its place. */
   aad(row: Row): string;
+  /** A clear row's stored part (personal values blanked) and its personal values (null: none). */
+  split(row: Row): { stored: Row; secret: Secret | null };
+  /** The clear row from its stored part and its opened personal values. */
+  join(stored: Row, secret: Secret): Row;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const hasKeys = (v: Record<string, unknown>) => Object.keys(v).length > 0;
-export const isSealedRow = (row: unknown): boolean => isObject(row) && isSealed(row.enc);
+export const isSealedRow = (row: unknown): row is Row & { enc: Sealed } => isObject(row) && isSealed(row.enc);
 
 function withoutEnc(row: Row): Row {
   const { enc: _enc, ...plain } = row;
   return plain;
+}
+
+/** Whether a row holds personal values in clear (the migration seals it). */
+export const isClear = (codec: Codec, row: Row): boolean => !isSealedRow(row) && codec.split(row).secret !== null;
+
+/**
+ * The row as stored: personal values sealed in `enc` (a row already sealed, or without personal
+ * values, is returned as it is). `reuse` gives the blob already holding the same values, if any.
+ */
+export async function sealRow(
+  codec: Codec,
+  key: CryptoKey,
+  row: Row,
+  reuse?: (aad: string, json: string) => Sealed | undefined,
+): Promise<{ row: Row; json?: string }> {
+  if (isSealedRow(row)) return { row };
+  const { stored, secret } = codec.split(row);
+  if (secret === null) return { row };
+  const aad = codec.aad(row);
+  const json = JSON.stringify(secret);
+  const enc = reuse?.(aad, json) ?? (await sealJson(key, secret, aad));
+  return { row: { ...stored, enc }, json };
+}
+
+/** The row with its personal values back (a row without `enc` is returned as it is). */
+export async function openRow(codec: Codec, key: CryptoKey, row: Row): Promise<{ row: Row; secret?: Secret }> {
+  if (!isSealedRow(row)) return { row };
+  const secret = await openJson<Secret>(key, row.enc, codec.aad(row));
+  return { row: codec.join(withoutEnc(row), secret), secret };
 }
 
 /**
@@ -42,53 +70,38 @@ function withoutEnc(row: Row): Row {
 function recordCodec(table: string, fixedEntity?: Entity): Codec {
   const entityOf = (row: Row) => (fixedEntity ?? row.entity) as string;
   const known = (entity: string): entity is Entity => Object.hasOwn(PERSONAL_FIELDS, entity);
-  const split = (row: Row): { rest: unknown; personal: Record<string, unknown> } => {
-    const entity = entityOf(row);
-    if (!isObject(row.data)) return { rest: row.data, personal: {} };
-    if (!known(entity)) return { rest: {}, personal: hasKeys(row.data) ? { '*': row.data } : {} };
-    return takePersonal(entity, row.data);
-  };
-  const codec: Codec = {
+  return {
     aad: (row) => `${table}|${entityOf(row)}|${String(row.id)}`,
-    isClear: (row) => !isSealedRow(row) && hasKeys(split(row).personal),
-    async seal(key, row) {
-      if (isSealedRow(row)) return row;
-      const { rest, personal } = split(row);
-      if (!hasKeys(personal)) return row;
-      return { ...row, data: rest, enc: await sealJson(key, personal, codec.aad(row)) };
-    },
-    async open(key, row) {
-      if (!isSealedRow(row)) return row;
-      const personal = await openJson<Record<string, unknown>>(key, row.enc!, codec.aad(row));
+    split(row) {
       const entity = entityOf(row);
-      const data = '*' in personal ? personal['*'] : known(entity) && isObject(row.data) ? restorePersonal(entity, row.data, personal) : row.data;
-      return { ...withoutEnc(row), data };
+      if (!isObject(row.data) || !hasKeys(row.data)) return { stored: row, secret: null };
+      if (!known(entity)) return { stored: { ...row, data: {} }, secret: { '*': row.data } };
+      const { rest, personal } = takePersonal(entity, row.data);
+      return hasKeys(personal) ? { stored: { ...row, data: rest }, secret: personal } : { stored: row, secret: null };
+    },
+    join(stored, secret) {
+      const entity = entityOf(stored);
+      const data = '*' in secret ? secret['*'] : known(entity) && isObject(stored.data) ? restorePersonal(entity, stored.data, secret) : stored.data;
+      return { ...stored, data };
     },
   };
-  return codec;
 }
 
 /** Rows whose listed fields are sealed together, each replaced by a blank value in stored form. */
 function fieldsCodec(fields: readonly string[], blank: (row: Row) => Row, hasContent: (row: Row) => boolean, aad: (row: Row) => string): Codec {
   return {
     aad,
-    isClear: (row) => !isSealedRow(row) && hasContent(row),
-    async seal(key, row) {
-      if (isSealedRow(row) || !hasContent(row)) return row;
-      const taken: Record<string, unknown> = {};
-      for (const f of fields) if (f in row) taken[f] = row[f];
-      return { ...row, ...blank(row), enc: await sealJson(key, taken, aad(row)) };
+    split(row) {
+      if (!hasContent(row)) return { stored: row, secret: null };
+      const secret: Secret = {};
+      for (const f of fields) if (f in row) secret[f] = row[f];
+      return { stored: { ...row, ...blank(row) }, secret };
     },
-    async open(key, row) {
-      if (!isSealedRow(row)) return row;
-      const taken = await openJson<Record<string, unknown>>(key, row.enc!, aad(row));
-      return { ...withoutEnc(row), ...taken };
-    },
+    join: (stored, secret) => ({ ...stored, ...secret }),
   };
 }
 
 const nonEmptyData = (row: Row) => isObject(row.data) && hasKeys(row.data);
-
 /** The codec of each table that holds personal values; tables not listed hold none. */
 export const CODECS: Readonly<Record<string, Codec>> = {
   permanences: recordCodec('permanences', 'permanence'),

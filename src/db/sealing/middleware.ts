@@ -28,7 +28,8 @@ import Dexie, {
   type Middleware,
 } from 'dexie';
 import { currentDataKey, LockedError } from '../../crypto/keySession';
-import { CODECS, isSealedRow, type Codec, type Row } from './codecs';
+import type { Sealed } from '../../crypto/cipher';
+import { CODECS, isClear, isSealedRow, openRow, sealRow, type Codec, type Row } from './codecs';
 
 /** Transactions whose reads return rows as stored (see `readAsStored`). */
 const asStored = new WeakSet<object>();
@@ -97,6 +98,36 @@ function keyOrLocked(): CryptoKey {
   return key;
 }
 
+/**
+ * Per transaction: the blob of each row opened or sealed in it, with its values (JSON), so that a
+ * row read and written back with the same personal values (a version bump, a rebase) keeps its
+ * blob instead of being sealed again. Dropped with the transaction.
+ */
+const blobs = new WeakMap<object, Map<string, { json: string; enc: Sealed }>>();
+
+function blobsOf(trans: DBCoreTransaction) {
+  let map = blobs.get(trans);
+  if (!map) blobs.set(trans, (map = new Map()));
+  return map;
+}
+
+async function openOne(trans: DBCoreTransaction, codec: Codec, key: CryptoKey, row: Row): Promise<Row> {
+  const { row: opened, secret } = await openRow(codec, key, row);
+  if (secret) blobsOf(trans).set(codec.aad(row), { json: JSON.stringify(secret), enc: row.enc! });
+  return opened;
+}
+
+async function sealOne(trans: DBCoreTransaction, codec: Codec, key: CryptoKey, row: Row): Promise<Row> {
+  const known = blobsOf(trans);
+  const reuse = (aad: string, json: string) => {
+    const b = known.get(aad);
+    return b && b.json === json ? b.enc : undefined;
+  };
+  const { row: sealed, json } = await sealRow(codec, key, row, reuse);
+  if (json !== undefined) known.set(codec.aad(row), { json, enc: sealed.enc! });
+  return sealed;
+}
+
 /** Opens the sealed rows among `rows` (undefined entries kept), keeping the transaction alive. */
 function openRows<T>(trans: DBCoreTransaction, store: string, codec: Codec, rows: T[]): Promise<T[]> | T[] {
   if (asStored.has(trans) || !rows.some(isSealedRow)) return rows;
@@ -106,7 +137,7 @@ function openRows<T>(trans: DBCoreTransaction, store: string, codec: Codec, rows
   } catch (error) {
     return Promise.reject(error);
   }
-  const work = Promise.all(rows.map((row) => (isSealedRow(row) ? (codec.open(key, row as Row) as Promise<T>) : row)));
+  const work = Promise.all(rows.map((row) => (isSealedRow(row) ? (openOne(trans, codec, key, row) as Promise<T>) : row)));
   return keepAlive(trans, store, work);
 }
 
@@ -122,13 +153,13 @@ function sealingTable(table: DBCoreTable, codec: Codec): DBCoreTable {
   return {
     ...table,
     mutate(req) {
-      if ((req.type !== 'add' && req.type !== 'put') || req.values.every((v) => !codec.isClear(v as Row))) {
+      if ((req.type !== 'add' && req.type !== 'put') || req.values.every((v) => !isClear(codec, v as Row))) {
         return inOrder(req.trans, store, null, () => table.mutate(req));
       }
       let prepared: Promise<unknown[]>;
       try {
         const key = keyOrLocked();
-        prepared = Promise.all(req.values.map((v) => codec.seal(key, v as Row)));
+        prepared = Promise.all(req.values.map((v) => sealOne(req.trans, codec, key, v as Row)));
       } catch (error) {
         return Promise.reject(error);
       }
@@ -193,7 +224,7 @@ function openingCursor(table: DBCoreTable, codec: Codec, req: DBCoreOpenCursorRe
       const rows = (result as Row[]).filter((row) => isSealedRow(row) && !openedRow(row, extractKey(row)));
       // The current row always (many rows may share its index key and fill the chunk before it).
       const todo = [...rows.map((stored) => ({ stored, primaryKey: extractKey(stored) })), current];
-      const done = await Promise.all(todo.map((t) => codec.open(key, t.stored)));
+      const done = await Promise.all(todo.map((t) => openOne(req.trans, codec, key, t.stored)));
       todo.forEach((t, i) => opened.set(keyString(t.primaryKey), { stored: t.stored, row: done[i] }));
     });
   };

@@ -11,7 +11,7 @@
 import type { Table } from 'dexie';
 import { requireDataKey } from '../../crypto/keySession';
 import type { RelaisDB } from '../database';
-import { CODECS, type Row } from './codecs';
+import { CODECS, isClear, sealRow, type Row } from './codecs';
 import { readAsStored } from './middleware';
 
 export interface SealingOptions {
@@ -38,10 +38,10 @@ async function sealTable(db: RelaisDB, name: string, options: SealingOptions): P
     );
     if (rows.length === 0) break;
     after = extractKey(rows.at(-1)!);
-    const clear = rows.filter((r) => codec.isClear(r));
+    const clear = rows.filter((r) => isClear(codec, r));
     if (clear.length === 0) continue;
     const key = requireDataKey();
-    const sealedRows = await Promise.all(clear.map((r) => codec.seal(key, r)));
+    const sealedRows = (await Promise.all(clear.map((r) => sealRow(codec, key, r)))).map((s) => s.row);
     await options.beforeWrite?.(name);
     const keys = clear.map((r) => extractKey(r));
     const result = await readAsStored(db, 'rw', [name], async () => {
