@@ -8,6 +8,12 @@ import { sampleAccompaniment } from '../sample';
 import { computeTally } from '../../src/domain/tally';
 import { accompanimentFact } from '../../src/domain/tallyFacts';
 import { peopleBench } from './people';
+import { sealingBench } from './sealing';
+import { newDataKey } from '../../src/crypto/cipher';
+import { setDataKey } from '../../src/crypto/keySession';
+
+// The app's database seals personal values: the page works unlocked, with a key of its own.
+setDataKey(await newDataKey());
 
 /** Saves `n` accompaniments one by one through the app's write path, then as raw Dexie puts. */
 async function writeBench(n: number) {
@@ -80,5 +86,5 @@ async function tallyBench(n: number) {
   return { n, countMs: median(countOnly), loadAndCountMs: median(loadAndCount) };
 }
 
-Object.assign(window, { relaisBench: { writeBench, seed, tallyBench, ...peopleBench } });
+Object.assign(window, { relaisBench: { writeBench, seed, tallyBench, sealingBench, ...peopleBench } });
 document.getElementById('status')!.textContent = 'ready';
