@@ -11,6 +11,7 @@
 import { isSealed, openJson, sealJson, type Sealed } from '../../crypto/cipher';
 import { PERSONAL_FIELDS, restorePersonal, takePersonal } from '../../domain/personalFields';
 import type { Entity } from '../../domain/records';
+import type { SealedTable } from './tables';
 
 export type Row = Record<string, unknown> & { enc?: Sealed };
 export type Secret = Record<string, unknown>;
@@ -103,7 +104,7 @@ function fieldsCodec(fields: readonly string[], blank: (row: Row) => Row, hasCon
 
 const nonEmptyData = (row: Row) => isObject(row.data) && hasKeys(row.data);
 /** The codec of each table that holds personal values; tables not listed hold none. */
-export const CODECS: Readonly<Record<string, Codec>> = {
+export const CODECS: Readonly<Record<SealedTable, Codec> & Record<string, Codec>> = {
   permanences: recordCodec('permanences', 'permanence'),
   accompaniments: recordCodec('accompaniments', 'accompaniment'),
   beneficiaries: recordCodec('beneficiaries', 'beneficiary'),
@@ -141,5 +142,3 @@ export const CODECS: Readonly<Record<string, Codec>> = {
     (r) => `syncIssues|${String(r.entity)}|${String(r.id)}|${String(r.opId)}`,
   ),
 };
-
-export const SEALED_TABLES = Object.keys(CODECS);

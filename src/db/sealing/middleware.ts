@@ -27,9 +27,20 @@ import Dexie, {
   type DBCoreTransaction,
   type Middleware,
 } from 'dexie';
-import { currentDataKey, LockedError } from '../../crypto/keySession';
-import type { Sealed } from '../../crypto/cipher';
-import { CODECS, isClear, isSealedRow, openRow, sealRow, type Codec, type Row } from './codecs';
+import { currentDataKey, isUnlocked, LockedError, onLockChange } from '../../crypto/keySession';
+import { isSealed, type Sealed } from '../../crypto/cipher';
+import type { Row } from './codecs';
+import { SEALED_TABLES } from './tables';
+
+// The codecs (and the sealing code they pull in) load after the first paint: at unlock, or at the
+// first row to seal or open (a row cannot be sealed or opened before the unlock anyway).
+type Codecs = typeof import('./codecs');
+let codecs: Codecs | undefined;
+const loadCodecs = (): Promise<Codecs> => import('./codecs').then((m) => (codecs = m));
+onLockChange((unlocked) => void (unlocked && loadCodecs()));
+if (isUnlocked()) void loadCodecs();
+
+const isSealedRow = (row: unknown): row is Row & { enc: Sealed } => row !== null && typeof row === 'object' && isSealed((row as Row).enc);
 
 /** Transactions whose reads return rows as stored (see `readAsStored`). */
 const asStored = new WeakSet<object>();
@@ -111,25 +122,29 @@ function blobsOf(trans: DBCoreTransaction) {
   return map;
 }
 
-async function openOne(trans: DBCoreTransaction, codec: Codec, key: CryptoKey, row: Row): Promise<Row> {
-  const { row: opened, secret } = await openRow(codec, key, row);
+async function openOne(trans: DBCoreTransaction, store: string, key: CryptoKey, row: Row): Promise<Row> {
+  const m = codecs ?? (await loadCodecs());
+  const codec = m.CODECS[store];
+  const { row: opened, secret } = await m.openRow(codec, key, row);
   if (secret) blobsOf(trans).set(codec.aad(row), { json: JSON.stringify(secret), enc: row.enc! });
   return opened;
 }
 
-async function sealOne(trans: DBCoreTransaction, codec: Codec, key: CryptoKey, row: Row): Promise<Row> {
+async function sealOne(trans: DBCoreTransaction, store: string, key: CryptoKey, row: Row): Promise<Row> {
+  const m = codecs ?? (await loadCodecs());
+  const codec = m.CODECS[store];
   const known = blobsOf(trans);
   const reuse = (aad: string, json: string) => {
     const b = known.get(aad);
     return b && b.json === json ? b.enc : undefined;
   };
-  const { row: sealed, json } = await sealRow(codec, key, row, reuse);
+  const { row: sealed, json } = await m.sealRow(codec, key, row, reuse);
   if (json !== undefined) known.set(codec.aad(row), { json, enc: sealed.enc! });
   return sealed;
 }
 
 /** Opens the sealed rows among `rows` (undefined entries kept), keeping the transaction alive. */
-function openRows<T>(trans: DBCoreTransaction, store: string, codec: Codec, rows: T[]): Promise<T[]> | T[] {
+function openRows<T>(trans: DBCoreTransaction, store: string, rows: T[]): Promise<T[]> | T[] {
   if (asStored.has(trans) || !rows.some(isSealedRow)) return rows;
   let key: CryptoKey;
   try {
@@ -137,7 +152,7 @@ function openRows<T>(trans: DBCoreTransaction, store: string, codec: Codec, rows
   } catch (error) {
     return Promise.reject(error);
   }
-  const work = Promise.all(rows.map((row) => (isSealedRow(row) ? (openOne(trans, codec, key, row) as Promise<T>) : row)));
+  const work = Promise.all(rows.map((row) => (isSealedRow(row) ? (openOne(trans, store, key, row) as Promise<T>) : row)));
   return keepAlive(trans, store, work);
 }
 
@@ -148,41 +163,41 @@ const sameBlob = (a: Row, b: Row) => {
   return x.length === y.length && x.every((v, i) => v === y[i]);
 };
 
-function sealingTable(table: DBCoreTable, codec: Codec): DBCoreTable {
+function sealingTable(table: DBCoreTable): DBCoreTable {
   const store = table.name;
   return {
     ...table,
     mutate(req) {
-      if ((req.type !== 'add' && req.type !== 'put') || req.values.every((v) => !isClear(codec, v as Row))) {
-        return inOrder(req.trans, store, null, () => table.mutate(req));
-      }
-      let prepared: Promise<unknown[]>;
-      try {
+      if (req.type !== 'add' && req.type !== 'put') return inOrder(req.trans, store, null, () => table.mutate(req));
+      const values = req.values as Row[];
+      const needsSealing = (m: Codecs) => values.some((v) => m.isClear(m.CODECS[store], v));
+      if (codecs && !needsSealing(codecs)) return inOrder(req.trans, store, null, () => table.mutate(req));
+      const prepared = (async () => {
+        const m = codecs ?? (await loadCodecs());
+        if (!needsSealing(m)) return values;
         const key = keyOrLocked();
-        prepared = Promise.all(req.values.map((v) => sealOne(req.trans, codec, key, v as Row)));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-      return inOrder(req.trans, store, prepared, (values) => table.mutate({ ...req, values } as typeof req));
+        return Promise.all(values.map((v) => sealOne(req.trans, store, key, v)));
+      })();
+      return inOrder(req.trans, store, prepared, (sealed) => table.mutate({ ...req, values: sealed } as typeof req));
     },
     get(req) {
       return inOrder(req.trans, store, null, () => table.get(req))
-        .then((row) => openRows(req.trans, store, codec, [row]))
+        .then((row) => openRows(req.trans, store, [row]))
         .then((rows) => rows[0]);
     },
     getMany(req) {
-      return inOrder(req.trans, store, null, () => table.getMany(req)).then((rows) => openRows(req.trans, store, codec, rows));
+      return inOrder(req.trans, store, null, () => table.getMany(req)).then((rows) => openRows(req.trans, store, rows));
     },
     query(req) {
       return inOrder(req.trans, store, null, () => table.query(req)).then(async (res) => {
         if (!req.values) return res;
-        return { ...res, result: await openRows(req.trans, store, codec, res.result) };
+        return { ...res, result: await openRows(req.trans, store, res.result) };
       });
     },
     openCursor(req) {
       const cursor = inOrder(req.trans, store, null, () => table.openCursor(req));
       if (!req.values || asStored.has(req.trans)) return cursor;
-      return cursor.then((c) => c && openingCursor(table, codec, req, c));
+      return cursor.then((c) => c && openingCursor(table, req, c));
     },
   };
 }
@@ -196,7 +211,7 @@ const MAX_CHUNK = 1000;
  * of its range, in its order, are read in one request and opened; then the callback runs. Rows
  * are thus opened only as far as the cursor goes (a `limit` or an early stop opens no more).
  */
-function openingCursor(table: DBCoreTable, codec: Codec, req: DBCoreOpenCursorRequest, cursor: DBCoreCursor): DBCoreCursor {
+function openingCursor(table: DBCoreTable, req: DBCoreOpenCursorRequest, cursor: DBCoreCursor): DBCoreCursor {
   const opened = new Map<string, { stored: Row; row: Row }>();
   let chunk = 50;
   const openedRow = (raw: Row, primaryKey: unknown) => {
@@ -224,7 +239,7 @@ function openingCursor(table: DBCoreTable, codec: Codec, req: DBCoreOpenCursorRe
       const rows = (result as Row[]).filter((row) => isSealedRow(row) && !openedRow(row, extractKey(row)));
       // The current row always (many rows may share its index key and fill the chunk before it).
       const todo = [...rows.map((stored) => ({ stored, primaryKey: extractKey(stored) })), current];
-      const done = await Promise.all(todo.map((t) => openOne(req.trans, codec, key, t.stored)));
+      const done = await Promise.all(todo.map((t) => openOne(req.trans, table.name, key, t.stored)));
       todo.forEach((t, i) => opened.set(keyString(t.primaryKey), { stored: t.stored, row: done[i] }));
     });
   };
@@ -275,8 +290,7 @@ export const sealingMiddleware: Middleware<DBCore> = {
     ...down,
     table(name) {
       const table = down.table(name);
-      const codec = CODECS[name];
-      return codec ? sealingTable(table, codec) : table;
+      return SEALED_TABLES.has(name) ? sealingTable(table) : table;
     },
   }),
 };
