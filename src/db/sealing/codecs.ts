@@ -37,23 +37,31 @@ function withoutEnc(row: Row): Row {
 /** Whether a row holds personal values in clear (the migration seals it). */
 export const isClear = (codec: Codec, row: Row): boolean => !isSealedRow(row) && codec.split(row).secret !== null;
 
+type Reuse = (aad: string, json: string) => Sealed | undefined;
+
+/**
+ * The row as stored, when no Web Crypto call is needed: already sealed, without personal values,
+ * or with a blob already holding the same values (`reuse`). Undefined otherwise.
+ */
+export function sealRowNow(codec: Codec, row: Row, reuse: Reuse): { row: Row; json?: string } | undefined {
+  if (isSealedRow(row)) return { row };
+  const { stored, secret } = codec.split(row);
+  if (secret === null) return { row };
+  const json = JSON.stringify(secret);
+  const enc = reuse(codec.aad(row), json);
+  return enc ? { row: { ...stored, enc }, json } : undefined;
+}
+
 /**
  * The row as stored: personal values sealed in `enc` (a row already sealed, or without personal
  * values, is returned as it is). `reuse` gives the blob already holding the same values, if any.
  */
-export async function sealRow(
-  codec: Codec,
-  key: CryptoKey,
-  row: Row,
-  reuse?: (aad: string, json: string) => Sealed | undefined,
-): Promise<{ row: Row; json?: string }> {
-  if (isSealedRow(row)) return { row };
+export async function sealRow(codec: Codec, key: CryptoKey, row: Row, reuse: Reuse = () => undefined): Promise<{ row: Row; json?: string }> {
+  const now = sealRowNow(codec, row, reuse);
+  if (now) return now;
   const { stored, secret } = codec.split(row);
-  if (secret === null) return { row };
-  const aad = codec.aad(row);
   const json = JSON.stringify(secret);
-  const enc = reuse?.(aad, json) ?? (await sealJson(key, secret, aad));
-  return { row: { ...stored, enc }, json };
+  return { row: { ...stored, enc: await sealJson(key, secret, codec.aad(row)) }, json };
 }
 
 /** The row with its personal values back (a row without `enc` is returned as it is). */

@@ -130,17 +130,61 @@ async function openOne(trans: DBCoreTransaction, store: string, key: CryptoKey, 
   return opened;
 }
 
-async function sealOne(trans: DBCoreTransaction, store: string, key: CryptoKey, row: Row): Promise<Row> {
-  const m = codecs ?? (await loadCodecs());
-  const codec = m.CODECS[store];
+/**
+ * Blobs sealed before a transaction for rows it is about to write (`presealRows`), by AAD with
+ * their values: the write then takes its blob without waiting for Web Crypto. Emptied at lock.
+ */
+const presealed = new Map<string, { json: string; enc: Sealed }>();
+onLockChange((unlocked) => void (unlocked || presealed.clear()));
+
+function reuseIn(trans: DBCoreTransaction) {
   const known = blobsOf(trans);
-  const reuse = (aad: string, json: string) => {
-    const b = known.get(aad);
+  return (aad: string, json: string) => {
+    const b = known.get(aad) ?? presealed.get(aad);
     return b && b.json === json ? b.enc : undefined;
   };
-  const { row: sealed, json } = await m.sealRow(codec, key, row, reuse);
-  if (json !== undefined) known.set(codec.aad(row), { json, enc: sealed.enc! });
+}
+
+/** The stored form of `row` without any Web Crypto call, when its blob is known already. */
+function sealNow(m: Codecs, trans: DBCoreTransaction, store: string, row: Row): Row | undefined {
+  const codec = m.CODECS[store];
+  const done = m.sealRowNow(codec, row, reuseIn(trans));
+  if (done?.json !== undefined) blobsOf(trans).set(codec.aad(row), { json: done.json, enc: done.row.enc! });
+  return done?.row;
+}
+
+async function sealOne(trans: DBCoreTransaction, store: string, key: CryptoKey, row: Row): Promise<Row> {
+  const m = codecs ?? (await loadCodecs());
+  const now = sealNow(m, trans, store, row);
+  if (now) return now;
+  const codec = m.CODECS[store];
+  const { row: sealed, json } = await m.sealRow(codec, key, row);
+  if (json !== undefined) blobsOf(trans).set(codec.aad(row), { json, enc: sealed.enc! });
   return sealed;
+}
+
+/**
+ * Seals, before a transaction opens, the personal values of rows it will write (`store` + the row
+ * as it will be written, or enough of it to name it and hold its personal values). Never call it
+ * inside a transaction. Returns the function that forgets them (call it once the write is done).
+ */
+export async function presealRows(rows: { store: string; row: Row }[]): Promise<() => void> {
+  const key = currentDataKey();
+  if (!key) return () => {}; // locked: the write itself throws LockedError
+  const m = codecs ?? (await loadCodecs());
+  const added = await Promise.all(
+    rows.map(async ({ store, row }) => {
+      const codec = m.CODECS[store];
+      const { row: sealed, json } = await m.sealRow(codec, key, row);
+      if (json === undefined) return undefined;
+      const entry = { json, enc: sealed.enc! };
+      presealed.set(codec.aad(row), entry);
+      return [codec.aad(row), entry] as const;
+    }),
+  );
+  return () => {
+    for (const a of added) if (a && presealed.get(a[0]) === a[1]) presealed.delete(a[0]);
+  };
 }
 
 /** Opens the sealed rows among `rows` (undefined entries kept), keeping the transaction alive. */
@@ -170,11 +214,15 @@ function sealingTable(table: DBCoreTable): DBCoreTable {
     mutate(req) {
       if (req.type !== 'add' && req.type !== 'put') return inOrder(req.trans, store, null, () => table.mutate(req));
       const values = req.values as Row[];
-      const needsSealing = (m: Codecs) => values.some((v) => m.isClear(m.CODECS[store], v));
-      if (codecs && !needsSealing(codecs)) return inOrder(req.trans, store, null, () => table.mutate(req));
+      // Every blob known already (none to make, or sealed before the transaction): no wait.
+      const now = codecs && values.map((v) => sealNow(codecs!, req.trans, store, v));
+      if (now && now.every((v) => v !== undefined)) {
+        return inOrder(req.trans, store, null, () => table.mutate({ ...req, values: now } as typeof req));
+      }
       const prepared = (async () => {
         const m = codecs ?? (await loadCodecs());
-        if (!needsSealing(m)) return values;
+        const known = values.map((v) => sealNow(m, req.trans, store, v));
+        if (known.every((v) => v !== undefined)) return known;
         const key = keyOrLocked();
         return Promise.all(values.map((v) => sealOne(req.trans, store, key, v)));
       })();
