@@ -43,18 +43,13 @@ export async function applyPulledPage(
   deviceId?: string,
 ): Promise<number> {
   let applied = 0;
-  // The page's personal values are sealed before its transaction opens (as installed records,
-  // and as kept server copies): inside it, rows take their blobs without waiting for Web Crypto.
+  // The page's records are sealed before its transaction opens: inside it, the records installed
+  // take their blobs without waiting for Web Crypto (copies of busy records are sealed there).
   const forget = Dexie.currentTransaction
     ? () => {}
     : await presealRows(
         changes.flatMap((c) =>
-          isStoredEntity(c.entity) && !c.deleted
-            ? [
-                { store: TABLE_OF[c.entity], row: { entity: c.entity, id: c.id, data: c.data } },
-                { store: 'serverCopies', row: c as unknown as Record<string, unknown> },
-              ]
-            : [],
+          isStoredEntity(c.entity) && !c.deleted ? [{ store: TABLE_OF[c.entity], row: { entity: c.entity, id: c.id, data: c.data } }] : [],
         ),
       );
   try {

@@ -63,6 +63,15 @@ describe('personal values at rest', () => {
     expect((await db.beneficiaries.get(a))!.data.firstName).toBe(NAME);
   });
 
+  it('reads marked as stored (tallies, counts) get the sealed rows, readable fields only, and work while locked', async () => {
+    const person = newId();
+    await saveRecord('beneficiary', person, beneficiary({ firstName: NAME, birthYear: 1977 }), db);
+    setDataKey(null);
+    const stored = await readAsStored(db, 'r', ['beneficiaries'], () => db.beneficiaries.toArray());
+    expect(stored[0].data).toMatchObject({ firstName: null, birthYear: 1977 });
+    expect(holds(stored, NAME)).toBe(false);
+  });
+
   it('while locked, personal values can be neither read nor written; rows without any stay readable', async () => {
     const person = newId();
     await saveRecord('beneficiary', person, beneficiary({ firstName: NAME }), db);
