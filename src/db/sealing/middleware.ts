@@ -175,6 +175,7 @@ export async function presealRows(rows: { store: string; row: Row }[]): Promise<
   const added = await Promise.all(
     rows.map(async ({ store, row }) => {
       const codec = m.CODECS[store];
+      if (!codec) return undefined; // a table without personal values (reference data)
       const { row: sealed, json } = await m.sealRow(codec, key, row);
       if (json === undefined) return undefined;
       const entry = { json, enc: sealed.enc! };
