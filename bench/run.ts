@@ -7,6 +7,7 @@ import path from 'node:path';
 import { browserFigures, initialJavaScript, lighthouseFigures, run } from './frontend';
 import { requireChromium, runBench } from './lifecycle';
 import { peopleFigures, peopleRows } from './people';
+import { sealingFigures, sealingRows } from './sealing';
 import { concurrentDevices, endToEndSync, ingestFigures, serverTallies } from './server';
 
 requireChromium();
@@ -45,6 +46,10 @@ await runBench(async () => {
   const people = await peopleFigures();
   results.people = people;
   rows.push(...peopleRows(people));
+
+  const sealing = await sealingFigures();
+  results.sealing = sealing;
+  rows.push(...sealingRows(sealing));
 
   const lh = await lighthouseFigures();
   results.lighthouse = lh;

@@ -11,6 +11,12 @@ import { computeTally } from '../../src/domain/tally';
 import { accompanimentFact } from '../../src/domain/tallyFacts';
 import { BENCH_LOCK_CODE } from '../lockCode';
 import { peopleBench } from './people';
+import { sealingBench } from './sealing';
+import { newDataKey } from '../../src/crypto/cipher';
+import { setDataKey } from '../../src/crypto/keySession';
+
+// The app's database seals personal values: the page works unlocked, with a key of its own.
+setDataKey(await newDataKey());
 
 /** Saves `n` accompaniments one by one through the app's write path, then as raw Dexie puts. */
 async function writeBench(n: number) {
@@ -103,5 +109,5 @@ async function unlockBench() {
   return { iterations: KDF_ITERATIONS, unlockMs: [...times].sort((a, b) => a - b)[2], runs: times };
 }
 
-Object.assign(window, { relaisBench: { writeBench, seed, tallyBench, unlockBench, ...peopleBench } });
+Object.assign(window, { relaisBench: { writeBench, seed, tallyBench, unlockBench, sealingBench, ...peopleBench } });
 document.getElementById('status')!.textContent = 'ready';

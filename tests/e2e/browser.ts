@@ -91,7 +91,7 @@ export async function loadUnderServiceWorker(page: Page, baseUrl: string): Promi
   await passLock(page);
 }
 
-/** Reads the outbox straight from IndexedDB, as the sync engine will. */
+/** Reads the outbox straight from IndexedDB (payloads are sealed at rest: `data` is empty, `enc` holds it). */
 export function readOutbox(
   page: Page,
 ): Promise<{ opId: string; entity: string; id: string; baseVersion: number; deleted: boolean; data: Record<string, unknown> }[]> {

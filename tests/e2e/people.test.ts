@@ -75,8 +75,10 @@ describe('followed people, in Chromium', () => {
     await page.getByRole('radio', { name: '30 min', exact: true }).check();
     await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
     await page.getByText('Accompagnement enregistré.').waitFor();
-    const visit = (await readOutbox(page)).find((o) => o.entity === 'accompaniment');
-    expect(visit?.data).toMatchObject({ beneficiaryId: personId, anonymous: null });
+    // The op waits in the outbox (its payload sealed at rest); her page lists the visit.
+    expect((await readOutbox(page)).filter((o) => o.entity === 'accompaniment')).toHaveLength(1);
+    await page.goto(`${baseUrl}/#/personnes/${personId}`);
+    await page.getByRole('heading', { name: 'Visites (1)' }).waitFor();
   });
 
   it('merges two records of one person on the coordinator’s tablet; both tablets sync and the tallies count one person', async () => {
