@@ -63,7 +63,8 @@ class RoleMismatch extends Error {
 export class PostgresRepository implements Repository {
   readonly kind = 'postgres';
   private readonly facts = new PgFacts();
-  private readonly batches = new PgPushBatches(this.facts);
+  /** The push batches (`onSeqTaken` is a seam for the cursor test). */
+  readonly batches = new PgPushBatches(this.facts);
   private nextSweep = 0;
 
   private constructor(readonly pool: pg.Pool) {}

@@ -72,6 +72,11 @@ export interface PgBatch {
 
 export class PgPushBatches {
   private readonly refs = new PgMandateRefs();
+  /**
+   * Called with the seqs taken, before the records are written and the transaction commits: a
+   * seam for tests/server/postgres/cursor.test.ts, which holds a batch open there.
+   */
+  onSeqTaken: ((seqs: number[]) => Promise<void>) | null = null;
 
   constructor(private readonly facts: PgFacts) {}
 
@@ -235,6 +240,7 @@ export class PgPushBatches {
     if (changed.length === 0) return;
     const top = Number((await c.query(`UPDATE counters SET value = value + $1 WHERE name = 'seq' RETURNING value`, [changed.length])).rows[0].value);
     const seqs = changed.map((_, i) => top - changed.length + 1 + i);
+    if (this.onSeqTaken) await this.onSeqTaken(seqs);
     const inserted = changed.map((r, i) => [r, seqs[i]] as const).filter(([r]) => !r.stored);
     const updated = changed.map((r, i) => [r, seqs[i]] as const).filter(([r]) => r.stored);
     const u = actor.userId;
