@@ -10,6 +10,7 @@
  *   twice, and ops of one batch (the same opId twice, two ops of one record) answer exactly as if
  *   sent one by one (the lookups are updated as the batch goes);
  * - a record's `seq` takes the next value of one counter at each change, inside the transaction;
+ * - the tally facts of the batch's records are brought up to date in the same transaction;
  * - a `fait_a_la_place` visit is checked against the mandate as the batch has it at that op
  *   (mandateRefs.ts: one lookup per batch, updated as mandates of the batch apply);
  * - a refused or conflicting change is kept with its op for review (retention.ts says how long);
@@ -21,6 +22,7 @@ import { decidePush, isRefused, reviewCopy, type Actor, type IncomingOp, type Pu
 import type { FieldError } from '../../../domain/validation';
 import { SqliteMandateRefs, type BatchRefs } from './mandateRefs';
 import type { KeptCopies } from './retention';
+import type { SqliteTallyFacts } from './tallyFacts';
 import { RECORD_COLUMNS, toChange, type RecordRow } from './rows';
 
 /** An op as remembered (or just claimed in this batch): enough to answer its opId again. */
@@ -53,6 +55,7 @@ export class SqlitePushBatches {
   constructor(
     private readonly db: Database.Database,
     private readonly kept: KeptCopies,
+    private readonly facts: SqliteTallyFacts,
   ) {
     this.refs = new SqliteMandateRefs(db);
     this.s = {
@@ -89,6 +92,8 @@ export class SqlitePushBatches {
         const batch = this.prefetch(actor, ops, now);
         const results = ops.map((op) => one(op, batch));
         this.s.writeSeq.run(batch.seq);
+        // The tally facts follow the batch in the same transaction: a tally never catches up.
+        this.facts.refresh();
         // The device's last sync is written in the same (durable) transaction: one commit per push.
         if (actor.deviceId) this.s.touch.run(now, actor.deviceId);
         return results;
