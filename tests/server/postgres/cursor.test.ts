@@ -138,4 +138,24 @@ describe('migrations of PostgreSQL', () => {
     const pushed = await repos[3].push(coordinator, [op({ id: randomUUID() })], now());
     expect(pushed[0].status).toBe('applied');
   });
+
+  it('give the database a new identity when it was restored (another cluster or timeline): old cursors get cursor_reset', async () => {
+    const schema = await freshSchema();
+    const first = await PostgresRepository.open(schemaUrl(schema));
+    await first.push(coordinator, [op()], now());
+    const before = await pull(first, null);
+    // As after a point-in-time recovery: the timeline stamped in the database is not the cluster's.
+    await first.pool.query(`UPDATE identity SET timeline = timeline + 1`);
+    await first.close();
+    const restored = await PostgresRepository.open(schemaUrl(schema));
+    cleanup.push(async () => {
+      await restored.close();
+      await dropSchema(schema);
+    });
+    expect(await restored.databaseId()).not.toBe(before.cursor.split('.')[0]);
+    expect(await restored.pull(coordinator, { dbId: before.cursor.split('.')[0], seq: 1 }, 100)).toBe('cursor_reset');
+    // Every change it holds came from the backup: a tablet may resend a newer version of its own.
+    const again = await pull(restored, null);
+    expect(again.changes.every((c) => (c as { fromBackup?: boolean }).fromBackup)).toBe(true);
+  });
 });

@@ -1,9 +1,10 @@
-// Two server processes (real `node` processes, real HTTP) on one PostgreSQL, receiving
+// Two server processes (the compiled server run by plain `node`, as in production; real HTTP) on one PostgreSQL, receiving
 // overlapping batches at once: the same batch on both, devices interleaved, competing edits. No
 // op applies twice, no update is lost (a stale edit is a conflict, never an overwrite), and a
 // coordinator's tablet pulling from both servers throughout receives every change exactly once at
 // each version it pulls, and ends at every record's latest version.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -20,7 +21,9 @@ beforeAll(async () => {
   schema = await freshSchema();
   dir = mkdtempSync(path.join(tmpdir(), 'relais-two-'));
   const env = { DATABASE_URL: schemaUrl(schema), RELAIS_DATA_DIR: dir };
-  servers = await Promise.all([spawnServer(env), spawnServer(env)]); // both migrate at once
+  // `npm test` builds it first; a run of this file alone builds it here.
+  if (!existsSync('dist-server/server/main.js')) execFileSync('npm', ['run', 'build:server'], { stdio: 'ignore' });
+  servers = await Promise.all([spawnServer(env, { compiled: true }), spawnServer(env, { compiled: true })]); // both migrate at once
 });
 afterAll(async () => {
   await Promise.all(servers.map((s) => s.stop()));
