@@ -92,6 +92,7 @@ describe('the pull cursor with two servers writing at once', () => {
 
   it('a tablet pulling while two servers commit many batches receives every change exactly once', async () => {
     const { a, b } = await twoServers();
+    let cursor = (await pull(a, null)).cursor; // the reference data, before any write
     const ids: string[] = [];
     const writers = [a, b].map(async (repo) => {
       for (let i = 0; i < 25; i++) {
@@ -101,7 +102,6 @@ describe('the pull cursor with two servers writing at once', () => {
       }
     });
     const seen: string[] = [];
-    let cursor = (await pull(a, null)).cursor;
     let writing = true;
     const all = Promise.all(writers).then(() => (writing = false));
     for (let turn = 0; writing || turn % 2 === 1; turn++) {

@@ -193,9 +193,10 @@ export class PgPushBatches {
 
   /**
    * Writes the batch. Ops (and purges of earlier copies) first, concurrently with other batches;
-   * then the commit-ordered part: the `seq` counter row is locked (`UPDATE … RETURNING` takes its
-   * row lock until commit), the batch's records are written with their seqs and the tally facts
-   * follow. Whoever holds the counter row commits before the next holder reads it, so seqs become
+   * then the tally facts (in the same transaction); then the commit-ordered part: the `seq`
+   * counter row is locked (`UPDATE … RETURNING` takes its row lock until commit) and the batch's
+   * records are written with their seqs. Every kind of lock is taken in one order (records, ops,
+   * facts, device, counter), each in id order, so batches queue but never deadlock. Whoever holds the counter row commits before the next holder reads it, so seqs become
    * visible in order: a pull (`seq > cursor ORDER BY seq`) sees a prefix of the sequence, never a
    * later seq before an earlier one (tests/server/postgres/cursor.test.ts).
    * New records are inserted only under the counter lock, so two batches creating one record
@@ -235,8 +236,10 @@ export class PgPushBatches {
         ],
       );
     }
-    if (actor.deviceId) await c.query(`UPDATE devices SET last_sync_at = $1 WHERE id = $2`, [now, actor.deviceId]);
     const changed = [...batch.changed.values()];
+    // Facts before the counter (in id order, like the ops): the serialized part stays short.
+    await this.facts.write(c, [...changed].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    if (actor.deviceId) await c.query(`UPDATE devices SET last_sync_at = $1 WHERE id = $2`, [now, actor.deviceId]);
     if (changed.length === 0) return;
     const top = Number((await c.query(`UPDATE counters SET value = value + $1 WHERE name = 'seq' RETURNING value`, [changed.length])).rows[0].value);
     const seqs = changed.map((_, i) => top - changed.length + 1 + i);
@@ -277,6 +280,5 @@ export class PgPushBatches {
         ],
       );
     }
-    await this.facts.write(c, changed);
   }
 }
