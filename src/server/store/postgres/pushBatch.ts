@@ -238,7 +238,10 @@ export class PgPushBatches {
     }
     const changed = [...batch.changed.values()];
     // Facts before the counter (in id order, like the ops): the serialized part stays short.
-    await this.facts.write(c, [...changed].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)));
+    await this.facts.write(
+      c,
+      [...changed].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    );
     if (actor.deviceId) await c.query(`UPDATE devices SET last_sync_at = $1 WHERE id = $2`, [now, actor.deviceId]);
     if (changed.length === 0) return;
     const top = Number((await c.query(`UPDATE counters SET value = value + $1 WHERE name = 'seq' RETURNING value`, [changed.length])).rows[0].value);
