@@ -71,6 +71,28 @@ export class SqliteTallyFacts {
     };
   }
 
+  /** One change a push applied (its data already parsed and valid): its facts follow at once. */
+  applied(entity: string, id: string, deleted: boolean, data: unknown, ownerId: string, createdBy: string): void {
+    if (entity === 'accompaniment') {
+      this.s.delAcc.run(id);
+      if (!deleted) {
+        const f = accompanimentFact(id, data as AccompanimentData, createdBy);
+        this.s.putAcc.run(f.date, f.id, ownerId, createdBy, f.permanenceId, f.beneficiaryId, encodeDims(f));
+      }
+    } else if (entity === 'permanence') {
+      if (deleted) this.s.delPerm.run(id);
+      else {
+        const p = data as PermanenceData;
+        this.s.putPerm.run(id, ownerId, createdBy, p.date, p.communeInsee, p.relayId);
+      }
+    }
+  }
+
+  /** The facts are current up to `seq` (a push wrote them with `applied`, after a `refresh`). */
+  caughtUp(seq: number): void {
+    this.s.setSeq.run(seq);
+  }
+
   /** Brings the fact tables up to date with every change since the last refresh. */
   refresh(): void {
     this.db.transaction(() => {
