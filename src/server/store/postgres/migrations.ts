@@ -6,7 +6,8 @@
  * The schema is SQLite's (sqlite/migrations.ts) in one step, with the same column names and
  * types as the SQLite rows return them (text instants and JSON, 0/1 flags), plus:
  * - `records.seq` is taken at commit time from the `counters` row (pushBatch.ts explains why);
- * - tally facts are kept current at push time (tallyFacts.ts), indexed by date and owner;
+ * - tally facts are kept current at push time (tallyFacts.ts), indexed by date and owner, and
+ *   also counted per day and group (`accompaniment_groups`) for tallies over long periods;
  * - `identity` remembers the cluster and timeline it was stamped on: a point-in-time recovery
  *   (new timeline) or a copy into another cluster is seen at start and gets a new identity.
  */
@@ -115,6 +116,19 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         CREATE INDEX accompaniment_facts_date ON accompaniment_facts (date);
         CREATE INDEX accompaniment_facts_owner_date ON accompaniment_facts (owner_id, date);
         CREATE INDEX accompaniment_facts_beneficiary ON accompaniment_facts (beneficiary_id, date) WHERE beneficiary_id IS NOT NULL;
+        -- The same facts counted per day and group (everything a tally counts): a year's tally
+        -- sums a few rows per day instead of grouping every accompaniment (PostgreSQL 15+: NULLS NOT DISTINCT).
+        CREATE TABLE accompaniment_groups (
+          date text NOT NULL,
+          owner_id text NOT NULL,
+          created_by text NOT NULL,
+          permanence_id text,
+          beneficiary_id text,
+          dims text NOT NULL,
+          n integer NOT NULL
+        );
+        CREATE UNIQUE INDEX accompaniment_groups_key ON accompaniment_groups (date, owner_id, created_by, permanence_id, beneficiary_id, dims) NULLS NOT DISTINCT;
+        CREATE INDEX accompaniment_groups_owner_date ON accompaniment_groups (owner_id, date);
         CREATE TABLE permanence_facts (
           id text PRIMARY KEY,
           owner_id text NOT NULL,

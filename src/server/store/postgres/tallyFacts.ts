@@ -2,7 +2,8 @@
  * Tally facts on PostgreSQL: the narrow tables of live accompaniments (their counted dimensions in
  * one `dims` string) and permanences, written in the push transaction that changes their records
  * (and by merges), so a tally never has anything to catch up: the first after a bulk load is as
- * fast as the next. Indexed by date and by owner and date.
+ * fast as the next. Indexed by date and by owner and date; also counted per day and group
+ * (`accompaniment_groups`, moved by ±1 with each fact), which a tally sums.
  * A tally groups accompaniments by everything counted (a year comes back as weighted groups);
  * exports read them one by one. The answers are sqlite/tallyFacts.ts's, statement for statement:
  * a mediator's query reads only her facts, merged people count once.
@@ -23,6 +24,9 @@ export interface FactSource {
   created_by: string;
 }
 
+/** date, owner, creator, permanence, beneficiary, dims. */
+type GroupKey = [string, string, string, string | null, string | null, string];
+
 type PermRow = { id: string; date: string; commune: string; relay_id: string; created_by: string };
 
 const own = (ownerId: string | undefined, n: number) => (ownerId ? ` AND owner_id = $${n}` : '');
@@ -33,13 +37,41 @@ export class PgFacts {
     const acc = changed.filter((r) => r.entity === 'accompaniment');
     const perm = changed.filter((r) => r.entity === 'permanence');
     if (acc.length) {
-      await c.query(`DELETE FROM accompaniment_facts WHERE id = ANY($1::text[])`, [acc.map((r) => r.id)]);
+      // Each group's count moves with its facts: -1 for the fact replaced, +1 for the new one.
+      const delta = new Map<string, { key: GroupKey; n: number }>();
+      const count = (key: GroupKey, n: number) => {
+        const k = JSON.stringify(key);
+        const d = delta.get(k) ?? { key, n: 0 };
+        d.n += n;
+        delta.set(k, d);
+      };
+      const old = await c.query(
+        `DELETE FROM accompaniment_facts WHERE id = ANY($1::text[]) RETURNING date, owner_id, created_by, permanence_id, beneficiary_id, dims`,
+        [acc.map((r) => r.id)],
+      );
+      for (const o of old.rows as Record<string, string | null>[])
+        count([o.date, o.owner_id, o.created_by, o.permanence_id, o.beneficiary_id, o.dims] as GroupKey, -1);
       const live = acc
         .filter((r) => !r.deleted)
         .map((r) => {
           const f = accompanimentFact(r.id, JSON.parse(r.data) as AccompanimentData, r.created_by);
           return { f, r, dims: encodeDims(f) };
         });
+      for (const x of live) count([x.f.date, x.r.owner_id, x.r.created_by, x.f.permanenceId, x.f.beneficiaryId, x.dims], 1);
+      // In key order: two batches counting in the same groups queue, never deadlock.
+      const moves = [...delta.entries()]
+        .filter(([, d]) => d.n !== 0)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+        .map(([, d]) => d);
+      if (moves.length) {
+        const col = (i: number) => moves.map((m) => m.key[i]);
+        await c.query(
+          `INSERT INTO accompaniment_groups (date, owner_id, created_by, permanence_id, beneficiary_id, dims, n)
+           SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::int[])
+           ON CONFLICT (date, owner_id, created_by, permanence_id, beneficiary_id, dims) DO UPDATE SET n = accompaniment_groups.n + excluded.n`,
+          [col(0), col(1), col(2), col(3), col(4), col(5), moves.map((m) => m.n)],
+        );
+      }
       if (live.length) {
         await c.query(
           `INSERT INTO accompaniment_facts (date, id, owner_id, created_by, permanence_id, beneficiary_id, dims)
@@ -83,8 +115,8 @@ export class PgFacts {
     const sql = individual
       ? `SELECT date, id, created_by, permanence_id, beneficiary_id, dims, 1 AS n FROM accompaniment_facts WHERE date BETWEEN $1 AND $2${own(ownerId, 3)}
          ORDER BY date COLLATE "C", id COLLATE "C"`
-      : `SELECT created_by, permanence_id, beneficiary_id, dims, COUNT(*)::int AS n FROM accompaniment_facts WHERE date BETWEEN $1 AND $2${own(ownerId, 3)}
-         GROUP BY dims, created_by, permanence_id, beneficiary_id`;
+      : `SELECT created_by, permanence_id, beneficiary_id, dims, SUM(n)::int AS n FROM accompaniment_groups WHERE date BETWEEN $1 AND $2${own(ownerId, 3)}
+         GROUP BY dims, created_by, permanence_id, beneficiary_id HAVING SUM(n) > 0`;
     const rows = (await pool.query({ text: sql, values: o([period.from, period.to]), rowMode: 'array' })).rows as unknown[][];
     const accompaniments: AccompanimentFact[] = rows.map((row, i) => {
       const [date, id, createdBy, permanenceId, beneficiaryId, dims, n] = (individual ? row : [period.from, '', ...row]) as [
