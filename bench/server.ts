@@ -57,7 +57,10 @@ const ops = (n: number): PushOp[] =>
     data: sampleAccompaniment(i) as unknown as Record<string, unknown>,
   }));
 
-/** 10,000 ops in batches of 500 over HTTP, vs the same rows inserted raw in one transaction. */
+/**
+ * 10,000 ops in batches of 500 over HTTP, vs raw better-sqlite3 writing the same rows in the same
+ * durable transactions (one per 500-op push: the protocol commits each push before answering it).
+ */
 export async function ingestFigures(n = 10_000) {
   const server = await startServer();
   const { token } = await enrol(server.base, 'Bench');
@@ -78,11 +81,15 @@ export async function ingestFigures(n = 10_000) {
   await server.stop();
 
   // The baseline: raw better-sqlite3 writing the same rows the server writes for each op (the record
-  // and its op-log row, which makes a resent op harmless), in the same schema, in one transaction,
-  // with the same durability (WAL, synchronous=FULL). The records-only figure is kept for reference.
+  // and its op-log row, which makes a resent op harmless), in the same schema, with the same
+  // durability (WAL, synchronous=FULL), committed like the server must: one transaction per
+  // 500-op push, since each push is acknowledged only once it is on disk. The ratio is thus our
+  // code's cost over the engine doing the same durable work. The single-transaction figure (20
+  // pushes' rows in one commit, which no client can ask for) and the records-only one are kept
+  // for reference.
   const dir = mkdtempSync(path.join(tmpdir(), 'relais-bench-raw-'));
-  const rawRun = (withOps: boolean) => {
-    const raw = openSqliteDatabase(path.join(dir, `raw-${withOps}.sqlite`));
+  const rawRun = (withOps: boolean, perTransaction: number) => {
+    const raw = openSqliteDatabase(path.join(dir, `raw-${withOps}-${perTransaction}.sqlite`));
     migrate(raw);
     const insert = raw.prepare(
       `INSERT INTO records (id, entity, version, deleted, data, owner_id, created_by, created_at, updated_by, updated_device, updated_at, seq) VALUES (?, ?, 1, 0, ?, 'u', 'u', ?, 'u', 'd', ?, ?)`,
@@ -93,20 +100,32 @@ export async function ingestFigures(n = 10_000) {
     );
     const at = '2026-11-24T10:00:00Z';
     const start = performance.now();
-    raw.transaction(() =>
-      all.forEach((o, i) => {
-        if (withOps) insertOp.run(o.opId, o.entity, o.id, at);
-        insert.run(o.id, o.entity, JSON.stringify(o.data), at, at, 100 + i);
-      }),
-    )();
+    for (let b = 0; b < all.length; b += perTransaction)
+      raw.transaction(() =>
+        all.slice(b, b + perTransaction).forEach((o, j) => {
+          if (withOps) insertOp.run(o.opId, o.entity, o.id, at);
+          insert.run(o.id, o.entity, JSON.stringify(o.data), at, at, 100 + b + j);
+        }),
+      )();
     const ms = performance.now() - start;
     raw.close();
     return ms;
   };
-  const rawRecordsOnlyMs = rawRun(false);
-  const rawMs = rawRun(true);
+  const rawRecordsOnlyMs = rawRun(false, 500);
+  const rawMs = rawRun(true, 500);
+  const rawOneTransactionMs = rawRun(true, n);
   rmSync(dir, { recursive: true, force: true });
-  return { n, httpMs, rawMs, ratio: rawMs / httpMs, rawRecordsOnlyMs, ratioRecordsOnly: rawRecordsOnlyMs / httpMs, opsPerSecond: (n / httpMs) * 1000 };
+  return {
+    n,
+    httpMs,
+    rawMs,
+    ratio: rawMs / httpMs,
+    rawOneTransactionMs,
+    ratioOneTransaction: rawOneTransactionMs / httpMs,
+    rawRecordsOnlyMs,
+    ratioRecordsOnly: rawRecordsOnlyMs / httpMs,
+    opsPerSecond: (n / httpMs) * 1000,
+  };
 }
 
 /** 10,000 records queued on a device (client engine, fake-indexeddb in Node) synced end to end. */

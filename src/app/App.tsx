@@ -20,7 +20,6 @@ const PeopleScreen = lazy(() => import('../features/people/PeopleScreen'));
 const PersonPage = lazy(() => import('../features/people/PersonPage'));
 const PersonFormScreen = lazy(() => import('../features/people/PersonFormScreen'));
 const DuplicatesScreen = lazy(() => import('../features/people/DuplicatesScreen'));
-const PersonMandatesScreen = lazy(() => import('../features/mandates/PersonMandatesScreen'));
 const MandatePrintScreen = lazy(() => import('../features/mandates/MandatePrintScreen'));
 
 const NAV: { route: Route; label: string }[] = [
@@ -61,8 +60,6 @@ function Screen({ route }: { route: Route }) {
       return <PersonFormScreen key={`new:${route.forEntry ?? ''}`} forEntry={route.forEntry} />;
     case 'editPerson':
       return <PersonFormScreen key={route.id} id={route.id} />;
-    case 'personMandates':
-      return <PersonMandatesScreen key={route.id} personId={route.id} />;
     case 'printMandate':
       return <MandatePrintScreen key={route.id} mandateId={route.id} />;
   }

@@ -20,7 +20,6 @@ export type Route =
   | { name: 'editPerson'; id: string }
   /** `forEntry`: the accompaniment form to come back to with her chosen ('new' or its id). */
   | { name: 'newPerson'; forEntry?: string }
-  | { name: 'personMandates'; id: string }
   | { name: 'printMandate'; id: string };
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
@@ -45,8 +44,6 @@ export function parseRoute(hash: string): Route {
   if (newPerson) return { name: 'newPerson', forEntry: newPerson[1] === 'nouveau' ? 'new' : newPerson[1] };
   const person = new RegExp(`^/personnes/(${UUID})(/modifier)?$`, 'i').exec(path);
   if (person) return person[2] ? { name: 'editPerson', id: person[1] } : { name: 'person', id: person[1] };
-  const mandates = /^\/personnes\/([0-9a-f-]{36})\/mandats$/i.exec(path);
-  if (mandates) return { name: 'personMandates', id: mandates[1] };
   const print = /^\/mandats\/([0-9a-f-]{36})\/imprimer$/i.exec(path);
   if (print) return { name: 'printMandate', id: print[1] };
   return { name: 'today' };
@@ -82,8 +79,6 @@ export function hrefOf(route: Route): string {
       return `#/personnes/${route.id}/modifier`;
     case 'newPerson':
       return route.forEntry ? `#/personnes/nouvelle/pour/${route.forEntry === 'new' ? 'nouveau' : route.forEntry}` : '#/personnes/nouvelle';
-    case 'personMandates':
-      return `#/personnes/${route.id}/mandats`;
     case 'printMandate':
       return `#/mandats/${route.id}/imprimer`;
   }

@@ -118,3 +118,88 @@ describe('« À suivre » on the home screen', () => {
     expect(await screen.findByText('Rien à suivre à Mèze.')).toBeInTheDocument();
   });
 });
+
+describe('a follow-up typed by hand', () => {
+  async function oneInMeze() {
+    await openInMeze();
+    const id = newId();
+    await saveRecord('followup', id, followup({ label: 'Vérifier la réponse de la CAF', communeInsee: '34157', dueOn: addDays(today, 3) }));
+    // As if synced (the server holds version 1): an edit is a change of its own.
+    await db.outbox.clear();
+    await db.followups.update(id, { version: 1 });
+    return id;
+  }
+
+  it('« Modifier » changes what, commune and date, with the error next to the field; the change is queued on the version shown', async () => {
+    const id = await oneInMeze();
+    const { user } = renderApp('#/');
+    await user.click(await screen.findByRole('button', { name: 'Modifier : Vérifier la réponse de la CAF' }));
+    const form = screen.getByRole('form', { name: 'Modifier le suivi' });
+    const what = within(form).getByLabelText('À faire ou vérifier, et pour qui (quelques mots)');
+    expect(what).toHaveValue('Vérifier la réponse de la CAF');
+    await user.clear(what);
+    await user.click(within(form).getByRole('button', { name: 'Enregistrer le suivi' }));
+    expect(await within(form).findByText(/La description/)).toBeInTheDocument();
+    expect((await db.followups.get(id))!.data.label).toBe('Vérifier la réponse de la CAF');
+
+    await user.type(what, 'Madame Ortiz — rappeler la CAF');
+    await user.selectOptions(within(form).getByLabelText('Commune'), '34301');
+    await user.click(within(form).getByRole('button', { name: 'Enregistrer le suivi' }));
+    await screen.findByText('Suivi modifié.');
+    const saved = (await db.followups.get(id))!;
+    expect(saved.data).toMatchObject({ label: 'Madame Ortiz — rappeler la CAF', communeInsee: '34301', dueOn: addDays(today, 3), doneOn: null });
+    expect(await db.outbox.toArray()).toMatchObject([{ entity: 'followup', id, baseVersion: 1, deleted: false }]);
+    expect(await db.drafts.count()).toBe(0);
+  });
+
+  it('a version changed elsewhere while the form was open is asked about, never overwritten', async () => {
+    const id = await oneInMeze();
+    const { user } = renderApp('#/');
+    await user.click(await screen.findByRole('button', { name: 'Modifier : Vérifier la réponse de la CAF' }));
+    const form = screen.getByRole('form', { name: 'Modifier le suivi' });
+    const what = within(form).getByLabelText('À faire ou vérifier, et pour qui (quelques mots)');
+    await user.clear(what);
+    await user.type(what, 'Ma version');
+    // Another tab (or the pull) changes it meanwhile.
+    const stored = (await db.followups.get(id))!;
+    await saveRecord('followup', id, { ...stored.data, label: 'Leur version' });
+    await user.click(within(form).getByRole('button', { name: 'Enregistrer le suivi' }));
+
+    const question = await screen.findByRole('alertdialog', { name: 'Ce suivi a été modifié ailleurs depuis que vous l’avez ouvert.' });
+    expect((await db.followups.get(id))!.data.label).toBe('Leur version');
+    await user.click(within(question).getByRole('button', { name: 'Voir la version actuelle' }));
+    expect(within(form).getByLabelText('À faire ou vérifier, et pour qui (quelques mots)')).toHaveValue('Leur version');
+    expect(screen.queryByRole('alertdialog')).not.toBeInTheDocument();
+  });
+
+  it('« Supprimer » asks first, then deletes it (a tombstone queued); « Annuler » puts it back', async () => {
+    const id = await oneInMeze();
+    const { user } = renderApp('#/');
+    const list = await screen.findByRole('list', { name: 'À suivre à Mèze' });
+    await user.click(within(list).getByRole('button', { name: 'Supprimer : Vérifier la réponse de la CAF' }));
+    await user.click(within(list).getByRole('button', { name: 'Non, garder' }));
+    expect((await db.followups.get(id))!.deleted).toBe(false);
+
+    await user.click(within(list).getByRole('button', { name: 'Supprimer : Vérifier la réponse de la CAF' }));
+    await user.click(within(list).getByRole('button', { name: 'Oui, supprimer' }));
+    await screen.findByText('Suivi supprimé.');
+    expect(await screen.findByText('Rien à suivre à Mèze.')).toBeInTheDocument();
+    expect((await db.followups.get(id))!.deleted).toBe(true);
+    expect(await db.outbox.toArray()).toMatchObject([{ entity: 'followup', id, baseVersion: 1, deleted: true }]);
+
+    await user.click(screen.getByRole('button', { name: 'Annuler' }));
+    await screen.findByText('Suivi rétabli.');
+    expect(await screen.findByRole('button', { name: 'Fait : Vérifier la réponse de la CAF' })).toBeInTheDocument();
+    expect((await db.followups.get(id))!.deleted).toBe(false);
+    // Deleted then restored before any sync: what is sent is the follow-up as it was.
+    expect(await db.outbox.toArray()).toMatchObject([{ entity: 'followup', id, baseVersion: 1, deleted: false }]);
+  });
+
+  it('a follow-up proposed by a visit is changed from that visit, not here', async () => {
+    await openInMeze();
+    await saveRecord('followup', newId(), followup({ label: 'Revenir pour : Carte grise', communeInsee: '34157', accompanimentId: newId() }));
+    renderApp('#/');
+    expect(await screen.findByRole('button', { name: 'Fait : Revenir pour : Carte grise' })).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: /Modifier/ })).not.toBeInTheDocument();
+  });
+});

@@ -75,4 +75,25 @@ describe('the form’s mandate choice', () => {
     const [saved] = await db.accompaniments.toArray();
     expect(saved.data).toMatchObject({ beneficiaryId: personId, posture: 'fait_a_la_place', mandateId: ids.valid, anonymous: null });
   });
+
+  it('a mandate still naming a person merged into her is hers (the merge is known here) until its re-pointed version arrives', async () => {
+    // Another person, merged into her (as the pull brings it), whose valid mandate still names the merged id.
+    const merged = newId();
+    await saveRecord('beneficiary', merged, beneficiary({ lastName: 'Dupon' }));
+    const signed = addDays(today, -10);
+    const hers = newId();
+    await saveRecord('mandate', hers, mandate(merged, { signedOn: signed, expiresOn: expiresOnFor(signed, 365), domains: ['logement'] }));
+    await db.beneficiaries.update(merged, { deleted: true, mergedInto: personId });
+
+    const { user } = renderApp('#/accompagnement/nouveau');
+    await user.type(await screen.findByRole('searchbox'), 'logement');
+    await user.click(await screen.findByRole('checkbox', { name: 'Aide au logement (CAF)' }));
+    await user.click(screen.getByRole('radio', { name: 'Fait à sa place' }));
+    const group = await screen.findByRole('group', { name: 'Mandat utilisé' });
+    await within(group).findByText(`Ne convient pas : expiré le ${frenchDate(expiresOnFor(addDays(today, -400), 365))}`);
+    expect(within(group).queryByText(/autre personne/)).not.toBeInTheDocument();
+    expect(choiceOf(hers)).toBeEnabled();
+    await user.click(choiceOf(hers));
+    expect(choiceOf(hers)).toBeChecked();
+  });
 });

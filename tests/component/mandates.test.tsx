@@ -21,7 +21,7 @@ beforeEach(async () => {
 
 describe('Enregistrer un mandat', () => {
   it('records a mandate of 6 months covering the chosen domains, its end computed from the signing day', async () => {
-    const { user } = renderApp(`#/personnes/${personId}/mandats`);
+    const { user } = renderApp(`#/personnes/${personId}`);
     await user.click(await screen.findByRole('button', { name: 'Enregistrer un mandat' }));
     const form = screen.getByRole('form', { name: 'Enregistrer un mandat' });
     expect(within(form).getByRole('radio', { name: '1 an' })).toBeChecked(); // the default
@@ -56,7 +56,7 @@ describe('Enregistrer un mandat', () => {
   });
 
   it('says what is missing next to each field, and saves nothing', async () => {
-    const { user } = renderApp(`#/personnes/${personId}/mandats`);
+    const { user } = renderApp(`#/personnes/${personId}`);
     await user.click(await screen.findByRole('button', { name: 'Enregistrer un mandat' }));
     await user.click(screen.getByRole('button', { name: 'Enregistrer le mandat' }));
     const domains = screen.getByRole('group', { name: 'Domaines couverts' });
@@ -72,7 +72,7 @@ describe('Révoquer le mandat', () => {
   it('revokes on the chosen day, keeps no reason, and shows it revoked', async () => {
     const id = newId();
     await saveRecord('mandate', id, mandate(personId, { signedOn: addDays(today, -10), expiresOn: expiresOnFor(addDays(today, -10), 365) }));
-    const { user } = renderApp(`#/personnes/${personId}/mandats`);
+    const { user } = renderApp(`#/personnes/${personId}`);
     await user.click(await screen.findByRole('button', { name: 'Révoquer le mandat' }));
     expect(screen.getByText(/La raison n’est pas enregistrée/)).toBeInTheDocument();
     expect(screen.getByLabelText('Révoqué le')).toHaveValue(today);
@@ -89,7 +89,7 @@ describe('Mandats à renouveler', () => {
     await saveRecord('mandate', newId(), mandate(personId, { signedOn: signedSoon, expiresOn: expiresOnFor(signedSoon, 365), domains: ['argent'] }));
     await saveRecord('mandate', newId(), mandate(personId, { signedOn: today, expiresOn: expiresOnFor(today, 365), domains: ['travail'] }));
 
-    renderApp(`#/personnes/${personId}/mandats`);
+    renderApp(`#/personnes/${personId}`);
     const onPerson = await screen.findByRole('region', { name: 'Mandats à renouveler' });
     expect(within(onPerson).getAllByRole('listitem')).toHaveLength(1);
     expect(within(onPerson).getByText(/encore 15 jours/)).toBeInTheDocument();

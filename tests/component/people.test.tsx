@@ -143,6 +143,49 @@ describe('Personnes and her page', () => {
     expect(screen.getByRole('heading', { name: 'Visites (3)' })).toBeInTheDocument();
   });
 
+  it('draws at most 20 hits and asks for more letters; her page draws her latest 30 visits, the older ones on request', async () => {
+    await db.beneficiaries.bulkPut(
+      Array.from({ length: 25 }, (_, i) => ({
+        entity: 'beneficiary' as const,
+        id: newId(),
+        version: 1,
+        deleted: false,
+        data: beneficiary({ firstName: `Marie${String.fromCharCode(97 + i)}`, lastName: 'Roux' }),
+        createdAt: '2026-01-01T00:00:00Z',
+        updatedAt: '2026-01-01T00:00:00Z',
+      })),
+    );
+    const id = await person({ firstName: 'Zoé', lastName: 'Vidal' });
+    await db.accompaniments.bulkPut(
+      Array.from({ length: 35 }, (_, i) => ({
+        entity: 'accompaniment' as const,
+        id: newId(),
+        version: 1,
+        deleted: false,
+        data: accompaniment({ date: `2026-0${1 + Math.floor(i / 28)}-${String(1 + (i % 28)).padStart(2, '0')}`, beneficiaryId: id, anonymous: null }),
+        createdAt: '2026-01-01T00:00:00Z',
+        updatedAt: '2026-01-01T00:00:00Z',
+      })),
+    );
+    const { user } = renderApp('#/personnes');
+    await user.type(await screen.findByLabelText('Chercher une personne'), 'rou');
+    const results = await screen.findByRole('list', { name: 'Personnes trouvées' });
+    expect(within(results).getAllByRole('link')).toHaveLength(20);
+    expect(screen.getByText('D’autres personnes ont ces lettres : tapez-en davantage pour les trouver.')).toBeInTheDocument();
+    await user.type(screen.getByLabelText('Chercher une personne'), ' mariey');
+    await waitFor(() => expect(within(screen.getByRole('list', { name: 'Personnes trouvées' })).getAllByRole('link')).toHaveLength(1));
+    expect(screen.queryByText(/tapez-en davantage/)).not.toBeInTheDocument();
+
+    window.location.hash = `#/personnes/${id}`;
+    expect(await screen.findByRole('heading', { name: 'Visites (35)' })).toBeInTheDocument();
+    const visits = () => document.querySelectorAll('.person-visits li');
+    await waitFor(() => expect(visits()).toHaveLength(30));
+    expect(visits()[0]).toHaveTextContent('07/02/2026'); // the newest first
+    await user.click(screen.getByRole('button', { name: 'Voir les visites plus anciennes (5)' }));
+    expect(visits()).toHaveLength(35);
+    expect(visits()[34]).toHaveTextContent('01/01/2026');
+  });
+
   it('flags a possible duplicate; merging is the coordinator’s and needs the network', async () => {
     const id = await person({ firstName: 'Awa', lastName: 'Diallo', birthYear: 1980 });
     await person({ firstName: 'Awa', lastName: 'Dialo', birthYear: 1980 });

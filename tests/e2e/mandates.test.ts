@@ -2,8 +2,8 @@
 // valid mandate syncs and is applied; an expired mandate cannot be chosen (with its reason), and a
 // mandate revoked on the server while the tablet was offline comes back as a change to correct;
 // a follow-up from « Doit revenir » shows when the next permanence in that commune opens.
-// Until the form's person search lands, the person is pushed from her tablet's account and pulled
-// (`createPerson`) and set into the form's state (`setFormPerson`): two small helpers to replace.
+// The person is created on the mediator's other tablet (pushed from her account) and pulled
+// (`createPerson`); the visit's form finds her as a mediator does: 3 letters, one tap on the hit.
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -88,7 +88,7 @@ async function createPerson(page: Page, firstName: string): Promise<string> {
 
 /** « Enregistrer un mandat » through the UI. */
 async function recordMandate(page: Page, personId: string, o: { signedOn?: string; domain: string; duration?: string }) {
-  await page.goto(`${baseUrl}/#/personnes/${personId}/mandats`);
+  await page.goto(`${baseUrl}/#/personnes/${personId}`);
   await page.getByRole('button', { name: 'Enregistrer un mandat' }).click();
   const form = page.getByRole('form', { name: 'Enregistrer un mandat' });
   if (o.signedOn) await form.getByLabel('Signé le').fill(o.signedOn);
@@ -101,34 +101,17 @@ async function recordMandate(page: Page, personId: string, o: { signedOn?: strin
   await page.getByText('Mandat enregistré.', { exact: true }).waitFor();
 }
 
-/** The form's person, set in its state (its draft) until the person search lands. */
-async function setFormPerson(page: Page, personId: string) {
-  await expect.poll(() => readRow(page, 'drafts', 'accompaniment:new'), { timeout: 10_000 }).toBeTruthy();
-  await page.evaluate(
-    (id) =>
-      new Promise<void>((resolve, reject) => {
-        const open = indexedDB.open('relais');
-        open.onsuccess = () => {
-          const store = open.result.transaction('drafts', 'readwrite').objectStore('drafts');
-          const req = store.get('accompaniment:new');
-          req.onsuccess = () => {
-            const row = req.result;
-            row.value.state.beneficiaryId = id;
-            store.put(row).onsuccess = () => (open.result.close(), resolve());
-          };
-        };
-        open.onerror = () => reject(open.error);
-      }),
-    personId,
-  );
-  await page.reload();
-  await page.getByText('Saisie reprise là où vous l’aviez laissée.').waitFor();
-}
-
-async function startVisit(page: Page, personId: string) {
+/** A visit for her: a procedure, then « Chercher une personne », 3 letters, her hit, « Fait à sa place ». */
+async function startVisit(page: Page, firstName: string) {
   await page.goto(`${baseUrl}/#/accompagnement/nouveau`);
   await page.getByRole('checkbox', { name: 'Carte grise' }).check();
-  await setFormPerson(page, personId);
+  await page.getByRole('button', { name: 'Chercher une personne' }).click();
+  await page.getByLabel('Chercher une personne').pressSequentially(firstName.slice(0, 3).toLowerCase());
+  await page
+    .getByRole('list', { name: 'Personnes trouvées' })
+    .getByRole('button', { name: new RegExp(`^${firstName} B\\.`) })
+    .click();
+  await page.getByLabel('Statistiques prises de sa fiche').waitFor();
   await page.getByRole('radio', { name: 'Fait à sa place' }).check();
 }
 
@@ -141,7 +124,7 @@ describe('mandates in Chromium', () => {
     await enrol(page);
     const personId = await createPerson(page, 'Odette');
     await recordMandate(page, personId, { domain: 'Transports – Mobilité' });
-    await startVisit(page, personId);
+    await startVisit(page, 'Odette');
     const mandate = page.getByRole('radio', { name: /^Mandat Transports – Mobilité/ });
     await mandate.check();
     if (shots) await page.locator('#field-mandate').screenshot({ path: `${shots}/form-mandate-choice.png` });
@@ -155,7 +138,7 @@ describe('mandates in Chromium', () => {
     const mandateOnServer = (await serverChanges()).find((c) => c.entity === 'mandate' && c.data.beneficiaryId === personId)!;
     expect((await visitOnServer())!.data.mandateId).toBe(mandateOnServer.id);
     // The use is listed on the mandate.
-    await page.goto(`${baseUrl}/#/personnes/${personId}/mandats`);
+    await page.goto(`${baseUrl}/#/personnes/${personId}`);
     await page.getByText('Utilisé 1 fois').waitFor();
   });
 
@@ -165,7 +148,7 @@ describe('mandates in Chromium', () => {
     const personId = await createPerson(page, 'Gisèle');
     await recordMandate(page, personId, { domain: 'Transports – Mobilité', signedOn: daysAgo(400) });
     await recordMandate(page, personId, { domain: 'Transports – Mobilité', duration: '31 jours' });
-    await startVisit(page, personId);
+    await startVisit(page, 'Gisèle');
     const group = page.getByRole('group', { name: 'Mandat utilisé' });
     await group.getByText(/Ne convient pas : expiré le/).waitFor();
     expect(await group.getByRole('radio', { disabled: true }).count()).toBe(1);

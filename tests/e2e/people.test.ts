@@ -1,7 +1,7 @@
 // Followed people through the real UI in Chromium against the real server: a returning person is
 // found offline in at most 4 taps from Aujourd'hui and her visit logged; the coordinator merges two
-// records of one person on her tablet, both sides sync, and the tallies count one person.
-import { randomUUID } from 'node:crypto';
+// records of one person on her tablet, both tablets (two Chromium profiles) sync, and the tallies count
+// one person.
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { loadUnderServiceWorker, openTablet, readOutbox, type Tablet } from './browser';
@@ -75,83 +75,93 @@ describe('followed people, in Chromium', () => {
     expect(visit?.data).toMatchObject({ beneficiaryId: personId, anonymous: null });
   });
 
-  it('merges two records of one person on the coordinator’s tablet; both sides sync and the tallies count one person', async () => {
+  it('merges two records of one person on the coordinator’s tablet; both tablets sync and the tallies count one person', async () => {
     const { page } = tablet;
-    // The mediator's tablet (through the API): two records of Awa, each with a visit today.
-    const mediator = `Médiatrice ${Date.now()}`;
-    const enrolled = await fetch(`${baseUrl}/api/v1/devices`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ code: await enrolmentCode('mediator', mediator), label: 'Tablette Mèze' }),
-    });
-    const { token } = (await enrolled.json()) as { token: string };
-    const hers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
-    const person = (lastName: string) => ({
-      firstName: 'Awa',
-      lastName,
-      birthYear: 1980,
-      residenceInsee: '34157',
-      phone: null,
-      noPhone: true,
-      gender: 'female',
-      socialStatus: 'job_seeker',
-      public: 'job_seeker',
-      qpv: false,
-      consentedOn: today(),
-      note: null,
-    });
-    const visit = (beneficiaryId: string) => ({
-      permanenceId: null,
-      date: today(),
-      communeInsee: '34157',
-      placeType: 'agency',
-      durationMinutes: 30,
-      beneficiaryId,
-      anonymous: null,
-      procedures: [{ code: 'ameli_compte', domain: 'social', partner: 'cpam' }],
-      posture: 'fait_avec',
-      mandateId: null,
-      outcome: 'finalisee',
-      referral: null,
-      equipment: [],
-      note: null,
-    });
-    const [a, b] = [randomUUID(), randomUUID()];
-    const op = (entity: string, id: string, data: object) => ({ opId: randomUUID(), entity, id, baseVersion: 0, deleted: false, data });
-    const ops = [
-      op('beneficiary', a, person('Diallo')),
-      op('beneficiary', b, person('Dialo')),
-      op('accompaniment', randomUUID(), visit(a)),
-      op('accompaniment', randomUUID(), visit(b)),
-    ];
-    const pushed = await fetch(`${baseUrl}/api/v1/sync/push`, { method: 'POST', headers: hers, body: JSON.stringify({ ops }) });
-    expect(((await pushed.json()) as { results: { status: string }[] }).results.map((r) => r.status)).toEqual(Array(4).fill('applied'));
-    const tally = async () =>
-      ((await (await fetch(`${baseUrl}/api/v1/tallies?from=${today()}&to=${today()}`, { headers: hers })).json()) as { totals: { people: number } }).totals
-        .people;
-    expect(await tally()).toBe(2);
+    // The mediator's tablet, a second Chromium: she recorded Awa twice (Diallo, Dialo), each with a visit today.
+    const second = await openTablet();
+    try {
+      const hers = second.page;
+      await enrolTablet(hers, 'mediator', `Médiatrice ${Date.now()}`);
+      const recordAwa = async (lastName: string) => {
+        await hers.goto(`${baseUrl}/#/personnes/nouvelle`);
+        await hers.getByLabel('Prénom').fill('Awa');
+        await hers.getByLabel('Nom ou son initiale').fill(lastName);
+        await hers.getByLabel('Année de naissance (facultatif)').fill('1980');
+        await hers.getByRole('checkbox', { name: 'Pas de téléphone' }).check();
+        await hers.getByRole('button', { name: 'Enregistrer la personne' }).click();
+        await hers.getByRole('heading', { name: `Awa ${lastName}` }).waitFor();
+        return hers.url().split('/').pop()!;
+      };
+      const logVisit = async (lastName: string) => {
+        await hers.goto(`${baseUrl}/#/accompagnement/nouveau`);
+        await hers.getByRole('button', { name: 'Chercher une personne' }).click();
+        await hers.getByLabel('Chercher une personne').pressSequentially('awa');
+        await hers
+          .getByRole('list', { name: 'Personnes trouvées' })
+          .getByRole('button', { name: new RegExp(`^Awa ${lastName}`) })
+          .click();
+        await hers.getByLabel('Statistiques prises de sa fiche').waitFor();
+        await hers.getByRole('checkbox', { name: 'Compte Ameli (Assurance Maladie)' }).check();
+        await hers.getByRole('radio', { name: 'Fait avec la personne' }).check();
+        await hers.getByRole('radio', { name: 'Terminé', exact: true }).check();
+        await hers.getByRole('radio', { name: '30 min', exact: true }).check();
+        await hers.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+        await hers.getByText('Accompagnement enregistré.').waitFor();
+      };
+      const a = await recordAwa('Diallo');
+      const b = await recordAwa('Dialo');
+      await logVisit('Diallo');
+      await logVisit('Dialo');
+      const sync = async (p: Page) => {
+        await p.getByRole('banner').getByRole('button', { name: 'Synchroniser' }).click();
+        await expect.poll(async () => (await readOutbox(p)).length, { timeout: 20_000 }).toBe(0);
+      };
+      await sync(hers);
+      const token = await hers.evaluate(
+        () =>
+          new Promise<string>((resolve, reject) => {
+            const open = indexedDB.open('relais');
+            open.onerror = () => reject(open.error);
+            open.onsuccess = () => {
+              const req = open.result.transaction('meta').objectStore('meta').get('device');
+              req.onsuccess = () => (resolve(req.result.value.token), open.result.close());
+            };
+          }),
+      );
+      const tally = async () =>
+        (
+          (await (await fetch(`${baseUrl}/api/v1/tallies?from=${today()}&to=${today()}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+            totals: { people: number };
+          }
+        ).totals.people;
+      expect(await tally()).toBe(2);
 
-    // The coordinator's tablet pulls them, sees the possible duplicate, and merges.
-    await enrolTablet(page, 'coordinator', `Coordinatrice ${Date.now()}`);
-    await page.goto(`${baseUrl}/#/personnes/${a}`);
-    const flag = page.getByRole('note');
-    await flag.getByText(/Awa Dialo/).waitFor({ timeout: 20_000 });
-    await flag.getByRole('button', { name: 'Fusionner' }).click();
-    if (shots) await page.screenshot({ path: `${shots}/merge-question.png` });
-    await page.getByRole('button', { name: 'Oui, fusionner' }).click();
-    await page.getByText('Personnes fusionnées.').waitFor();
-    // Her tablet synced the merge: one person with both visits, no duplicate left.
-    await page.getByRole('heading', { name: 'Visites (2)' }).waitFor({ timeout: 20_000 });
-    expect(await page.getByRole('note').count()).toBe(0);
+      // The coordinator's tablet pulls them, sees the possible duplicate, and merges.
+      await enrolTablet(page, 'coordinator', `Coordinatrice ${Date.now()}`);
+      await page.goto(`${baseUrl}/#/personnes/${a}`);
+      const flag = page.getByRole('note');
+      await flag.getByText(/Awa Dialo/).waitFor({ timeout: 20_000 });
+      await flag.getByRole('button', { name: 'Fusionner' }).click();
+      if (shots) await page.screenshot({ path: `${shots}/merge-question.png` });
+      await page.getByRole('button', { name: 'Oui, fusionner' }).click();
+      await page.getByText('Personnes fusionnées.').waitFor();
+      // Her tablet synced the merge: one person with both visits, no duplicate left.
+      await page.getByRole('heading', { name: 'Visites (2)' }).waitFor({ timeout: 20_000 });
+      expect(await page.getByRole('note').count()).toBe(0);
+      const survivor = page.url().split('/').pop()!;
+      const duplicate = survivor === a ? b : a;
+      expect(await tally()).toBe(1);
 
-    // The mediator's tablet syncs: the tombstone names the survivor, her visit moved.
-    const pulled = (await (await fetch(`${baseUrl}/api/v1/sync/pull?limit=1000`, { headers: hers })).json()) as {
-      changes: { id: string; deleted: boolean; mergedInto?: string; data: { beneficiaryId?: string } }[];
-    };
-    const survivor = page.url().split('/').pop()!;
-    const duplicate = survivor === a ? b : a;
-    expect(pulled.changes.find((c) => c.id === duplicate)).toMatchObject({ deleted: true, mergedInto: survivor });
-    expect(pulled.changes.filter((c) => c.data.beneficiaryId === survivor)).toHaveLength(2);
-    expect(await tally()).toBe(1);
+      // The mediator's tablet syncs: the duplicate's address opens the survivor, with both visits;
+      // Personnes counts one person.
+      await hers.goto(`${baseUrl}/#/`);
+      await hers.getByRole('banner').getByRole('button', { name: 'Synchroniser' }).click();
+      await hers.goto(`${baseUrl}/#/personnes/${duplicate}`);
+      await hers.getByRole('heading', { name: 'Visites (2)' }).waitFor({ timeout: 20_000 });
+      await hers.goto(`${baseUrl}/#/personnes`);
+      await hers.getByText('1 personne suivie sur cette tablette.').waitFor({ timeout: 20_000 });
+    } finally {
+      await second.close();
+    }
   });
 });

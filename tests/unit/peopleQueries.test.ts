@@ -4,7 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../../src/db/database';
 import { markFollowupDone, openFollowupsOf, overdueFollowups } from '../../src/db/followups';
 import { mandatesExpiringWithin, usesOfMandate } from '../../src/db/mandates';
-import { peopleSummaries, personPage } from '../../src/db/people';
+import { lastVisitsOf, peopleSummaries, personMandates, personOpenFollowups, personPage } from '../../src/db/people';
 import { newId } from '../../src/db/writes';
 import type { ChangeRecord } from '../../src/domain/sync';
 import { applyPulledPage } from '../../src/sync/pull';
@@ -60,6 +60,46 @@ describe("a person's page", () => {
       [paul, null, null],
       [marie, '34301', '2026-11-19'],
     ]);
+  });
+});
+
+describe('the parts of her page read without her visits', () => {
+  it('last visits of search hits: deleted visits left out, null without any', async () => {
+    const [marie, paul, removed] = [newId(), newId(), newId()];
+    await install([
+      pulled('beneficiary', marie, 1, beneficiary()),
+      pulled('beneficiary', paul, 1, beneficiary({ firstName: 'Paul' })),
+      pulled('accompaniment', newId(), 1, visit(marie, '2026-11-02')),
+      pulled('accompaniment', newId(), 1, visit(marie, '2026-10-19')),
+      pulled('accompaniment', removed, 1, visit(paul, '2026-11-20')),
+    ]);
+    await db.accompaniments.update(removed, { deleted: true });
+    expect(await lastVisitsOf([marie, paul], db)).toEqual(
+      new Map([
+        [marie, '2026-11-02'],
+        [paul, null],
+      ]),
+    );
+  });
+
+  it('her mandates and open follow-ups include those still naming a person merged into her; merged ids are hers', async () => {
+    const [marie, dup, m1, m2, f1] = Array.from({ length: 5 }, newId);
+    await install([
+      pulled('beneficiary', marie, 1, beneficiary()),
+      pulled('beneficiary', dup, 1, beneficiary({ lastName: 'Dupon' })),
+      pulled('mandate', m1, 1, mandate(marie, { signedOn: '2026-01-10' })),
+      pulled('mandate', m2, 1, mandate(dup, { signedOn: '2026-02-10' })),
+      pulled('followup', f1, 1, followup({ beneficiaryId: dup })),
+    ]);
+    await db.beneficiaries.update(dup, { deleted: true, mergedInto: marie });
+    const held = await personMandates(dup, db);
+    expect(held?.person.id).toBe(marie);
+    expect(held?.mandates.map((m) => m.id)).toEqual([m2, m1]);
+    expect(held?.survivorOf(dup)).toBe(marie);
+    expect(held?.survivorOf(marie)).toBe(marie);
+    const stranger = newId();
+    expect(held?.survivorOf(stranger)).toBe(stranger);
+    expect((await personOpenFollowups(marie, db)).map((f) => f.id)).toEqual([f1]);
   });
 });
 

@@ -5,7 +5,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import './followups.css';
 import { useState } from 'react';
-import { personPage } from '../../db/people';
+import { personOpenFollowups } from '../../db/people';
 import { useToast } from '../common/toastStore';
 import { useNow } from '../common/useNow';
 import { FollowupForm } from './FollowupForm';
@@ -13,7 +13,7 @@ import { FollowupItem } from './FollowupItem';
 
 export function PersonFollowups({ personId }: { personId: string }) {
   const { today } = useNow();
-  const open = useLiveQuery(async () => (await personPage(personId))?.openFollowups ?? [], [personId]);
+  const open = useLiveQuery(() => personOpenFollowups(personId), [personId]);
   const [adding, setAdding] = useState(false);
   const showToast = useToast((s) => s.show);
 

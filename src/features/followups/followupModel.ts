@@ -84,3 +84,28 @@ export function dueLabel(dueOn: IsoDate | null, today: IsoDate): { overdue: bool
   if (late === 0) return { overdue: false, text: 'Prévu aujourd’hui' };
   return { overdue: false, text: `Prévu le ${frenchDate(dueOn)}` };
 }
+
+/** Where an edit of a follow-up keeps its draft while typed. */
+export const followupDraftKey = (id: string) => `followup:${id}`;
+
+export type FollowupField = 'label' | 'communeInsee' | 'dueOn';
+const FOLLOWUP_FORM_FIELDS: readonly FollowupField[] = ['label', 'communeInsee', 'dueOn'];
+
+/** What the edit form shows of a stored follow-up. */
+export function followupStateOf(d: FollowupData): ManualFollowup {
+  return { label: d.label, communeInsee: d.communeInsee ?? '', dueOn: d.dueOn ?? '' };
+}
+
+/** A follow-up as edited: what, commune, due date; the rest kept (its relay only while in the same commune). */
+export function editedFollowupData(s: ManualFollowup, stored: FollowupData): FollowupData {
+  const communeInsee = s.communeInsee || null;
+  return { ...stored, label: s.label.trim(), communeInsee, relayId: communeInsee === stored.communeInsee ? stored.relayId : null, dueOn: s.dueOn || null };
+}
+
+export function followupErrors(errors: readonly { path: string; message: string }[]): Partial<Record<FollowupField, string>> {
+  const out: Partial<Record<FollowupField, string>> = {};
+  for (const e of errors) if ((FOLLOWUP_FORM_FIELDS as readonly string[]).includes(e.path)) out[e.path as FollowupField] ??= e.message;
+  return out;
+}
+
+export const firstFollowupError = (errors: Partial<Record<FollowupField, string>>) => FOLLOWUP_FORM_FIELDS.find((k) => errors[k]);

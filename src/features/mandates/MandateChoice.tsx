@@ -7,7 +7,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import './mandates.css';
 import { useEffect } from 'react';
-import { personPage } from '../../db/people';
+import { personMandates } from '../../db/people';
 import { hrefOf } from '../../platform/router';
 import { Group } from '../common/Choices';
 import type { FormState } from '../accompaniment/formModel';
@@ -22,9 +22,10 @@ interface Props {
 
 export function MandateChoice({ state: s, update, error }: Props) {
   const personId = s.beneficiaryId ?? null;
-  const mandates = useLiveQuery(async () => (personId ? ((await personPage(personId))?.mandates ?? []) : []), [personId]);
+  const held = useLiveQuery(async () => (personId ? ((await personMandates(personId)) ?? null) : null), [personId]);
+  const mandates = held === undefined ? undefined : (held?.mandates ?? []);
   const domains = s.procedures.map((p) => p.domain);
-  const choices = mandates && personId ? mandateChoices(mandates, { beneficiaryId: personId, date: s.date, domains }) : [];
+  const choices = held && personId ? mandateChoices(held.mandates, { beneficiaryId: personId, date: s.date, domains }, held.survivorOf) : [];
   const chosen = s.mandateId ?? null;
   const chosenFits = choices.some((c) => c.mandate.id === chosen && c.why === null);
   const stale = mandates !== undefined && chosen !== null && !chosenFits;

@@ -70,9 +70,15 @@ export interface MandateChoice<T> {
  * A person's mandates for a visit: those that fit first (most recently signed first), then the
  * others with the reason, as `mandateFit` words it.
  */
-export function mandateChoices<T extends { id: string; data: MandateData }>(mandates: readonly T[], use: MandateUse): MandateChoice<T>[] {
+export function mandateChoices<T extends { id: string; data: MandateData }>(
+  mandates: readonly T[],
+  use: MandateUse,
+  /** People compared after merges (as the server does): a merged person's id gives her survivor's. */
+  survivorOf: (id: string) => string = (id) => id,
+): MandateChoice<T>[] {
+  const person = use.beneficiaryId === null ? null : survivorOf(use.beneficiaryId);
   const all = mandates.map((mandate) => {
-    const fit = mandateFit(mandate.data, use);
+    const fit = mandateFit({ ...mandate.data, beneficiaryId: survivorOf(mandate.data.beneficiaryId) }, { ...use, beneficiaryId: person });
     return { mandate, why: fit.ok ? null : fit.message };
   });
   const bySigned = (a: MandateChoice<T>, b: MandateChoice<T>) => b.mandate.data.signedOn.localeCompare(a.mandate.data.signedOn);

@@ -6,7 +6,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import './mandates.css';
 import type { LocalRecord } from '../../db/database';
 import { usesOfMandate } from '../../db/mandates';
-import { personPage } from '../../db/people';
+import { personMandates } from '../../db/people';
 import { mandatesToRenew } from '../../domain/mandates';
 import type { IsoDate } from '../../domain/records';
 
@@ -24,7 +24,7 @@ export interface PersonMandatesView {
 
 export function usePersonMandates(personId: string, today: IsoDate): PersonMandatesView | undefined {
   return useLiveQuery(async () => {
-    const page = await personPage(personId);
+    const page = await personMandates(personId);
     if (!page) return { personName: null, mandates: [], toRenew: [] };
     const mandates = await Promise.all(page.mandates.map(async (mandate) => ({ mandate, uses: await usesOfMandate(mandate.id) })));
     return {

@@ -3,6 +3,7 @@
  * sa place → fait avec → seule). A table, a row per domain with its dated steps, readable aloud and
  * printable, plus one sentence per domain saying where she is now.
  */
+import { memo } from 'react';
 import type { AutonomyPath as Path } from '../../domain/people';
 import { DOMAIN_LABELS, type Posture } from '../../domain/reference';
 import { shortDate } from '../../domain/format';
@@ -23,7 +24,8 @@ function summary(p: Path): string {
   return `${domainLabel(p.domain)} : ${STEP_WORDS[last].toLowerCase()} la dernière fois (${trend}).`;
 }
 
-export function AutonomyPath({ paths }: { paths: readonly Path[] }) {
+// Memoised: her page re-renders when its duplicates arrive; the path (one step per visit) is drawn once.
+export const AutonomyPath = memo(function AutonomyPath({ paths }: { paths: readonly Path[] }) {
   if (paths.length === 0) return <p className="muted">Pas encore de visite enregistrée.</p>;
   return (
     <>
@@ -59,4 +61,4 @@ export function AutonomyPath({ paths }: { paths: readonly Path[] }) {
       </ul>
     </>
   );
-}
+});

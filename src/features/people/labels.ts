@@ -13,8 +13,9 @@ export const PUBLIC_LABELS: Readonly<Record<BeneficiaryData['public'], string>> 
 export const personName = (p: Pick<BeneficiaryData, 'firstName' | 'lastName'>) => `${p.firstName} ${p.lastName}`.trim();
 
 /** "Sète · dernière visite le 12/11/2026" */
-export function personLine(residenceInsee: string | null, lastVisitOn: string | null): string {
+export function personLine(residenceInsee: string | null, lastVisitOn: string | null | undefined): string {
   const commune = residenceInsee ? communeName(residenceInsee) : 'Commune non précisée';
+  if (lastVisitOn === undefined) return commune; // her last visit is being read
   return `${commune} · ${lastVisitOn ? `dernière visite le ${shortDate(lastVisitOn)}` : 'aucune visite'}`;
 }
 
