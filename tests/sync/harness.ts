@@ -43,6 +43,7 @@ export async function startServer(dir = mkdtempSync(path.join(tmpdir(), 'relais-
   const server = {} as Server;
   let store: TestStore & { schema?: string };
   let schema: string | undefined;
+  const backups: string[] = [];
   const boot = async () => {
     store = await openTestStore(dir, schema);
     schema = store.schema;
@@ -70,6 +71,7 @@ export async function startServer(dir = mkdtempSync(path.join(tmpdir(), 'relais-
     // PostgreSQL: a copy of every table in a schema of its own; restoring puts them back and stamps
     // a new identity, as `npm run migrate -- --new-identity` does after a restore (deployment.md).
     const bk = `${schema}_bk_${randomUUID().slice(0, 8)}`;
+    backups.push(bk);
     await store.sql(`CREATE SCHEMA ${bk}`);
     for (const t of PG_TABLES) await store.sql(`CREATE TABLE ${bk}.${t} AS TABLE ${t}`);
     return () =>
@@ -78,7 +80,7 @@ export async function startServer(dir = mkdtempSync(path.join(tmpdir(), 'relais-
         try {
           await pool.query(`TRUNCATE ${PG_TABLES.join(', ')}`);
           for (const t of PG_TABLES) await pool.query(`INSERT INTO ${t} SELECT * FROM ${bk}.${t}`);
-          await pool.query(`DROP SCHEMA ${bk} CASCADE`);
+          await pool.query(`DROP SCHEMA IF EXISTS ${bk} CASCADE`);
           await migratePg(pool, { newIdentity: true });
         } finally {
           await pool.end();
@@ -87,6 +89,8 @@ export async function startServer(dir = mkdtempSync(path.join(tmpdir(), 'relais-
   };
   server.close = async () => {
     await server.app.close();
+    // Backups a failed test never restored go too.
+    for (const bk of backups) await store.sql(`DROP SCHEMA IF EXISTS ${bk} CASCADE`);
     await store.destroy();
     rmSync(dir, { recursive: true, force: true });
   };
