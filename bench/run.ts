@@ -8,11 +8,13 @@ import { browserFigures, initialJavaScript, lighthouseFigures, run } from './fro
 import { requireChromium, runBench } from './lifecycle';
 import { peopleFigures, peopleRows } from './people';
 import { sealingFigures, sealingRows } from './sealing';
+import { engineFigures } from './engines';
 import { concurrentDevices, endToEndSync, ingestFigures, serverTallies } from './server';
 
 requireChromium();
 await runBench(async () => {
   await run('npm', ['run', 'build']);
+  await run('npm', ['run', 'build:server']);
 
   const results: Record<string, unknown> = { at: new Date().toISOString() };
   const rows: [string, string, string][] = [];
@@ -81,6 +83,11 @@ await runBench(async () => {
     `${Math.round(tallies.yearMs)} ms (week: ${Math.round(tallies.weekMs)} ms; first after ingest: ${Math.round(tallies.firstAfterIngestMs)} ms)`,
     '< 300 ms',
   ]);
+
+  // SQLite and PostgreSQL side by side (PostgreSQL skipped, with a message, without DATABASE_URL).
+  const engines = await engineFigures();
+  results.engines = engines.results;
+  rows.push(...engines.rows);
 
   const width = Math.max(...rows.map((r) => r[0].length));
   console.log('\nRelais bench\n');

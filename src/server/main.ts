@@ -1,6 +1,7 @@
 /**
  * Starts the server (api.md "Running it"): `PORT` (8080), `HOST` (127.0.0.1), `RELAIS_DATA_DIR`
- * (./data, the SQLite file), `RELAIS_ADMIN_TOKEN` (optional coordinator token). Serves the built
+ * (./data, the SQLite file), or `DATABASE_URL` (PostgreSQL instead), `RELAIS_ADMIN_TOKEN`
+ * (optional coordinator token). Serves the built
  * app from ./dist (or `RELAIS_DIST_DIR`, used by tests that simulate an app update).
  * `RELAIS_TRUST_PROXY` names the reverse proxy whose X-Forwarded-* headers are believed (proxy.ts).
  * With an empty database and no admin token, prints a one-time coordinator enrolment code.
@@ -11,8 +12,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { buildApp } from './app';
 import { newEnrolmentCode, normalizeCode, sha256 } from './auth';
 import { parseTrustProxy, type TrustProxy } from './proxy';
-import { openSqliteDatabase } from './store/sqlite/database';
-import { SqliteRepository } from './store/sqlite/sqliteRepository';
+import { describeStore, openRepository } from './store/open';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const port = Number(process.env.PORT ?? 8080);
@@ -27,7 +27,14 @@ try {
   process.exit(1);
 }
 
-const repo = new SqliteRepository(openSqliteDatabase(path.join(dataDir, 'relais.sqlite')));
+const store = { databaseUrl: process.env.DATABASE_URL || undefined, dataDir };
+let repo: Awaited<ReturnType<typeof openRepository>>;
+try {
+  repo = await openRepository(store);
+} catch (error) {
+  console.error(`Base de données inaccessible (${describeStore(store)}) : ${(error as Error).message}`);
+  process.exit(1);
+}
 const app = await buildApp({
   repo,
   version: pkg.version,
@@ -49,7 +56,7 @@ try {
   process.exit(1);
 }
 const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/`;
-console.log(`Relais est prêt : ${url} (données : ${dataDir})`);
+console.log(`Relais est prêt : ${url} (données : ${describeStore(store)})`);
 
 if ((await repo.countUsers()) === 0 && !adminToken) {
   const code = newEnrolmentCode();

@@ -85,8 +85,10 @@ export class SqliteRepository implements Repository {
     migrate(db);
     this.facts = new SqliteTallyFacts(db);
     this.kept = new KeptCopies(db);
-    this.batches = new SqlitePushBatches(db, this.kept);
-    this.merges = new SqliteMerges(db, this.kept);
+    this.batches = new SqlitePushBatches(db, this.kept, this.facts);
+    this.merges = new SqliteMerges(db, this.kept, this.facts);
+    // A database written before facts were kept at push time catches up now, not at its first tally.
+    this.facts.refresh();
     const identity = db.prepare(`SELECT db_id, restored_seq FROM identity`).get() as { db_id: string; restored_seq: number | null };
     this.dbId = identity.db_id;
     this.restoredSeq = identity.restored_seq ?? 0;
