@@ -5,6 +5,22 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 
+// With DATABASE_URL set, the server and sync suites run a second time on PostgreSQL (each test
+// store in a fresh schema: tests/server/engine.ts). Files that test the SQLite file itself
+// (backup, its migrations, the embedded start) run on SQLite only; tests/server/postgres/ on
+// PostgreSQL only.
+const withPostgres = !!process.env.DATABASE_URL;
+// The privacy store methods (retention, erasure, dossier, audit) exist on SQLite only so far.
+const SQLITE_ONLY = [
+  'tests/server/backup.test.ts',
+  'tests/server/migrations.test.ts',
+  'tests/server/http.test.ts',
+  'tests/server/rights.test.ts',
+  'tests/server/anonymise.test.ts',
+  'tests/server/audit.test.ts',
+];
+const pg = { RELAIS_TEST_ENGINE: 'postgres' };
+
 export default defineConfig({
   plugins: [react()],
   define: { __APP_VERSION__: JSON.stringify('test') },
@@ -26,7 +42,7 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'server', environment: 'node', include: ['tests/server/**/*.test.ts'], testTimeout: 30_000 },
+        test: { name: 'server', environment: 'node', include: ['tests/server/*.test.ts'], testTimeout: 30_000 },
       },
       {
         // The same server tests again, over real HTTP instead of inject().
@@ -34,7 +50,7 @@ export default defineConfig({
         test: {
           name: 'server-http',
           environment: 'node',
-          include: ['tests/server/**/*.test.ts'],
+          include: ['tests/server/*.test.ts'],
           exclude: ['tests/server/http.test.ts', 'tests/server/migrations.test.ts'],
           testTimeout: 30_000,
           env: { RELAIS_TEST_TRANSPORT: 'http' },
@@ -51,6 +67,35 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      ...(withPostgres
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: 'server-pg',
+                environment: 'node',
+                include: ['tests/server/*.test.ts', 'tests/server/postgres/*.test.ts'],
+                exclude: SQLITE_ONLY,
+                testTimeout: 60_000,
+                hookTimeout: 60_000,
+                env: pg,
+              },
+            },
+            {
+              extends: true as const,
+              test: {
+                name: 'sync-pg',
+                environment: 'node',
+                include: ['tests/sync/**/*.test.ts'],
+                exclude: ['tests/sync/erasure.test.ts'],
+                setupFiles: ['tests/setup/indexeddb.ts'],
+                testTimeout: 60_000,
+                hookTimeout: 60_000,
+                env: pg,
+              },
+            },
+          ]
+        : []),
       {
         extends: true,
         test: {

@@ -9,6 +9,7 @@ import { chromium, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS } from '../tests/e2e/browser';
 import { buildBenchSite, startTrackedServer } from './frontend';
 import { CHROMIUM_PATH, requireChromium, runBench, track } from './lifecycle';
+import { unlockApp } from './lockCode';
 
 const PEOPLE = 20_000;
 const VISITS = 200;
@@ -75,6 +76,7 @@ export async function peopleFigures() {
     const index = await page.evaluate((q) => (window as unknown as Bench).relaisBench.indexBench(q), KEYSTROKES);
 
     await page.goto(`${server.baseUrl}/#/personnes`);
+    await unlockApp(page);
     await page.getByRole('heading', { name: 'Personnes' }).waitFor();
     await page.getByText(`${PEOPLE} personnes suivies`).waitFor({ timeout: 30_000 });
     await page.waitForFunction(() => document.querySelector('[role="status"]')?.textContent?.startsWith('Tapez'));

@@ -1,15 +1,25 @@
-// Starts the app: renders it, asks for persistent storage and registers the service worker,
-// whose updates wait for the user's "Mettre à jour" instead of reloading under her fingers.
-import { StrictMode } from 'react';
+// Starts the app: renders it behind the lock, asks for persistent storage and registers the
+// service worker, whose updates wait for the user's "Mettre à jour" instead of reloading under her
+// fingers. The app always opens on its lock screen: the app's screens are fetched meanwhile (not
+// needed for the first paint), and shown once unlocked.
+import { lazy, StrictMode, Suspense } from 'react';
 import { createRoot } from 'react-dom/client';
 import { registerSW } from 'virtual:pwa-register';
-import { App } from './app/App';
+import { LockGate } from './features/lock/LockGate';
 import { requestPersistence, useDevice } from './platform/deviceStore';
 import { startSync } from './platform/syncRuntime';
 
+const loadApp = () => import('./app/App');
+const App = lazy(() => loadApp().then((m) => ({ default: m.App })));
+void loadApp();
+
 createRoot(document.getElementById('root')!).render(
   <StrictMode>
-    <App />
+    <LockGate>
+      <Suspense fallback={<p className="muted">Chargement…</p>}>
+        <App />
+      </Suspense>
+    </LockGate>
   </StrictMode>,
 );
 

@@ -1,13 +1,22 @@
 // In-browser benchmarks, run by bench/run.ts in Chromium on the app's origin (same IndexedDB).
 import Dexie from 'dexie';
-import { db } from '../../src/db/database';
+import { currentDataKey } from '../../src/crypto/keySession';
+import { createVault, KDF_ITERATIONS, openVault } from '../../src/crypto/keys';
+import { db, RelaisDB } from '../../src/db/database';
 import { SCHEMA_V3 } from '../../src/db/schema';
 import { newId, saveRecord } from '../../src/db/writes';
 import { addDays, parisDate } from '../../src/domain/dates';
 import { sampleAccompaniment } from '../sample';
 import { computeTally } from '../../src/domain/tally';
 import { accompanimentFact } from '../../src/domain/tallyFacts';
+import { BENCH_LOCK_CODE } from '../lockCode';
 import { peopleBench } from './people';
+import { sealingBench } from './sealing';
+import { newDataKey } from '../../src/crypto/cipher';
+import { setDataKey } from '../../src/crypto/keySession';
+
+// The app's database seals personal values: the page works unlocked, with a key of its own.
+setDataKey(await newDataKey());
 
 /** Saves `n` accompaniments one by one through the app's write path, then as raw Dexie puts. */
 async function writeBench(n: number) {
@@ -32,7 +41,10 @@ async function writeBench(n: number) {
   return { n, appMs, rawMs, appPerSecond: (n / appMs) * 1000, rawPerSecond: (n / rawMs) * 1000, ratio: rawMs / appMs };
 }
 
-/** Fills the app's database with `n` accompaniments over the past year, `today` of them today. */
+/**
+ * Fills the app's database with `n` accompaniments over the past year, `today` of them today,
+ * behind the lock code BENCH_LOCK_CODE (wrapping the data key in memory, if any).
+ */
 async function seed(n: number, todayCount: number) {
   await db.delete();
   await db.open();
@@ -52,6 +64,7 @@ async function seed(n: number, todayCount: number) {
     };
   });
   await db.accompaniments.bulkPut(rows);
+  await createVault(db, BENCH_LOCK_CODE, currentDataKey() ?? undefined);
   db.close();
   return { n, todayCount };
 }
@@ -80,5 +93,21 @@ async function tallyBench(n: number) {
   return { n, countMs: median(countOnly), loadAndCountMs: median(loadAndCount) };
 }
 
-Object.assign(window, { relaisBench: { writeBench, seed, tallyBench, ...peopleBench } });
+/** Unlocking: PBKDF2-SHA-256 with the vault's iteration count, then AES-KW unwrap (median of 5). */
+async function unlockBench() {
+  const vaultDb = new RelaisDB('relais-bench-unlock');
+  await vaultDb.delete();
+  await vaultDb.open();
+  await createVault(vaultDb, BENCH_LOCK_CODE);
+  const times: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await openVault(vaultDb, BENCH_LOCK_CODE);
+    times.push(performance.now() - t);
+  }
+  await vaultDb.delete();
+  return { iterations: KDF_ITERATIONS, unlockMs: [...times].sort((a, b) => a - b)[2], runs: times };
+}
+
+Object.assign(window, { relaisBench: { writeBench, seed, tallyBench, unlockBench, sealingBench, ...peopleBench } });
 document.getElementById('status')!.textContent = 'ready';

@@ -1,10 +1,13 @@
 // In-browser people benchmarks (bench/people.ts): seeds 20,000 followed people, one of them with
 // 200 visits, and times the search index alone (build, one query per keystroke).
+import { currentDataKey } from '../../src/crypto/keySession';
+import { createVault } from '../../src/crypto/keys';
 import { db } from '../../src/db/database';
 import { buildPeopleIndex } from '../../src/db/peopleIndex';
 import { newId } from '../../src/db/writes';
 import { addDays, parisDate } from '../../src/domain/dates';
 import type { BeneficiaryData } from '../../src/domain/records';
+import { BENCH_LOCK_CODE } from '../lockCode';
 import { sampleAccompaniment } from '../sample';
 
 const FIRST = ['Marie', 'Hélène', 'Jean-Pierre', 'Awa', 'Fatima', 'Nadia', 'Louis', 'Éric', 'Chantal', 'Mohamed', 'Sylvie', 'Yasmina', 'Paul', 'Inès', 'Rémi'];
@@ -65,7 +68,7 @@ function samplePerson(i: number): BeneficiaryData {
   };
 }
 
-/** `n` people (stored as pulled: version 1), the first one with `visits` visits. Returns her id. */
+/** `n` people (stored as pulled: version 1), the first one with `visits` visits, behind BENCH_LOCK_CODE. Returns her id. */
 async function seedPeople(n: number, visits: number): Promise<{ personId: string }> {
   await db.delete();
   await db.open();
@@ -105,6 +108,8 @@ async function seedPeople(n: number, visits: number): Promise<{ personId: string
       updatedAt: now,
     })),
   );
+  // Behind the lock, as on a tablet (wrapping the data key in memory, if any).
+  await createVault(db, BENCH_LOCK_CODE, currentDataKey() ?? undefined);
   db.close();
   return { personId };
 }

@@ -1,6 +1,7 @@
 /** The app frame: header with navigation and status line, the current screen, the toast area. */
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import { ToastArea } from '../features/common/Toast';
+import { lockNow } from '../platform/lock';
 import { StatusLine } from '../features/status/StatusLine';
 import { TodayScreen } from '../features/today/TodayScreen';
 import { hrefOf, useRoute, type Route } from '../platform/router';
@@ -108,6 +109,9 @@ export function App() {
             </a>
           ))}
         </nav>
+        <button type="button" className="button button-small lock-button" onClick={() => void lockNow()}>
+          Verrouiller
+        </button>
         <StatusLine allowUpdate={!isForm(route)} />
       </header>
       <main id="contenu" ref={main} className="app-main">

@@ -22,10 +22,13 @@ export class SealError extends Error {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+const tagOf = (x: unknown) => Object.prototype.toString.call(x);
+
 export function isSealed(value: unknown): value is Sealed {
   if (value === null || typeof value !== 'object') return false;
   const v = value as Partial<Sealed>;
-  return v.v === 1 && v.iv instanceof Uint8Array && v.ct instanceof ArrayBuffer;
+  // By tag rather than `instanceof`: a value cloned by IndexedDB may come from another realm.
+  return v.v === 1 && tagOf(v.iv) === '[object Uint8Array]' && tagOf(v.ct) === '[object ArrayBuffer]';
 }
 
 /** Encrypts `value` (JSON) with `key`; `aad` binds the blob to its place (e.g. a record id). */

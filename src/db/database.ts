@@ -9,6 +9,7 @@ import type { ChangeRecord } from '../domain/sync';
 import type { FieldError } from '../domain/validation';
 import { SEED_PROCEDURES, SEED_RELAYS } from '../domain/seed';
 import { declareVersions } from './schema';
+import { sealingMiddleware } from './sealing/middleware';
 
 /** A record as stored on the device: the api.md envelope plus local timestamps (ISO instants). */
 export interface LocalRecord<E extends Entity = Entity> extends SyncedRecord<E> {
@@ -100,6 +101,8 @@ export class RelaisDB extends Dexie {
   constructor(name = 'relais') {
     super(name);
     declareVersions(this);
+    // Personal values are sealed at rest (src/db/sealing): every table is read and written through it.
+    this.use(sealingMiddleware);
     this.on('versionchange', () => {
       // Dexie closes this connection so that the other tab can upgrade; say so instead of failing later.
       this.onNewerVersion.forEach((listener) => listener());

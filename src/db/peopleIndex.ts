@@ -9,9 +9,11 @@
  * - Several words in the query must each begin a word of the person's names ("ma dup").
  * - Deleted and merged people are left out. `livePeopleIndex` rebuilds the index whenever the
  *   people table changes (Dexie `liveQuery`); `buildPeopleIndex` is the pure part.
- * Nothing here logs: the index holds personal fields.
+ * Nothing here logs: the index holds personal fields. It is dropped when the app locks and built
+ * again, from the opened people, when it unlocks.
  */
 import { liveQuery } from 'dexie';
+import { isUnlocked, LockedError, onLockChange } from '../crypto/keySession';
 import { queryKeys, searchKey } from '../domain/people';
 import { db as appDb, type LocalRecord, type RelaisDB } from './database';
 
@@ -124,15 +126,30 @@ export function livePeopleIndex(db: RelaisDB = appDb): LivePeopleIndex {
   // Who awaits `ready` sees a failure; nobody waiting (the database closed under a screen being
   // left) is no unhandled rejection.
   ready.catch(() => undefined);
-  const subscription = liveQuery(() => db.beneficiaries.toArray()).subscribe({
-    next: (people) => {
-      index = buildPeopleIndex(people);
-      generation++;
-      markReady();
-      listeners.forEach((l) => l());
-    },
-    error: (e: unknown) => fail(e),
+  // The index holds names in clear: it exists only while the app is unlocked. Locking drops it
+  // (and stops reading the table); unlocking builds it again from the opened people.
+  let subscription: { unsubscribe(): void } | null = null;
+  const follow = () => {
+    subscription = liveQuery(() => db.beneficiaries.toArray()).subscribe({
+      next: (people) => {
+        index = buildPeopleIndex(people);
+        generation++;
+        markReady();
+        listeners.forEach((l) => l());
+      },
+      // Locked while reading: the lock listener has dropped the index already.
+      error: (e: unknown) => (e instanceof LockedError ? undefined : fail(e)),
+    });
+  };
+  const stopFollowingLock = onLockChange((unlocked) => {
+    subscription?.unsubscribe();
+    subscription = null;
+    if (unlocked) return follow();
+    index = buildPeopleIndex([]);
+    generation++;
+    listeners.forEach((l) => l());
   });
+  if (isUnlocked()) follow();
   return {
     ready,
     get size() {
@@ -146,6 +163,9 @@ export function livePeopleIndex(db: RelaisDB = appDb): LivePeopleIndex {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    dispose: () => subscription.unsubscribe(),
+    dispose: () => {
+      stopFollowingLock();
+      subscription?.unsubscribe();
+    },
   };
 }

@@ -13,10 +13,13 @@
  *   never leave a draft whose id is already a saved record;
  * - a new record (`mustBeNew`) never overwrites a live one with the same id (`RecordExistsError`).
  */
+import Dexie from 'dexie';
 import { planOutboxChange } from '../domain/outbox';
 import type { DataByEntity } from '../domain/records';
 import { validateRecordData, type FieldError } from '../domain/validation';
-import { db as appDb, RelaisDB, type LocalRecord, type StoredEntity } from './database';
+import { db as appDb, RelaisDB, TABLE_OF, type LocalRecord, type StoredEntity } from './database';
+import { presealRows } from './sealing/middleware';
+import { LockedError } from '../crypto/keySession';
 import { toStorageError } from './storageError';
 
 export class ValidationError extends Error {
@@ -71,10 +74,32 @@ const optionsOf = (o: RelaisDB | WriteOptions | undefined): WriteOptions => (o i
 
 type Mutation<E extends StoredEntity> = (existing: LocalRecord<E> | undefined) => Pick<LocalRecord<E>, 'deleted' | 'data'>;
 
-async function write<E extends StoredEntity>(entity: E, id: string, mutate: Mutation<E>, options: WriteOptions): Promise<LocalRecord<E>> {
+/**
+ * Seals the personal values of a save before its transaction opens (Web Crypto is no IndexedDB
+ * request): the record and its op then take their blobs without waiting inside the transaction.
+ * Inside a caller's transaction nothing may be awaited: the sealing middleware does it there.
+ */
+function preseal(entity: StoredEntity, id: string, opId: string, data: unknown): Promise<() => void> {
+  if (Dexie.currentTransaction) return Promise.resolve(() => {});
+  return presealRows([
+    { store: TABLE_OF[entity], row: { entity, id, data } },
+    { store: 'outbox', row: { entity, id, opId, data } },
+  ]);
+}
+
+async function write<E extends StoredEntity>(
+  entity: E,
+  id: string,
+  mutate: Mutation<E>,
+  options: WriteOptions,
+  data?: DataByEntity[E],
+): Promise<LocalRecord<E>> {
   const db = options.db ?? appDb;
   const table = db.tableOf(entity);
+  const opId = newId();
+  let forget = () => {};
   try {
+    if (data !== undefined) forget = await preseal(entity, id, opId, data);
     return await db.transaction('rw', writeScope(db, entity), async () => {
       // Independent requests are issued together: IndexedDB queues them without a round trip each.
       const [existing, queued, issues] = await Promise.all([
@@ -101,7 +126,7 @@ async function write<E extends StoredEntity>(entity: E, id: string, mutate: Muta
       // Unchanged since the form showed it: the stored version is the one she saw (the server may
       // have acknowledged one of our changes meanwhile). Changed: the version she saw.
       const baseVersion = stale ? Math.min(base.version, record.version) : record.version;
-      const plan = planOutboxChange(record, queued, newId(), now, baseVersion);
+      const plan = planOutboxChange(record, queued, opId, now, baseVersion);
       await Promise.all([
         table.put(record),
         plan.kind === 'append'
@@ -116,8 +141,10 @@ async function write<E extends StoredEntity>(entity: E, id: string, mutate: Muta
       return record;
     });
   } catch (error) {
-    if (error instanceof ValidationError || error instanceof StaleEditError || error instanceof RecordExistsError) throw error;
+    if (error instanceof ValidationError || error instanceof StaleEditError || error instanceof RecordExistsError || error instanceof LockedError) throw error;
     throw toStorageError(error);
+  } finally {
+    forget();
   }
 }
 
@@ -125,7 +152,7 @@ async function write<E extends StoredEntity>(entity: E, id: string, mutate: Muta
 export function saveRecord<E extends StoredEntity>(entity: E, id: string, data: DataByEntity[E], options?: RelaisDB | WriteOptions): Promise<LocalRecord<E>> {
   const errors = validateRecordData(entity, data);
   if (errors.length > 0) return Promise.reject(new ValidationError(errors));
-  return write(entity, id, () => ({ deleted: false, data }), optionsOf(options));
+  return write(entity, id, () => ({ deleted: false, data }), optionsOf(options), data);
 }
 
 /** Deletes a record: a tombstone that keeps its data locally so that undo can restore it. */

@@ -1,14 +1,25 @@
 /**
  * The app's one sync scheduler, started once at launch; screens call `syncNow()`. The engine is
- * loaded after the first paint (it is not needed to show today's screen).
+ * loaded after the first paint (it is not needed to show today's screen). It syncs only while the
+ * app is unlocked, and at once on unlock.
  */
 import { db } from '../db/database';
+import { useLock } from './lock';
 import type { Scheduler } from '../sync/scheduler';
 
 let scheduler: Promise<Scheduler> | null = null;
 
+/** Sync runs only while unlocked (it reads the sealed token and writes sealed records); a locked tablet keeps its queue. */
+const canSync = () => useLock.getState().ready;
+
 export function startSync(): Promise<Scheduler> {
-  scheduler ??= import('../sync/scheduler').then((m) => m.startScheduler(db));
+  scheduler ??= import('../sync/scheduler').then((m) => {
+    const started = m.startScheduler(db, { canSync });
+    useLock.subscribe((state, before) => {
+      if (state.ready && !before.ready) void started.syncNow();
+    });
+    return started;
+  });
   return scheduler;
 }
 

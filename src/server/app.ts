@@ -48,7 +48,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerBodyDeadline(app, timeouts);
   registerSecurityHeaders(app);
   registerErrorHandling(app);
-  app.get('/api/v1/health', async () => ({ status: 'ok', version: options.version, storage: options.repo.kind }));
+  // `engine` (README "API extensions") names the storage engine; `storage` is api.md's name for it.
+  app.get('/api/v1/health', async () => ({ status: 'ok', version: options.version, storage: options.repo.kind, engine: options.repo.kind }));
   registerDeviceRoutes(app, ctx);
   registerSyncRoutes(app, ctx);
   registerTallyRoutes(app, ctx);

@@ -1,6 +1,7 @@
 /**
  * Starts the server (api.md "Running it"): `PORT` (8080), `HOST` (127.0.0.1), `RELAIS_DATA_DIR`
- * (./data, the SQLite file), `RELAIS_ADMIN_TOKEN` (optional coordinator token). Serves the built
+ * (./data, the SQLite file), or `DATABASE_URL` (PostgreSQL instead), `RELAIS_ADMIN_TOKEN`
+ * (optional coordinator token). Serves the built
  * app from ./dist (or `RELAIS_DIST_DIR`, used by tests that simulate an app update).
  * `RELAIS_TRUST_PROXY` names the reverse proxy whose X-Forwarded-* headers are believed (proxy.ts).
  * `RELAIS_RETENTION_MONTHS` (24): people with no contact for that long are anonymised (retentionJob.ts).
@@ -14,8 +15,7 @@ import { buildApp } from './app';
 import { newEnrolmentCode, normalizeCode, sha256 } from './auth';
 import { parseTrustProxy, type TrustProxy } from './proxy';
 import { scheduleDailyJob } from './retentionJob';
-import { openSqliteDatabase } from './store/sqlite/database';
-import { SqliteRepository } from './store/sqlite/sqliteRepository';
+import { describeStore, openRepository } from './store/open';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const port = Number(process.env.PORT ?? 8080);
@@ -32,7 +32,14 @@ try {
   process.exit(1);
 }
 
-const repo = new SqliteRepository(openSqliteDatabase(path.join(dataDir, 'relais.sqlite')));
+const store = { databaseUrl: process.env.DATABASE_URL || undefined, dataDir };
+let repo: Awaited<ReturnType<typeof openRepository>>;
+try {
+  repo = await openRepository(store);
+} catch (error) {
+  console.error(`Base de données inaccessible (${describeStore(store)}) : ${(error as Error).message}`);
+  process.exit(1);
+}
 const app = await buildApp({
   repo,
   version: pkg.version,
@@ -54,7 +61,7 @@ try {
   process.exit(1);
 }
 const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/`;
-console.log(`Relais est prêt : ${url} (données : ${dataDir})`);
+console.log(`Relais est prêt : ${url} (données : ${describeStore(store)})`);
 
 if ((await repo.countUsers()) === 0 && !adminToken) {
   const code = newEnrolmentCode();

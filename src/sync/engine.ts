@@ -20,7 +20,7 @@ import type { RelaisDB } from '../db/database';
 import { toPushOp, type OutboxEntry } from '../domain/outbox';
 import type { Role } from '../domain/sync';
 import { SyncError, type Api } from './api';
-import { loadCredentials } from './credentials';
+import { loadEnrolment } from './credentials';
 import { loadCursor } from './cursor';
 import { applyPulledPage } from './pull';
 import { claimBatch, parkAsIssue, settleBatch } from './push';
@@ -211,7 +211,7 @@ interface Who {
 }
 
 export async function syncOnce(deps: SyncDeps): Promise<SyncReport> {
-  const credentials = await storage(loadCredentials(deps.db));
+  const credentials = await storage(loadEnrolment(deps.db));
   const run = new Run(deps, { deviceId: credentials?.deviceId, role: credentials?.role, user: credentials?.name ?? null });
   // A restored server is resynchronised before anything is pushed to it.
   if (!(await run.cursorIsCurrent())) await run.pull();

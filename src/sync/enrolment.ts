@@ -9,14 +9,16 @@ import { sameUserName } from '../domain/ownership';
 import { hasUnsentWork, UnsentWorkError, wipeLocalData } from '../db/wipe';
 import { enrolDevice, type Fetch } from './api';
 import { withSyncLock } from './engine';
-import { CREDENTIALS_KEY, loadCredentials, saveCredentials, type DeviceCredentials } from './credentials';
+import { newDataKey } from '../crypto/cipher';
+import { setDataKey } from '../crypto/keySession';
+import { credentialsRow, loadEnrolment, saveCredentials, type DeviceCredentials, type Enrolment } from './credentials';
 
 export const sameUser = (a: { name: string; role: string }, b: { name: string; role: string }) => a.role === b.role && sameUserName(a.name, b.name);
 
 /** What the tablet holds before a new enrolment: who it is enrolled for, and whether data would go. */
-export async function enrolmentContext(db: RelaisDB): Promise<{ current: DeviceCredentials | undefined; unsent: boolean; hasData: boolean }> {
+export async function enrolmentContext(db: RelaisDB): Promise<{ current: Enrolment | undefined; unsent: boolean; hasData: boolean }> {
   const [current, unsent, records] = await Promise.all([
-    loadCredentials(db),
+    loadEnrolment(db),
     hasUnsentWork(db),
     Promise.all([db.permanences.count(), db.accompaniments.count()]),
   ]);
@@ -33,17 +35,22 @@ export async function enrolThisTablet(
   db: RelaisDB,
   input: { baseUrl: string; code: string; label: string; fetch?: Fetch; now?: Date },
 ): Promise<EnrolmentOutcome> {
-  const before = await loadCredentials(db);
+  const before = await loadEnrolment(db);
   const enrolled = await enrolDevice(input.baseUrl, input.code, input.label, input.fetch);
   const credentials: DeviceCredentials = { ...enrolled, label: input.label, enrolledAt: (input.now ?? new Date()).toISOString() };
   // What a tablet recorded before its first enrolment belongs to whoever enrols it first.
   const handedOver = before !== undefined && !sameUser(before, enrolled);
   if (handedOver) {
+    // The new user gets a new data key, and the wipe removes the previous user's lock code: the
+    // lock screen then asks her to choose her own (src/platform/lock.ts), wrapping this new key.
+    const dataKey = await newDataKey();
+    const row = await credentialsRow(credentials, dataKey);
     // No sync may run on the previous user's enrolment while the tablet changes hands.
     await withSyncLock(async () => {
       if (await hasUnsentWork(db)) throw new UnsentWorkError();
-      await wipeLocalData(db, [{ key: CREDENTIALS_KEY, value: credentials }]);
+      await wipeLocalData(db, [row]);
     });
+    setDataKey(dataKey);
   } else {
     await saveCredentials(db, credentials);
   }

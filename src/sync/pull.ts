@@ -16,7 +16,9 @@
  * - A record erased at the person's request (tombstone with `erased: true`) is dropped with
  *   everything kept about it, changes waiting to be sent included (erasure.ts).
  */
-import { isStoredEntity, type LocalRecord, type RelaisDB } from '../db/database';
+import Dexie from 'dexie';
+import { isStoredEntity, TABLE_OF, type LocalRecord, type RelaisDB } from '../db/database';
+import { presealRows } from '../db/sealing/middleware';
 import { forgetErased, isErasure } from './erasure';
 import { applyMerge, mergedIntoOf } from './merges';
 import { recordKeys } from '../db/queries';
@@ -44,42 +46,59 @@ export async function applyPulledPage(
   deviceId?: string,
 ): Promise<number> {
   let applied = 0;
-  await db.transaction('rw', syncTables(db), async () => {
-    await assertSameDevice(db, deviceId);
-    const [queued, refused] = await Promise.all([recordKeys(db.outbox), recordKeys(db.syncIssues)]);
-    for (const change of changes) {
-      if (!isStoredEntity(change.entity)) {
-        await keepOtherRecord(db, change, now);
-        continue;
-      }
-      if (isErasure(change)) {
-        // Erased at her request: nothing of it stays here, waiting changes included (erasure.ts).
-        await forgetErased(db, change);
-        applied++;
-        continue;
-      }
-      const survivor = mergedIntoOf(change);
-      if (survivor) await applyMerge(db, change.id, survivor);
-      const table = db.tableOf(change.entity);
-      const key = keyOf(change);
-      const busy = queued.has(key) || refused.has(key);
-      if (busy) await keepServerCopy(db, change);
-      const local = await table.get(change.id);
-      let install = !busy && (!local || change.version > local.version);
-      if (resync && local) {
-        if (refused.has(key)) {
-          await table.update(change.id, { resyncSeen: resync.id });
+  // The page's records are sealed before its transaction opens: inside it, the records installed
+  // take their blobs without waiting for Web Crypto (copies of busy records are sealed there).
+  const forget = Dexie.currentTransaction
+    ? () => {}
+    : await presealRows(
+        changes.flatMap((c) =>
+          isStoredEntity(c.entity) && !c.deleted ? [{ store: TABLE_OF[c.entity], row: { entity: c.entity, id: c.id, data: c.data } }] : [],
+        ),
+      );
+  try {
+    await applyPage();
+  } finally {
+    forget();
+  }
+  return applied;
+
+  async function applyPage() {
+    await db.transaction('rw', syncTables(db), async () => {
+      await assertSameDevice(db, deviceId);
+      const [queued, refused] = await Promise.all([recordKeys(db.outbox), recordKeys(db.syncIssues)]);
+      for (const change of changes) {
+        if (!isStoredEntity(change.entity)) {
+          await keepOtherRecord(db, change, now);
           continue;
         }
-        const reconciled = await reconcileLocal(db, local as LocalRecord, change, busy, resync, now);
-        install = !busy && reconciled === 'install';
+        if (isErasure(change)) {
+          // Erased at her request: nothing of it stays here, waiting changes included (erasure.ts).
+          await forgetErased(db, change);
+          applied++;
+          continue;
+        }
+        const survivor = mergedIntoOf(change);
+        if (survivor) await applyMerge(db, change.id, survivor);
+        const table = db.tableOf(change.entity);
+        const key = keyOf(change);
+        const busy = queued.has(key) || refused.has(key);
+        if (busy) await keepServerCopy(db, change);
+        const local = await table.get(change.id);
+        let install = !busy && (!local || change.version > local.version);
+        if (resync && local) {
+          if (refused.has(key)) {
+            await table.update(change.id, { resyncSeen: resync.id });
+            continue;
+          }
+          const reconciled = await reconcileLocal(db, local as LocalRecord, change, busy, resync, now);
+          install = !busy && reconciled === 'install';
+        }
+        if (install) {
+          await table.put({ ...localFromServer(change, local, now), ...(resync ? { resyncSeen: resync.id } : {}) } as never);
+          applied++;
+        }
       }
-      if (install) {
-        await table.put({ ...localFromServer(change, local, now), ...(resync ? { resyncSeen: resync.id } : {}) } as never);
-        applied++;
-      }
-    }
-    await db.meta.put({ key: CURSOR_KEY, value: cursor });
-  });
-  return applied;
+      await db.meta.put({ key: CURSOR_KEY, value: cursor });
+    });
+  }
 }

@@ -25,7 +25,7 @@ export interface Scheduler {
   stop: () => void;
 }
 
-export function startScheduler(db: RelaisDB, options: { baseUrl?: string; fetch?: Fetch } = {}): Scheduler {
+export function startScheduler(db: RelaisDB, options: { baseUrl?: string; fetch?: Fetch; canSync?: () => boolean } = {}): Scheduler {
   const baseUrl = options.baseUrl ?? window.location.origin;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let failures = 0;
@@ -38,6 +38,8 @@ export function startScheduler(db: RelaisDB, options: { baseUrl?: string; fetch?
 
   async function syncNow(): Promise<void> {
     clearTimeout(timer);
+    // Locked: nothing is read or sent; the unlock starts a run (syncRuntime.ts).
+    if (options.canSync && !options.canSync()) return;
     // The database may be closing (a newer version in another tab): nothing to sync then.
     const credentials = await loadCredentials(db).catch(() => undefined);
     useSync.getState().set({ enrolled: !!credentials });

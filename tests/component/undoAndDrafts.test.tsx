@@ -131,7 +131,8 @@ describe('a new entry never overwrites a saved one', () => {
     window.location.hash = '#/accompagnement/nouveau';
     const tabA = within(render(<App />).container);
     await fill(userA, tabA, 'Carte grise', '15 min');
-    await waitFor(async () => expect(await db.drafts.get('accompaniment:new')).toBeDefined());
+    // The draft holds the last choice (drafts are written as she types, each sealed at rest).
+    await waitFor(async () => expect((await db.drafts.get('accompaniment:new'))?.value).toMatchObject({ state: { duration: 15 } }));
 
     const userB = userEvent.setup();
     const tabB = within(render(<App />).container);

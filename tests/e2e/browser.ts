@@ -47,7 +47,40 @@ export async function openTablet(options: { bypassCSP?: boolean } = {}): Promise
   };
 }
 
-/** Loads the app and waits until its service worker controls the page (it then works offline). */
+/** The lock code every e2e tablet chooses at its first open. */
+export const E2E_LOCK_CODE = '135790';
+
+/**
+ * Gets past the lock as the mediator does: on a new tablet she chooses the code (typed twice), on
+ * a loaded or reloaded page she unlocks; returns once the app shows.
+ */
+export async function passLock(page: Page, code = E2E_LOCK_CODE): Promise<void> {
+  // The app's header (the static shell painted before the JavaScript has none of its buttons).
+  const app = page.getByRole('button', { name: 'Verrouiller' });
+  const choose = page.getByRole('heading', { name: 'Choisir un code de verrouillage' });
+  const unlock = page.getByRole('heading', { name: 'Déverrouiller' });
+  await app.or(choose).or(unlock).first().waitFor();
+  if (await choose.isVisible()) {
+    await page.getByLabel('Code de verrouillage', { exact: true }).fill(code);
+    await page.getByLabel('Retapez le code').fill(code);
+    await page.getByRole('button', { name: 'Enregistrer le code' }).click();
+  } else if (await unlock.isVisible()) {
+    await page.getByLabel('Code de verrouillage', { exact: true }).fill(code);
+    await page.getByRole('button', { name: 'Déverrouiller' }).click();
+  }
+  await app.waitFor();
+}
+
+/** Reloads the page: the app opens locked; unlocks it. */
+export async function reloadAndUnlock(page: Page): Promise<void> {
+  await page.reload();
+  await passLock(page);
+}
+
+/**
+ * Loads the app and waits until its service worker controls the page (it then works offline),
+ * past the lock (the code is chosen at the tablet's first open).
+ */
 export async function loadUnderServiceWorker(page: Page, baseUrl: string): Promise<void> {
   await page.goto(baseUrl);
   await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
@@ -55,9 +88,10 @@ export async function loadUnderServiceWorker(page: Page, baseUrl: string): Promi
     await page.reload();
     await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
   }
+  await passLock(page);
 }
 
-/** Reads the outbox straight from IndexedDB, as the sync engine will. */
+/** Reads the outbox straight from IndexedDB (payloads are sealed at rest: `data` is empty, `enc` holds it). */
 export function readOutbox(
   page: Page,
 ): Promise<{ opId: string; entity: string; id: string; baseVersion: number; deleted: boolean; data: Record<string, unknown> }[]> {

@@ -55,7 +55,17 @@ export async function startServer(env: Record<string, string> = {}): Promise<Run
   const dataDir = mkdtempSync(path.join(tmpdir(), 'relais-e2e-data-'));
   const server = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', RELAIS_DATA_DIR: dataDir, RELAIS_QUIET: '1', RELAIS_ADMIN_TOKEN: E2E_ADMIN_TOKEN, ...env },
+    // SQLite, as `npm start` (DATABASE_URL, set for the server suites on PostgreSQL, is emptied).
+    env: {
+      ...process.env,
+      DATABASE_URL: '',
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      RELAIS_DATA_DIR: dataDir,
+      RELAIS_QUIET: '1',
+      RELAIS_ADMIN_TOKEN: E2E_ADMIN_TOKEN,
+      ...env,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const baseUrl = `http://127.0.0.1:${port}`;

@@ -3,7 +3,7 @@
 // over a version changed in another tab asks first, then ends as a conflict on the real server.
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { loadUnderServiceWorker, openTablet, readOutbox, type Tablet } from './browser';
+import { loadUnderServiceWorker, openTablet, passLock, reloadAndUnlock, readOutbox, type Tablet } from './browser';
 
 const baseUrl = inject('baseUrl');
 const admin = { authorization: `Bearer ${inject('adminToken')}`, 'content-type': 'application/json' };
@@ -67,7 +67,7 @@ describe('nothing typed is lost, in Chromium', () => {
     expect(await page.getByRole('radio', { name: 'Fait avec la personne' }).isChecked()).toBe(true);
     expect(await readOutbox(page)).toHaveLength(0);
 
-    await page.reload();
+    await reloadAndUnlock(page);
     await page.getByText('Saisie reprise là où vous l’aviez laissée.').waitFor();
     expect(await page.getByRole('checkbox', { name: 'Carte grise' }).isChecked()).toBe(true);
     expect(await page.getByRole('radio', { name: '45 min' }).isChecked()).toBe(true);
@@ -106,6 +106,7 @@ describe('nothing typed is lost, in Chromium', () => {
     // ...while tab B changes it too and syncs it (version 2 on the server).
     const tabB = await context.newPage();
     await tabB.goto(`${baseUrl}/#/accompagnement/${id}`);
+    await passLock(tabB); // a new tab opens locked
     await tabB.getByRole('radio', { name: '1 h 30', exact: true }).check();
     await tabB.getByRole('button', { name: 'Enregistrer', exact: true }).click();
     await expect.poll(() => serverVersion(id), { timeout: 20_000 }).toBe(2);

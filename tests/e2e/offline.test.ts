@@ -1,6 +1,6 @@
 // The mediator's day in a village without network, in a real browser with the real service worker.
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { loadUnderServiceWorker, openTablet, readOutbox, type Tablet } from './browser';
+import { loadUnderServiceWorker, openTablet, passLock, reloadAndUnlock, readOutbox, type Tablet } from './browser';
 
 const baseUrl = inject('baseUrl');
 let tablet: Tablet;
@@ -30,7 +30,7 @@ describe('offline, in Chromium', () => {
     expect(await page.evaluate(() => navigator.serviceWorker.controller?.state)).toBe('activated');
 
     await context.setOffline(true);
-    await page.reload();
+    await reloadAndUnlock(page);
     await page.getByRole('link', { name: 'Ouvrir une permanence' }).click();
     await page.getByRole('radio', { name: /Médiathèque de Mèze/ }).check();
     await page.getByRole('button', { name: 'Ouvrir', exact: true }).click();
@@ -40,7 +40,7 @@ describe('offline, in Chromium', () => {
     await logAccompaniment(tablet, 'Carte grise', 'La personne a fait seule', 'Doit revenir', '15 min');
     await logAccompaniment(tablet, 'Titre de séjour (ANEF)', 'Fait avec la personne', 'À finaliser en autonomie', '1 h');
 
-    await page.reload();
+    await reloadAndUnlock(page);
     const list = page.getByRole('list', { name: 'Accompagnements du jour' });
     await expect.poll(() => list.getByRole('listitem').count()).toBe(3);
     for (const name of ['Compte Ameli', 'Carte grise', 'Titre de séjour']) {
@@ -90,7 +90,7 @@ describe('offline, in Chromium', () => {
     await page.getByRole('textbox', { name: 'Note' }).fill('Rappeler jeudi');
     await page.waitForTimeout(500); // the draft is written 300 ms after the last change
 
-    await page.reload();
+    await reloadAndUnlock(page);
     await page.getByText('Saisie reprise là où vous l’aviez laissée.').waitFor();
     expect(await page.getByRole('checkbox', { name: 'Carte grise' }).isChecked()).toBe(true);
     expect(await page.getByRole('radio', { name: 'Fait avec la personne' }).isChecked()).toBe(true);
@@ -107,6 +107,7 @@ describe('offline, in Chromium', () => {
     const next = await context.newPage();
     await page.close({ runBeforeUnload: true });
     await next.goto(`${baseUrl}/#/accompagnement/nouveau`);
+    await passLock(next); // a new page opens locked
     await next.getByText('Saisie reprise là où vous l’aviez laissée.').waitFor();
     expect(await next.getByRole('radio', { name: 'Doit revenir' }).isChecked()).toBe(true);
   });

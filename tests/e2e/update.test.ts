@@ -4,7 +4,7 @@ import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTablet, loadUnderServiceWorker, readOutbox } from './browser';
+import { openTablet, loadUnderServiceWorker, passLock, readOutbox } from './browser';
 import { ROOT, startServer, type RunningServer } from './globalSetup';
 
 let server: RunningServer;
@@ -49,6 +49,7 @@ describe('app update', () => {
       const reloaded = page.waitForEvent('load');
       await page.getByRole('button', { name: 'Mettre à jour' }).click();
       await reloaded;
+      await passLock(page); // a reload locks the app
       await expect.poll(() => page.getByRole('list', { name: 'Accompagnements du jour' }).getByRole('listitem').count()).toBe(1);
       expect(await page.getByText('Mise à jour prête').count()).toBe(0);
       expect((await readOutbox(page)).length).toBe(1);

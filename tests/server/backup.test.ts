@@ -4,11 +4,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { SqliteRepository } from '../../src/server/store/sqlite/sqliteRepository';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupDatabase, restoreDatabase } from '../../src/server/backup';
 import { accompaniment } from '../unit/fixtures';
 import { admin, enrol, op, pullAll, push, testServer, type TestServer } from './helpers';
 import { person } from './people';
+
+/** These tests read the SQLite store directly (the privacy methods exist on SQLite only so far). */
+const sqlite = () => s.repo as SqliteRepository;
 
 let dir: string;
 let s: TestServer;
@@ -56,10 +60,10 @@ describe('backup and restore', () => {
     const { changes } = await pullAll(s.app, anne.headers);
     expect(changes.find((c) => c.id === zoe.id)).toMatchObject({ deleted: true, data: {}, erased: true });
     expect(changes.find((c) => c.id === visit.id)).toMatchObject({ deleted: false, data: { note: null } });
-    const text = JSON.stringify([s.repo.db.prepare(`SELECT * FROM records`).all(), s.repo.db.prepare(`SELECT * FROM ops`).all()]);
+    const text = JSON.stringify([sqlite().db.prepare(`SELECT * FROM records`).all(), sqlite().db.prepare(`SELECT * FROM ops`).all()]);
     expect(text).not.toContain('Quintard');
     expect(text).not.toContain('APL de Zoé');
-    const audit = s.repo.db.prepare(`SELECT actor_name, action, record_id FROM audit WHERE action = 'erase'`).all();
+    const audit = sqlite().db.prepare(`SELECT actor_name, action, record_id FROM audit WHERE action = 'erase'`).all();
     expect(audit).toEqual([{ actor_name: 'Restauration', action: 'erase', record_id: zoe.id }]);
   });
 

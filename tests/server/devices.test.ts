@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ENGINE } from './engine';
 import { admin, enrol, testServer, type TestServer } from './helpers';
 
 let s: TestServer;
@@ -11,7 +12,7 @@ afterEach(async () => {
 
 describe('health and identity', () => {
   it('answers health without auth and says who a token is', async () => {
-    expect((await s.app.inject('/api/v1/health')).json()).toEqual({ status: 'ok', version: 'test', storage: 'sqlite' });
+    expect((await s.app.inject('/api/v1/health')).json()).toEqual({ status: 'ok', version: 'test', storage: ENGINE, engine: ENGINE });
     const anne = await enrol(s.app, 'Anne');
     const me = await s.app.inject({ url: '/api/v1/me', headers: anne.headers });
     expect(me.json()).toEqual({ deviceId: anne.deviceId, role: 'mediator', name: 'Anne' });
@@ -51,7 +52,7 @@ describe('enrolment', () => {
     const created = await s.app.inject({ method: 'POST', url: '/api/v1/enrolments', headers: admin, payload: { role: 'mediator', name: 'Anne' } });
     const { code } = created.json();
     const device = (await s.app.inject({ method: 'POST', url: '/api/v1/devices', payload: { code, label: 'T' } })).json();
-    const dump = JSON.stringify([s.repo.db.prepare('SELECT * FROM devices').all(), s.repo.db.prepare('SELECT * FROM enrolments').all()]);
+    const dump = JSON.stringify([await s.sql('SELECT * FROM devices'), await s.sql('SELECT * FROM enrolments')]);
     expect(dump).not.toContain(device.token);
     expect(dump).not.toContain(code.replace('-', ''));
   });

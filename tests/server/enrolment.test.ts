@@ -22,8 +22,8 @@ const codeFor = async (name: string, role: Role = 'mediator') => {
   return res.json().code as string;
 };
 const useCode = (code: string, label = 'Tablette') => s.app.inject({ method: 'POST', url: '/api/v1/devices', payload: { code, label } });
-const count = (table: string) => (s.repo.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
-const usersByRole = () => s.repo.db.prepare(`SELECT name, role FROM users ORDER BY name`).all();
+const count = async (table: string) => (await s.one(`SELECT COUNT(*) AS n FROM ${table}`))?.n as number;
+const usersByRole = () => s.sql(`SELECT name, role FROM users ORDER BY name`);
 
 describe('two codes for one new name with different roles', () => {
   for (const [first, second] of [
@@ -40,9 +40,9 @@ describe('two codes for one new name with different roles', () => {
       expect(refused.statusCode).toBe(409);
       expect(refused.json().error.code).toBe('role_mismatch');
       expect(refused.body).not.toMatch(/anne/i); // the caller is not authenticated: no name
-      expect(usersByRole()).toEqual([{ name: first === 'mediator' ? 'Anne' : 'anne', role: first }]);
-      expect(count('devices')).toBe(1);
-      const used = s.repo.db.prepare(`SELECT role, used_at FROM enrolments WHERE code_hash = ?`).get(sha256(codes[second].replace('-', '')));
+      expect(await usersByRole()).toEqual([{ name: first === 'mediator' ? 'Anne' : 'anne', role: first }]);
+      expect(await count('devices')).toBe(1);
+      const used = await s.one(`SELECT role, used_at FROM enrolments WHERE code_hash = ?`, sha256(codes[second].replace('-', '')));
       expect(used).toEqual({ role: second, used_at: null });
       // Refused again, every time: a refused code is not a failed guess (no 429 either).
       for (let i = 0; i < 12; i++) expect((await useCode(codes[second])).statusCode).toBe(409);
@@ -55,7 +55,7 @@ describe('two codes for one new name with different roles', () => {
     const answers = await Promise.all([useCode(mediator), useCode(coordinator)]);
     expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 409]);
     const winner = answers.find((a) => a.statusCode === 201)!.json();
-    expect(usersByRole()).toEqual([{ name: winner.role === 'mediator' ? 'Anne' : 'ANNE', role: winner.role }]);
+    expect(await usersByRole()).toEqual([{ name: winner.role === 'mediator' ? 'Anne' : 'ANNE', role: winner.role }]);
     const devices = (await s.app.inject({ url: '/api/v1/devices', headers: admin })).json().devices;
     expect(devices.map((d: { role: string }) => d.role)).toEqual([winner.role]);
   });
@@ -74,8 +74,8 @@ describe('one code, one device', () => {
     const code = await codeFor('Anne');
     const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => useCode(code, `Tablette ${i}`)));
     expect(answers.map((a) => a.statusCode).sort()).toEqual([201, 400, 400, 400, 400]);
-    expect(count('devices')).toBe(1);
-    expect(count('users')).toBe(1);
+    expect(await count('devices')).toBe(1);
+    expect(await count('users')).toBe(1);
   });
 
   it('leaves the code unused when creating the device fails (one transaction)', async () => {
@@ -91,8 +91,8 @@ describe('one code, one device', () => {
         tokenHash: sha256(anne.token),
         newUserId: 'u-fails',
       }),
-    ).rejects.toThrow(/UNIQUE/);
-    expect(count('users')).toBe(1);
+    ).rejects.toThrow(/UNIQUE|unique/);
+    expect(await count('users')).toBe(1);
     const retried = await useCode(code);
     expect(retried.statusCode).toBe(201);
     expect(retried.json()).toMatchObject({ name: 'Béa', role: 'mediator' });
@@ -108,7 +108,7 @@ describe('names', () => {
     expect(first.name).toBe(precomposed); // stored in NFC
     const second = await enrol(s.app, ` ${precomposed.toUpperCase()} `, 'mediator', 'Tablette 2');
     expect(second.name).toBe(precomposed);
-    expect(count('users')).toBe(1);
+    expect(await count('users')).toBe(1);
     expect((await makeCode(precomposed.toLowerCase(), 'coordinator')).statusCode).toBe(409);
     expect((await useCode(await codeFor(decomposed.toUpperCase()))).json().name).toBe(precomposed);
   });

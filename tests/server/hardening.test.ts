@@ -17,7 +17,7 @@ afterEach(async () => {
 
 const raw = (body: string) =>
   s.app.inject({ method: 'POST', url: '/api/v1/sync/push', headers: { ...anne.headers, 'content-type': 'application/json' }, payload: body });
-const count = (sql: string, ...args: unknown[]) => (s.repo.db.prepare(sql).get(...args) as { n: number }).n;
+const count = async (sql: string, ...args: unknown[]) => (await s.one(sql, ...args))?.n as number;
 
 describe('an op refused for its envelope', () => {
   it('is remembered: the same opId sent again, even fixed, gets the same rejected result', async () => {
@@ -27,7 +27,7 @@ describe('an op refused for its envelope', () => {
     expect(first).toEqual({ opId: fixed.opId, status: 'rejected', fields: [{ path: 'baseVersion', message: expect.any(String) }] });
     const [again] = (await push(s.app, anne.headers, [fixed])).json().results;
     expect(again).toEqual(first);
-    expect(count('SELECT COUNT(*) AS n FROM records WHERE id = ?', fixed.id)).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM records WHERE id = ?', fixed.id)).toBe(0);
     expect((await pullAll(s.app, anne.headers)).changes.map((c) => c.id)).not.toContain(fixed.id);
   });
 
@@ -37,7 +37,7 @@ describe('an op refused for its envelope', () => {
     const [first] = (await push(s.app, anne.headers, [garbage, op()])).json().results;
     expect(first.status).toBe('rejected');
     expect(first.fields.map((f: { path: string }) => f.path)).toEqual(['entity', 'id', 'baseVersion', 'deleted', 'data']);
-    const row = s.repo.db.prepare('SELECT entity, record_id, base_version, status, data FROM ops WHERE op_id = ?').get(opId);
+    const row = await s.one('SELECT entity, record_id, base_version, status, data FROM ops WHERE op_id = ?', opId);
     expect(row).toEqual({ entity: '', record_id: '', base_version: -1, status: 'rejected', data: null });
     expect((await push(s.app, anne.headers, [{ ...op(), opId }])).json().results[0]).toEqual(first);
   });
@@ -63,7 +63,7 @@ describe('bad input never answers 500', () => {
     expect(r1).toMatchObject({ opId: bad.opId, status: 'rejected' });
     expect(r1.fields).toContainEqual({ path: 'note', message: 'Ce champ est obligatoire.' });
     // Too deep to keep a copy of for review: never serialised.
-    expect(s.repo.db.prepare('SELECT status, data FROM ops WHERE op_id = ?').get(bad.opId)).toEqual({ status: 'rejected', data: null });
+    expect(await s.one('SELECT status, data FROM ops WHERE op_id = ?', bad.opId)).toEqual({ status: 'rejected', data: null });
     expect(r2).toMatchObject({ opId: good.opId, status: 'applied' });
     // Remembered like any refusal, and the queue behind it is not wedged.
     expect((await raw(body)).json().results).toEqual([r1, { opId: good.opId, status: 'duplicate', version: 1 }]);
@@ -76,7 +76,7 @@ describe('bad input never answers 500', () => {
     const res = await raw(JSON.stringify({ ops: [del] }).replace('"@"', `{"x": ${deep(100_000)}}`));
     expect(res.statusCode).toBe(200);
     expect(res.json().results[0]).toMatchObject({ status: 'applied', version: 2 });
-    expect(s.repo.db.prepare('SELECT data FROM records WHERE id = ?').get(create.id)).toEqual({ data: '{}' });
+    expect(await s.one('SELECT data FROM records WHERE id = ?', create.id)).toEqual({ data: '{}' });
   });
 
   it('answers 400 or per-op results for deep bodies, huge numbers, odd unicode and __proto__ keys', async () => {

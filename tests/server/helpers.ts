@@ -1,11 +1,13 @@
-// A server on a real SQLite file in a temporary folder, driven with Fastify's inject() or, in the
-// `server-http` test project (RELAIS_TEST_TRANSPORT=http), over real HTTP through the same calls.
+// A server on a real store (a SQLite file in a temporary folder, or a fresh PostgreSQL schema in
+// the `server-pg` project: engine.ts), driven with Fastify's inject() or, in the `server-http`
+// test project (RELAIS_TEST_TRANSPORT=http), over real HTTP through the same calls.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildApp, type AppOptions } from '../../src/server/app';
-import { SqliteRepository } from '../../src/server/store/sqlite/sqliteRepository';
+import type { Repository } from '../../src/server/store/repository';
+import { openTestStore, type Row } from './engine';
 import type { PushOp } from '../../src/domain/outbox';
 import { accompaniment } from '../unit/fixtures';
 
@@ -49,8 +51,12 @@ function httpClient(base: string): Client {
 
 export interface TestServer {
   app: Client;
-  repo: SqliteRepository;
+  repo: Repository;
+  /** Reads the store directly (`?` placeholders), on either engine. */
+  sql: (query: string, ...args: unknown[]) => Promise<Row[]>;
+  one: (query: string, ...args: unknown[]) => Promise<Row | undefined>;
   dir: string;
+  /** The SQLite file (SQLite only). */
   file: string;
   close: () => Promise<void>;
   /** Stops the server and closes the database, keeping its files. */
@@ -59,7 +65,8 @@ export interface TestServer {
 
 export async function testServer(options: Partial<AppOptions> = {}, dir = mkdtempSync(path.join(tmpdir(), 'relais-server-'))): Promise<TestServer> {
   const file = path.join(dir, 'relais.sqlite');
-  const repo = SqliteRepository.open(file);
+  const store = await openTestStore(dir);
+  const repo = store.repo;
   const fastify = await buildApp({ repo, version: 'test', adminToken: ADMIN, ...options });
   let app: Client = fastify as unknown as Client;
   if (TRANSPORT === 'http') {
@@ -69,11 +76,13 @@ export async function testServer(options: Partial<AppOptions> = {}, dir = mkdtem
   return {
     app,
     repo,
+    sql: store.sql,
+    one: store.one,
     dir,
     file,
     close: async () => {
       await fastify.close();
-      await repo.close();
+      await store.destroy();
       rmSync(dir, { recursive: true, force: true });
     },
     stop: async () => {

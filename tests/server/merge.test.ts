@@ -59,8 +59,8 @@ describe('POST /api/v1/beneficiaries/{id}/merge', () => {
     expect(all.find((c) => c.id === dup.id)).toMatchObject({ deleted: true, mergedInto: keep.id });
     expect(all.find((c) => c.id === keep.id)).not.toHaveProperty('mergedInto');
     // Recorded in the op log as the coordinator's.
-    const coordinatorId = (s.repo.db.prepare(`SELECT id FROM users WHERE name = 'Coline'`).get() as { id: string }).id;
-    const logged = s.repo.db.prepare(`SELECT record_id, user_id, version, status FROM ops WHERE user_id = ? ORDER BY record_id`).all(coordinatorId);
+    const coordinatorId = (await s.one(`SELECT id FROM users WHERE name = 'Coline'`))?.id as string;
+    const logged = await s.sql(`SELECT record_id, user_id, version, status FROM ops WHERE user_id = ? ORDER BY record_id`, coordinatorId);
     expect(logged).toHaveLength(4);
     expect(logged).toEqual(expect.arrayContaining([{ record_id: dup.id, user_id: coordinatorId, version: 2, status: 'applied' }]));
     // The mediator's pending edit made on version 1 of the moved visit is a conflict, not an overwrite.
@@ -97,7 +97,7 @@ describe('POST /api/v1/beneficiaries/{id}/merge', () => {
     expect(again.statusCode).toBe(409);
     expect((await merge(keep.id, dup.id)).statusCode).toBe(409);
     // Nothing changed by the refused attempts.
-    expect(s.repo.db.prepare(`SELECT COUNT(*) AS n FROM merges`).get()).toEqual({ n: 1 });
+    expect(await s.one(`SELECT COUNT(*) AS n FROM merges`)).toEqual({ n: 1 });
   });
 
   it('follows successive merges: a person merged into one later merged again counts as the last survivor', async () => {

@@ -1,11 +1,15 @@
 // Her rights (README "Her rights"): the coordinator reads everything held about one person, and
 // erases her: tombstones without data, op-log copies purged, accompaniments kept without their
 // free text, tallies unchanged, later pushes of her records refused; a mediator gets 403.
+import type { SqliteRepository } from '../../src/server/store/sqlite/sqliteRepository';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/domain/csv';
 import { accompaniment } from '../unit/fixtures';
 import { admin, enrol, op, pullAll, push, testServer, type TestServer } from './helpers';
 import { followup, mandate, person } from './people';
+
+/** These tests read the SQLite store directly (the privacy methods exist on SQLite only so far). */
+const sqlite = () => s.repo as SqliteRepository;
 
 let s: TestServer;
 let anne: Awaited<ReturnType<typeof enrol>>;
@@ -78,9 +82,9 @@ const csvRows = async () => parseCsv((await s.app.inject({ url: '/api/v1/exports
 /** Every stored row of the server's tables that may hold data, as one text. */
 const storedText = () =>
   JSON.stringify(
-    ['records', 'ops', 'audit', 'erased', 'erased_people', 'merges', 'accompaniment_facts'].map((t) => s.repo.db.prepare(`SELECT * FROM ${t}`).all()),
+    ['records', 'ops', 'audit', 'erased', 'erased_people', 'merges', 'accompaniment_facts'].map((t) => sqlite().db.prepare(`SELECT * FROM ${t}`).all()),
   );
-const seq = () => (s.repo.db.prepare(`SELECT value FROM counters WHERE name = 'seq'`).get() as { value: number }).value;
+const seq = () => (sqlite().db.prepare(`SELECT value FROM counters WHERE name = 'seq'`).get() as { value: number }).value;
 
 describe('GET /api/v1/beneficiaries/{id}/dossier', () => {
   it('gives the coordinator everything held about her, as a JSON download, and a mediator 403', async () => {

@@ -26,7 +26,7 @@ describe('push', () => {
     await push(s.app, anne.headers, ops);
     const again = await push(s.app, anne.headers, ops);
     expect(again.json().results).toEqual(ops.map((o) => ({ opId: o.opId, status: 'duplicate', version: 1 })));
-    expect(s.repo.db.prepare('SELECT COUNT(*) AS n FROM records WHERE entity = ?').get('accompaniment')).toEqual({ n: 2 });
+    expect(await s.one('SELECT COUNT(*) AS n FROM records WHERE entity = ?', 'accompaniment')).toEqual({ n: 2 });
   });
 
   it('handles the same batch delivered concurrently without duplicates', async () => {
@@ -35,7 +35,7 @@ describe('push', () => {
     const statuses = answers.flatMap((a) => a.json().results.map((r: { status: string }) => r.status));
     expect(statuses.filter((x) => x === 'applied')).toHaveLength(50);
     expect(statuses.filter((x) => x === 'duplicate')).toHaveLength(100);
-    expect(s.repo.db.prepare("SELECT COUNT(*) AS n FROM records WHERE entity = 'accompaniment'").get()).toEqual({ n: 50 });
+    expect(await s.one("SELECT COUNT(*) AS n FROM records WHERE entity = 'accompaniment'")).toEqual({ n: 50 });
   });
 
   it('applies an edit based on the current version, and reports a conflict otherwise without overwriting', async () => {
@@ -49,7 +49,7 @@ describe('push', () => {
     expect(result).toMatchObject({ opId: stale.opId, status: 'conflict', current: { entity: 'accompaniment', id: create.id, version: 2, deleted: false } });
     expect(result.current.data.durationMinutes).toBe(60);
     // The rejected change is kept for review, and the same op gets the same answer again.
-    const kept = s.repo.db.prepare('SELECT status, data FROM ops WHERE op_id = ?').get(stale.opId) as { status: string; data: string };
+    const kept = (await s.one('SELECT status, data FROM ops WHERE op_id = ?', stale.opId)) as { status: string; data: string };
     expect(kept.status).toBe('conflict');
     expect(JSON.parse(kept.data).durationMinutes).toBe(90);
     expect((await push(s.app, anne.headers, [stale])).json().results[0]).toEqual(result);

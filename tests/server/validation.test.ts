@@ -15,7 +15,7 @@ afterEach(async () => {
 });
 
 const paths = (r: { fields?: { path: string }[] }) => (r.fields ?? []).map((f) => f.path);
-const stored = (id: string) => s.repo.db.prepare('SELECT data, deleted FROM records WHERE id = ?').get(id) as { data: string; deleted: number } | undefined;
+const stored = (id: string) => s.one('SELECT data, deleted FROM records WHERE id = ?', id) as Promise<{ data: string; deleted: number } | undefined>;
 
 describe('allow-list of record fields', () => {
   it('rejects a key api.md does not list, at every level, naming its path, and stores nothing', async () => {
@@ -31,7 +31,7 @@ describe('allow-list of record fields', () => {
       const [r] = (await push(s.app, anne.headers, [o])).json().results;
       expect(r.status).toBe('rejected');
       expect(paths(r)).toEqual([path]);
-      expect(stored(o.id)).toBeUndefined();
+      expect(await stored(o.id)).toBeUndefined();
     }
     const p = op({ entity: 'permanence', data: { ...permanence(), __proto: 1 } });
     expect(paths((await push(s.app, anne.headers, [p])).json().results[0])).toEqual(['__proto']);
@@ -52,13 +52,13 @@ describe('allow-list of record fields', () => {
     await push(s.app, anne.headers, [create]);
     const del = op({ id: create.id, baseVersion: 1, deleted: true, data: { ...accompaniment(), secret: 'Mot de passe' } });
     expect((await push(s.app, anne.headers, [del])).json().results[0]).toMatchObject({ status: 'applied', version: 2 });
-    expect(stored(create.id)).toEqual({ data: '{}', deleted: 1 });
+    expect(await stored(create.id)).toEqual({ data: '{}', deleted: 1 });
     // A tombstone in conflict keeps no data copy either.
     const stale = op({ id: create.id, baseVersion: 1, deleted: true, data: { note: 'Mot de passe' } });
     expect((await push(s.app, anne.headers, [stale])).json().results[0].status).toBe('conflict');
-    const kept = s.repo.db.prepare('SELECT data FROM ops WHERE op_id = ?').get(stale.opId) as { data: string | null };
+    const kept = (await s.one('SELECT data FROM ops WHERE op_id = ?', stale.opId)) as { data: string | null };
     expect(kept.data === null || kept.data === '{}').toBe(true);
-    expect(JSON.stringify(s.repo.db.prepare('SELECT * FROM records').all())).not.toContain('Mot de passe');
+    expect(JSON.stringify(await s.sql('SELECT * FROM records'))).not.toContain('Mot de passe');
   });
 });
 

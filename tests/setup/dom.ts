@@ -2,6 +2,7 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup, configure } from '@testing-library/react';
 import { afterEach } from 'vitest';
+import { useToast } from '../../src/features/common/toastStore';
 
 // IndexedDB round trips (fake-indexeddb) on a loaded 2-core machine (CI runs several projects at
 // once) can take longer than Testing Library's 1 s default: waiting longer changes no assertion.
@@ -9,6 +10,9 @@ configure({ asyncUtilTimeout: 5000 });
 
 afterEach(() => {
   cleanup();
+  // The toast store outlives a test's render: a confirmation left by one test must not stand for
+  // the next test's (slower sealed writes made the next test find the previous toast first).
+  useToast.getState().dismiss();
   window.location.hash = '';
 });
 

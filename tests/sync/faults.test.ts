@@ -14,6 +14,7 @@ import { SyncError } from '../../src/sync/api';
 import { resend, takeServerVersion } from '../../src/sync/issues';
 import { ADMIN } from '../server/helpers';
 import { accompaniment } from '../unit/fixtures';
+import { childStore } from '../server/engine';
 import { adminCall, enrolNewDevice, expectExactly, serverAccompaniments, startServer, type Device, type Server } from './harness';
 
 let server: Server;
@@ -105,7 +106,7 @@ describe('sync under faults', () => {
     const report = await anne.sync();
     expect(report.applied).toBe(25); // answered as duplicates
     await expectExactly(server, anne, expected);
-    const ops = server.repo.db.prepare("SELECT COUNT(*) AS n FROM ops WHERE status = 'applied'").get() as { n: number };
+    const [ops] = await server.sql("SELECT COUNT(*) AS n FROM ops WHERE status = 'applied'");
     expect(ops.n).toBe(25);
   });
 
@@ -139,7 +140,7 @@ describe('sync under faults', () => {
     };
     await anne.sync();
     await expectExactly(server, anne, expected);
-    expect(server.repo.db.prepare("SELECT COUNT(*) AS n FROM records WHERE entity = 'accompaniment'").get()).toEqual({ n: 30 });
+    expect(await server.sql("SELECT COUNT(*) AS n FROM records WHERE entity = 'accompaniment'")).toEqual([{ n: 30 }]);
   });
 
   it('resolves two devices editing one record: nothing overwritten silently, both converge', async () => {
@@ -268,12 +269,12 @@ function freePort(): Promise<number> {
   });
 }
 
-async function spawnServer(port: number, dataDir: string): Promise<ChildProcess> {
+async function spawnServer(port: number, dataDir: string, storeEnv: Record<string, string>): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/main.ts'], {
     env: {
       ...process.env,
+      ...storeEnv,
       PORT: String(port),
-      RELAIS_DATA_DIR: dataDir,
       RELAIS_ADMIN_TOKEN: ADMIN,
       RELAIS_QUIET: '1',
       RELAIS_DIST_DIR: path.join(dataDir, 'no-dist'),
@@ -294,7 +295,8 @@ describe('sync when the server process dies', () => {
   it('loses nothing and duplicates nothing when the server is killed in the middle of a batch', async () => {
     const dataDir = mkdtempSync(path.join(tmpdir(), 'relais-kill-'));
     const port = await freePort();
-    let child = await spawnServer(port, dataDir);
+    const store = await childStore(dataDir);
+    let child = await spawnServer(port, dataDir, store.env);
     const base = `http://127.0.0.1:${port}`;
     const real = { base, repo: null } as unknown as Server;
     try {
@@ -315,7 +317,7 @@ describe('sync when the server process dies', () => {
           return pending;
         };
         await anne.sync().catch((e: unknown) => expect(e).toBeInstanceOf(SyncError));
-        child = await spawnServer(port, dataDir);
+        child = await spawnServer(port, dataDir, store.env);
         if (process.env.RELAIS_DEBUG)
           console.log(`killed after ${delayMs} ms; on the server before the retry:`, (await serverAccompaniments(real)).size, 'of', expected.size);
         anne.fetch = (input, init) => fetch(input, init);
@@ -326,6 +328,8 @@ describe('sync when the server process dies', () => {
       }
     } finally {
       child.kill('SIGKILL');
+      await new Promise((r) => setTimeout(r, 200)); // its connections close before the schema goes
+      await store.drop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

@@ -1,5 +1,6 @@
 // Devices (the real client engine and write path on their own fake-indexeddb database) and a
-// real server over HTTP, for fault-injection and property tests.
+// real server over HTTP (on SQLite, or PostgreSQL in the `sync-pg` project: ../server/engine.ts),
+// for fault-injection and property tests.
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,30 +10,45 @@ import { expect } from 'vitest';
 import { RelaisDB } from '../../src/db/database';
 import { newId, saveRecord } from '../../src/db/writes';
 import { buildApp } from '../../src/server/app';
-import { SqliteRepository } from '../../src/server/store/sqlite/sqliteRepository';
+import { backupDatabase, restoreDatabase } from '../../src/server/backup';
+import { migratePg } from '../../src/server/store/postgres/migrations';
+import { openPool } from '../../src/server/store/postgres/pool';
+import type { Repository } from '../../src/server/store/repository';
 import { createApi, enrolDevice, type Fetch } from '../../src/sync/api';
 import { saveCredentials } from '../../src/sync/credentials';
 import { syncOnce, type SyncDeps, type SyncReport } from '../../src/sync/engine';
 import { accompaniment } from '../unit/fixtures';
+import { ENGINE, openTestStore, type Row, type TestStore } from '../server/engine';
 import { ADMIN } from '../server/helpers';
 
 export interface Server {
   base: string;
   app: FastifyInstance;
-  repo: SqliteRepository;
+  repo: Repository;
+  /** Reads the store directly (`?` placeholders), on either engine. */
+  sql: (query: string, ...args: unknown[]) => Promise<Row[]>;
   dir: string;
   /** Stops the server, runs `whileStopped` (e.g. a restore), and starts it again on the same port. */
-  restart: (whileStopped?: (file: string) => void | Promise<void>) => Promise<void>;
-  file: string;
+  restart: (whileStopped?: () => void | Promise<void>) => Promise<void>;
+  /** Takes a backup now; the function returned restores it (server stopped) and starts the server again. */
+  backup: () => Promise<() => Promise<void>>;
   close: () => Promise<void>;
 }
+
+const PG_TABLES = ['users', 'devices', 'enrolments', 'records', 'ops', 'counters', 'identity', 'merges', 'accompaniment_facts', 'permanence_facts'];
 
 export async function startServer(dir = mkdtempSync(path.join(tmpdir(), 'relais-sync-'))): Promise<Server> {
   const file = path.join(dir, 'relais.sqlite');
   let port = 0;
   const server = {} as Server;
+  let store: TestStore & { schema?: string };
+  let schema: string | undefined;
+  const backups: string[] = [];
   const boot = async () => {
-    server.repo = SqliteRepository.open(file);
+    store = await openTestStore(dir, schema);
+    schema = store.schema;
+    server.repo = store.repo;
+    server.sql = (q, ...a) => store.sql(q, ...a);
     server.app = await buildApp({ repo: server.repo, version: 'test', adminToken: ADMIN });
     await server.app.listen({ port, host: '127.0.0.1' });
     port = (server.app.server.address() as { port: number }).port;
@@ -40,16 +56,42 @@ export async function startServer(dir = mkdtempSync(path.join(tmpdir(), 'relais-
   };
   await boot();
   server.dir = dir;
-  server.file = file;
   server.restart = async (whileStopped) => {
     await server.app.close();
     await server.repo.close();
-    await whileStopped?.(file);
+    await whileStopped?.();
     await boot();
+  };
+  server.backup = async () => {
+    if (ENGINE === 'sqlite') {
+      const copy = path.join(dir, `backup-${randomUUID()}.sqlite`);
+      await backupDatabase(file, copy);
+      return () => server.restart(() => void restoreDatabase(file, copy));
+    }
+    // PostgreSQL: a copy of every table in a schema of its own; restoring puts them back and stamps
+    // a new identity, as `npm run migrate -- --new-identity` does after a restore (deployment.md).
+    const bk = `${schema}_bk_${randomUUID().slice(0, 8)}`;
+    backups.push(bk);
+    await store.sql(`CREATE SCHEMA ${bk}`);
+    for (const t of PG_TABLES) await store.sql(`CREATE TABLE ${bk}.${t} AS TABLE ${t}`);
+    return () =>
+      server.restart(async () => {
+        const pool = openPool(store.url as string, 1);
+        try {
+          await pool.query(`TRUNCATE ${PG_TABLES.join(', ')}`);
+          for (const t of PG_TABLES) await pool.query(`INSERT INTO ${t} SELECT * FROM ${bk}.${t}`);
+          await pool.query(`DROP SCHEMA IF EXISTS ${bk} CASCADE`);
+          await migratePg(pool, { newIdentity: true });
+        } finally {
+          await pool.end();
+        }
+      });
   };
   server.close = async () => {
     await server.app.close();
-    await server.repo.close();
+    // Backups a failed test never restored go too.
+    for (const bk of backups) await store.sql(`DROP SCHEMA IF EXISTS ${bk} CASCADE`);
+    await store.destroy();
     rmSync(dir, { recursive: true, force: true });
   };
   return server;
@@ -130,6 +172,6 @@ export async function expectExactly(server: Server, device: Device, expected: Ma
   for (const [id, data] of expected) expect(onServer.get(id)).toEqual(data);
   expect([...(await device.alive()).keys()].sort()).toEqual([...expected.keys()].sort());
   expect(await device.db.outbox.count()).toBe(0);
-  const stored = server.repo.db.prepare("SELECT COUNT(*) AS n FROM records WHERE entity = 'accompaniment'").get() as { n: number };
+  const [stored] = await server.sql("SELECT COUNT(*) AS n FROM records WHERE entity = 'accompaniment'");
   expect(stored.n).toBeGreaterThanOrEqual(expected.size);
 }

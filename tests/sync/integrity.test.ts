@@ -1,6 +1,5 @@
 // The review's reproductions of lost or overwritten changes, each replayed with the real engine
 // against the real server over HTTP.
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { RelaisDB } from '../../src/db/database';
 import { UnsentWorkError } from '../../src/db/wipe';
@@ -10,7 +9,6 @@ import { loadCredentials } from '../../src/sync/credentials';
 import { enrolThisTablet, sameUser } from '../../src/sync/enrolment';
 import { syncOnce } from '../../src/sync/engine';
 import { resend, takeServerVersion } from '../../src/sync/issues';
-import { backupDatabase, restoreDatabase } from '../../src/server/backup';
 import { accompaniment } from '../unit/fixtures';
 import { adminCall, enrolNewDevice, expectExactly, serverAccompaniments, startServer, type Device, type Server } from './harness';
 
@@ -311,14 +309,13 @@ describe('a server restored from a backup', () => {
     const [a, e] = [await anne.log({ durationMinutes: 10 }), await anne.log({ durationMinutes: 11 })];
     await anne.sync();
     await other.sync();
-    const backup = path.join(server.dir, 'backup.sqlite');
-    await backupDatabase(server.file, backup);
+    const restoreBackup = await server.backup();
     // After the backup: a new entry and two edits, all acknowledged by the server, then lost.
     const c = await anne.log({ durationMinutes: 12 });
     await saveRecord('accompaniment', a, data(20, 'A, version perdue'), anne.db);
     await saveRecord('accompaniment', e, data(21, 'E, version perdue'), anne.db);
     await anne.sync();
-    await server.restart((file) => void restoreDatabase(file, backup));
+    await restoreBackup();
     // On the restored server, the other tablet writes over `a` (its version 2 is not anne's).
     await saveRecord('accompaniment', a, data(30, 'A, autre tablette'), other.db);
     await expect(other.sync()).resolves.toMatchObject({ resent: 0 });
@@ -355,11 +352,7 @@ describe('entries on another tablet', () => {
 });
 
 describe('a server restored from a backup, against other writers', () => {
-  const restore = async () => {
-    const backup = path.join(server.dir, `backup-${crypto.randomUUID()}.sqlite`);
-    await backupDatabase(server.file, backup);
-    return () => server.restart((file) => void restoreDatabase(file, backup));
-  };
+  const restore = () => server.backup();
   const coordinator = async () => {
     const d = await enrolNewDevice(server, 'Chloé', undefined, 'coordinator');
     devices.push(d);
@@ -397,7 +390,7 @@ describe('a server restored from a backup, against other writers', () => {
     await restored();
     await chloe.sync(); // the coordinator happens to sync first
     await anne.sync();
-    const owner = server.repo.db.prepare(`SELECT u.name FROM records r JOIN users u ON u.id = r.owner_id WHERE r.id = ?`).get(lost) as { name: string };
+    const [owner] = await server.sql(`SELECT u.name FROM records r JOIN users u ON u.id = r.owner_id WHERE r.id = ?`, lost);
     expect(owner.name).toBe('Anne');
     expect(await anne.db.syncIssues.count()).toBe(0);
     expect(await chloe.db.syncIssues.count()).toBe(0);

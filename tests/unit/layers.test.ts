@@ -8,12 +8,13 @@ const SRC = path.resolve(import.meta.dirname, '../../src');
 
 /** The folders each layer must not import from. */
 const FORBIDDEN: Record<string, string[]> = {
-  domain: ['app', 'features', 'platform', 'db', 'sync', 'server'],
+  domain: ['app', 'features', 'platform', 'db', 'sync', 'server', 'crypto'],
   db: ['app', 'features', 'platform', 'sync', 'server'],
+  crypto: ['app', 'features', 'platform', 'sync', 'server'],
   sync: ['app', 'features', 'platform', 'server'],
   platform: ['app', 'features', 'server'],
   features: ['app', 'server'],
-  server: ['app', 'features', 'platform', 'db', 'sync'],
+  server: ['app', 'features', 'platform', 'db', 'sync', 'crypto'],
 };
 
 function filesUnder(dir: string): string[] {

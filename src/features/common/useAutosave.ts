@@ -1,11 +1,12 @@
 /**
  * Keeps a form's draft in the database while it is typed: shortly after each change, and at once
- * when the page is hidden or closed (tablet locked, app switched, reload). `pause` stops a pending
+ * when the page is hidden or closed (tablet locked, app switched, reload) and before the app locks. `pause` stops a pending
  * write until the next render (a save that clears the draft in its own transaction calls it first,
  * so no late write brings the draft back); `discard` also deletes the draft.
  */
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { clearDraft, saveDraft } from '../../db/drafts';
+import { beforeLock } from '../../platform/lock';
 
 const DELAY_MS = 300;
 
@@ -38,9 +39,12 @@ export function useAutosave(key: string, value: unknown, enabled: boolean): Auto
       if (document.visibilityState === 'hidden') void flush();
     };
     const onPageHide = () => void flush();
+    // Locking drops the data key: what was typed last is written first, while it is still there.
+    const unregister = beforeLock(flush);
     document.addEventListener('visibilitychange', onHide);
     window.addEventListener('pagehide', onPageHide);
     return () => {
+      unregister();
       document.removeEventListener('visibilitychange', onHide);
       window.removeEventListener('pagehide', onPageHide);
       if (timer.current !== undefined) void flush();

@@ -9,6 +9,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useMemo, useSyncExternalStore } from 'react';
 import { lastVisitsOf, type PersonSummary } from '../../db/people';
 import { livePeopleIndex, MIN_QUERY_LETTERS, type LivePeopleIndex } from '../../db/peopleIndex';
+import { onLockChange } from '../../crypto/keySession';
 import { queryKeys } from '../../domain/people';
 import type { IsoDate } from '../../domain/records';
 
@@ -19,6 +20,8 @@ import type { IsoDate } from '../../domain/records';
  * Dates only, never names.
  */
 const lastVisitSeen = new Map<string, IsoDate | null>();
+// Nothing learnt while unlocked outlives a lock (the index drops its names itself).
+onLockChange((unlocked) => void (unlocked || lastVisitSeen.clear()));
 
 let shared: LivePeopleIndex | null = null;
 let users = 0;

@@ -10,14 +10,14 @@ import { db } from '../../db/database';
 import { navigate, type Route } from '../../platform/router';
 import { syncNow } from '../../platform/syncRuntime';
 import { createCoordinatorApi, SyncError } from '../../sync/api';
-import { loadCredentials } from '../../sync/credentials';
+import { loadCredentials, loadEnrolment } from '../../sync/credentials';
 import { useToast } from '../common/toastStore';
 
 export const OFFLINE_MERGE = 'La fusion se fait avec le serveur : elle demande le réseau. Réessayez une fois connectée.';
 
 /** Whether this tablet is the coordinator's (who alone may merge). */
 export function useIsCoordinator(): boolean {
-  return useLiveQuery(async () => (await loadCredentials(db))?.role === 'coordinator', []) ?? false;
+  return useLiveQuery(async () => (await loadEnrolment(db))?.role === 'coordinator', []) ?? false;
 }
 
 export function useMerge() {

@@ -14,7 +14,7 @@ import { shortDate, weekLabel } from '../../domain/format';
 import { ASSOCIATION_NAME, REPORT_TITLE, tallyTables, type Labelling } from '../../domain/exports';
 import { communeName } from '../../domain/reference';
 import { computeTally, filterFacts, type TallyFilter } from '../../domain/tally';
-import { loadCredentials } from '../../sync/credentials';
+import { loadCredentials, loadEnrolment } from '../../sync/credentials';
 import { useToast } from '../common/toastStore';
 import { useProcedureLabels, useRelays } from '../common/useReference';
 import { exportFromServer, exportOnDevice, type ExportKind } from './exportFiles';
@@ -31,7 +31,7 @@ export default function ReportScreen() {
   const facts = useReportFacts();
   const relays = useRelays();
   const procedureLabel = useProcedureLabels();
-  const credentials = useLiveQuery(async () => (await loadCredentials(db)) ?? null);
+  const credentials = useLiveQuery(async () => (await loadEnrolment(db)) ?? null);
   const showToast = useToast((s) => s.show);
 
   const parsedWeek = parseWeek(week);
@@ -73,7 +73,8 @@ export default function ReportScreen() {
   const doExport = async (kind: ExportKind) => {
     if (!tally || !filtered || !period) return;
     try {
-      if (credentials && navigator.onLine) await exportFromServer(kind, credentials.token, period, periodName, filter);
+      const withToken = credentials && navigator.onLine ? await loadCredentials(db) : undefined;
+      if (withToken) await exportFromServer(kind, withToken.token, period, periodName, filter);
       else if (kind === 'tallies.xlsx') throw new Error('offline');
       else exportOnDevice(kind, tally, filtered, periodName, names);
     } catch {

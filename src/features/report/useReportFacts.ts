@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import { db } from '../../db/database';
 import { firstVisitsOf, type AccompanimentFact, type BeneficiaryFact, type PermanenceFact, type TallyOptions } from '../../domain/tally';
 import { accompanimentFact, permanenceFact } from '../../domain/tallyFacts';
-import { loadCredentials } from '../../sync/credentials';
+import { loadEnrolment } from '../../sync/credentials';
 
 export interface ReportFacts {
   accompaniments: AccompanimentFact[];
@@ -23,7 +23,7 @@ export function useReportFacts(): ReportFacts | undefined {
       db.accompaniments.toArray(),
       db.permanences.toArray(),
       db.beneficiaries.toArray(),
-      loadCredentials(db),
+      loadEnrolment(db),
     ]);
     return { acc, perms, people, ownName: credentials?.name ?? 'Moi' };
   });

@@ -1,6 +1,7 @@
 /**
- * Réglages: this tablet (enrolment, storage protection, space used, version), and for the
- * coordinator the devices, the relays and the procedure catalogue.
+ * Réglages: this tablet (enrolment, storage protection, space used, version), its lock (delay,
+ * code, « Oublier cette tablette »), and for the coordinator the devices, the relays and the
+ * procedure catalogue.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useState } from 'react';
@@ -11,6 +12,7 @@ import { pendingCount } from '../../db/queries';
 import { loadCredentials } from '../../sync/credentials';
 import { useSync } from '../../sync/syncStore';
 import { hrefOf } from '../../platform/router';
+import { LockSettings } from '../lock/LockSettings';
 import { DevicesPanel } from './DevicesPanel';
 import { EnrolmentForm } from './EnrolmentForm';
 import { ReferenceList } from './ReferenceEditor';
@@ -93,6 +95,9 @@ export default function SettingsScreen({ code }: { code?: string }) {
         <dt>Version</dt>
         <dd>{__APP_VERSION__}</dd>
       </dl>
+
+      <h2>Verrouillage et données</h2>
+      <LockSettings />
 
       {coordinator && credentials && (
         <>

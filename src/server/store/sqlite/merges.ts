@@ -18,6 +18,7 @@ import { mergeChanges, mergeRefusal, type ReferencingRecord } from '../../../dom
 import type { Actor } from '../../../domain/sync';
 import type { MergeResult } from '../repository';
 import type { KeptCopies } from './retention';
+import type { SqliteTallyFacts } from './tallyFacts';
 
 interface Row {
   id: string;
@@ -33,6 +34,7 @@ export class SqliteMerges {
   constructor(
     private readonly db: Database.Database,
     private readonly kept: KeptCopies,
+    private readonly facts: SqliteTallyFacts,
   ) {
     this.s = {
       record: db.prepare(`SELECT id, entity, version, deleted, data FROM records WHERE id = ?`),
@@ -83,6 +85,7 @@ export class SqliteMerges {
         s.flatten.run(survivorId, duplicateId);
         s.remember.run(duplicateId, survivorId, actor.userId, now);
         s.writeSeq.run(seq);
+        this.facts.refresh();
         return { status: 'merged', version, moved };
       })
       .immediate();

@@ -10,6 +10,7 @@
  *   twice, and ops of one batch (the same opId twice, two ops of one record) answer exactly as if
  *   sent one by one (the lookups are updated as the batch goes);
  * - a record's `seq` takes the next value of one counter at each change, inside the transaction;
+ * - the tally facts of the batch's records are brought up to date in the same transaction;
  * - a `fait_a_la_place` visit is checked against the mandate as the batch has it at that op
  *   (mandateRefs.ts: one lookup per batch, updated as mandates of the batch apply);
  * - a refused or conflicting change is kept with its op for review (retention.ts says how long);
@@ -35,6 +36,7 @@ import type { FieldError } from '../../../domain/validation';
 import { SqliteMandateRefs, type BatchRefs } from './mandateRefs';
 import type { SqliteAudit } from './audit';
 import type { KeptCopies } from './retention';
+import type { SqliteTallyFacts } from './tallyFacts';
 import { RECORD_COLUMNS, toChange, type RecordRow } from './rows';
 
 /** The answer to a change of a record erased at the person's request (no copy of it is kept). */
@@ -63,7 +65,7 @@ export interface Batch {
   now: string;
   seq: number;
   known: Map<string, OpRow>;
-  heads: Map<string, StoredHead>;
+  heads: Map<string, StoredHead & { createdBy: string }>;
   kept: Set<string>;
   /** The batch's record ids erased at a person's request (erasure.ts): refused, no copy kept. */
   erased: Set<string>;
@@ -78,6 +80,7 @@ export class SqlitePushBatches {
   constructor(
     private readonly db: Database.Database,
     private readonly kept: KeptCopies,
+    private readonly facts: SqliteTallyFacts,
     private readonly audit: SqliteAudit,
   ) {
     this.refs = new SqliteMandateRefs(db);
@@ -88,7 +91,9 @@ export class SqlitePushBatches {
       knownOps: db.prepare(
         `SELECT o.op_id, o.user_id, o.status, o.version, o.fields, o.current, o.record_id FROM json_each(?) j JOIN ops o ON o.op_id = j.value`,
       ),
-      heads: db.prepare(`SELECT r.id, r.entity, r.version, r.owner_id AS ownerId FROM json_each(?) j JOIN records r ON r.id = j.value`),
+      heads: db.prepare(
+        `SELECT r.id, r.entity, r.version, r.owner_id AS ownerId, r.created_by AS createdBy FROM json_each(?) j JOIN records r ON r.id = j.value`,
+      ),
       claimOp: db.prepare(
         `INSERT INTO ops (op_id, user_id, device_id, entity, record_id, base_version, deleted, status, version, fields, current, data, received_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -114,9 +119,12 @@ export class SqlitePushBatches {
     return this.db
       .transaction(() => {
         this.kept.sweepIfDue(now);
+        this.facts.refresh(); // nothing to catch up (every push and merge keeps them current): two reads
         const batch = this.prefetch(actor, ops, now);
         const results = ops.map((op) => one(op, batch));
         this.s.writeSeq.run(batch.seq);
+        // The tally facts followed each applied op (`one`), in the same transaction: a tally never catches up.
+        this.facts.caughtUp(batch.seq);
         // The device's last sync is written in the same (durable) transaction: one commit per push.
         if (actor.deviceId) this.s.touch.run(now, actor.deviceId);
         return results;
@@ -129,8 +137,8 @@ export class SqlitePushBatches {
     const known = new Map<string, OpRow>();
     for (const row of this.s.knownOps.all(JSON.stringify(ops.map((o) => o.opId))) as OpRow[]) known.set(row.op_id, row);
     const ids = JSON.stringify([...new Set(ops.flatMap((o) => (isRefused(o) ? [] : [o.id])))]);
-    const heads = new Map<string, StoredHead>();
-    for (const h of this.s.heads.all(ids) as (StoredHead & { id: string })[]) heads.set(h.id, h);
+    const heads: Batch['heads'] = new Map();
+    for (const h of this.s.heads.all(ids) as (StoredHead & { id: string; createdBy: string })[]) heads.set(h.id, h);
     const seq = (this.s.readSeq.get() as { value: number }).value;
     // Erased records, and erased people a pushed mandate or follow-up names (a new one made offline).
     const named = ops.flatMap((o) => (!isRefused(o) && !o.deleted && (o.entity === 'mandate' || o.entity === 'followup') ? [personOf(o.data)] : []));
@@ -201,7 +209,10 @@ export class SqlitePushBatches {
       }
       if (head) s.updateRecord.run(decision.version, deleted, data, u, actor.deviceId, now, ++batch.seq, op.id);
       else s.insertRecord.run(op.id, op.entity, decision.version, deleted, data, u, u, now, u, actor.deviceId, now, ++batch.seq);
-      batch.heads.set(op.id, { entity: applied.entity, version: decision.version, ownerId: head?.ownerId ?? actor.userId });
+      const ownerId = head?.ownerId ?? actor.userId;
+      const createdBy = head?.createdBy ?? actor.userId;
+      batch.heads.set(op.id, { entity: applied.entity, version: decision.version, ownerId, createdBy });
+      this.facts.applied(applied.entity, op.id, op.deleted, applied.data, ownerId, createdBy);
       this.refs.applied(applied, head?.ownerId ?? actor.userId, batch.refs);
       if (batch.kept.has(op.id)) this.kept.resolved(op.id, actor.userId, op.deleted);
     }

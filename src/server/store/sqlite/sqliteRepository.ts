@@ -111,11 +111,13 @@ export class SqliteRepository implements Repository {
     this.facts = new SqliteTallyFacts(db);
     this.kept = new KeptCopies(db);
     this.audit = new SqliteAudit(db);
-    this.batches = new SqlitePushBatches(db, this.kept, this.audit);
-    this.merges = new SqliteMerges(db, this.kept);
+    this.batches = new SqlitePushBatches(db, this.kept, this.facts, this.audit);
+    this.merges = new SqliteMerges(db, this.kept, this.facts);
     this.erasure = new SqliteErasure(db, this.kept);
     this.dossiers = new SqliteDossier(db);
     this.anonymise = new SqliteAnonymise(db, this.kept, this.audit);
+    // A database written before facts were kept at push time catches up now, not at its first tally.
+    this.facts.refresh();
     const identity = db.prepare(`SELECT db_id, restored_seq FROM identity`).get() as { db_id: string; restored_seq: number | null };
     this.dbId = identity.db_id;
     this.restoredSeq = identity.restored_seq ?? 0;
@@ -301,11 +303,16 @@ export class SqliteRepository implements Repository {
     return this.dossiers.read(personId);
   }
 
+  // Both rewrite records (new seqs): the tally facts catch up at once, as after a push or a merge.
   async erase(actor: Batch['actor'], personId: string, now: string): Promise<ErasureResult> {
-    return this.erasure.run(actor, personId, now);
+    const result = this.erasure.run(actor, personId, now);
+    this.facts.refresh();
+    return result;
   }
 
   async anonymiseInactive(cutoff: string, now: string): Promise<RetentionCounts> {
-    return this.anonymise.run(cutoff, now);
+    const counts = this.anonymise.run(cutoff, now);
+    this.facts.refresh();
+    return counts;
   }
 }

@@ -1,7 +1,10 @@
 /**
  * Tally facts on SQLite: narrow tables of the live accompaniments (clustered by date, their
  * counted dimensions in one `dims` string) and permanences, caught up from the change sequence
- * (`records.seq`) right before each tally, so pushes stay fast and tallies read no JSON.
+ * (`records.seq`) at the end of every push and merge transaction (and at open), so tallies read
+ * no JSON and never have a backlog: the first tally after a bulk load is as fast as the next.
+ * (They used to be caught up lazily before each tally: the first one after 200,000 pushed records
+ * paid 5 s of catch-up.)
  * For a tally, accompaniments are grouped by everything counted (a year of 200,000 comes back as
  * a few hundred weighted facts); exports read them one by one.
  * Invariant: after `refresh()`, the fact tables hold exactly the live accompaniments and
@@ -73,6 +76,28 @@ export class SqliteTallyFacts {
         ),
       ),
     };
+  }
+
+  /** One change a push applied (its data already parsed and valid): its facts follow at once. */
+  applied(entity: string, id: string, deleted: boolean, data: unknown, ownerId: string, createdBy: string): void {
+    if (entity === 'accompaniment') {
+      this.s.delAcc.run(id);
+      if (!deleted) {
+        const f = accompanimentFact(id, data as AccompanimentData, createdBy);
+        this.s.putAcc.run(f.date, f.id, ownerId, createdBy, f.permanenceId, f.beneficiaryId, encodeDims(f));
+      }
+    } else if (entity === 'permanence') {
+      if (deleted) this.s.delPerm.run(id);
+      else {
+        const p = data as PermanenceData;
+        this.s.putPerm.run(id, ownerId, createdBy, p.date, p.communeInsee, p.relayId);
+      }
+    }
+  }
+
+  /** The facts are current up to `seq` (a push wrote them with `applied`, after a `refresh`). */
+  caughtUp(seq: number): void {
+    this.s.setSeq.run(seq);
   }
 
   /** Brings the fact tables up to date with every change since the last refresh. */

@@ -1,0 +1,145 @@
+/**
+ * Réglages → « Verrouillage et données »: the auto-lock delay, changing the lock code (the old one
+ * is required; the data key is only re-wrapped), and « Oublier cette tablette » (wipes the local
+ * data, the code and the enrolment, only once nothing waits to be sent).
+ */
+import { useLiveQuery } from 'dexie-react-hooks';
+import { useState } from 'react';
+import { db } from '../../db/database';
+import { hasUnsentWork, UnsentWorkError } from '../../db/wipe';
+import { changeLockCode, lockCodeProblem, WrongCodeError } from '../../crypto/keys';
+import { forgetTablet } from '../../platform/lock';
+import { SelectField } from '../common/SelectField';
+import { TextField } from '../common/TextField';
+import { useToast } from '../common/toastStore';
+import { useSync } from '../../sync/syncStore';
+import { DEFAULT_LOCK_DELAY, LOCK_DELAYS, loadLockDelay, saveLockDelay } from './autoLock';
+
+function ChangeCode() {
+  const [codes, setCodes] = useState({ old: '', next: '', again: '' });
+  const [errors, setErrors] = useState<{ old?: string; next?: string; again?: string }>({});
+  const [busy, setBusy] = useState(false);
+  const showToast = useToast((s) => s.show);
+  const set = (field: keyof typeof codes) => (value: string) => setCodes((c) => ({ ...c, [field]: value }));
+
+  const submit = async (e: React.FormEvent) => {
+    e.preventDefault();
+    const problem = lockCodeProblem(codes.next);
+    const next = {
+      old: codes.old ? undefined : 'Tapez le code actuel.',
+      next: problem ?? undefined,
+      again: !problem && codes.next !== codes.again ? 'Les deux nouveaux codes ne sont pas identiques.' : undefined,
+    };
+    setErrors(next);
+    const first = next.old ? 'code-old' : next.next ? 'code-next' : next.again ? 'code-again' : null;
+    if (first) return document.getElementById(first)?.focus();
+    setBusy(true);
+    try {
+      await changeLockCode(db, codes.old, codes.next);
+      setCodes({ old: '', next: '', again: '' });
+      showToast({ message: 'Code de verrouillage changé.' });
+    } catch (error) {
+      if (!(error instanceof WrongCodeError)) throw error;
+      setErrors({ old: 'Code actuel incorrect.' });
+      document.getElementById('code-old')?.focus();
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="card" onSubmit={(e) => void submit(e)} noValidate aria-labelledby="change-code-title">
+      <h3 id="change-code-title">Changer le code de verrouillage</h3>
+      <TextField id="code-old" label="Code actuel" type="password" autoComplete="off" value={codes.old} onChange={set('old')} error={errors.old} />
+      <div className="row">
+        <TextField
+          id="code-next"
+          label="Nouveau code"
+          type="password"
+          autoComplete="off"
+          hint="Au moins 6 chiffres, ou une phrase d’au moins 8 caractères."
+          value={codes.next}
+          onChange={set('next')}
+          error={errors.next}
+        />
+        <TextField
+          id="code-again"
+          label="Retapez le nouveau code"
+          type="password"
+          autoComplete="off"
+          value={codes.again}
+          onChange={set('again')}
+          error={errors.again}
+        />
+      </div>
+      <button type="submit" className="button button-primary" disabled={busy}>
+        {busy ? 'Changement…' : 'Changer le code'}
+      </button>
+    </form>
+  );
+}
+
+function Forget() {
+  const [step, setStep] = useState<'idle' | 'confirm' | 'unsent'>('idle');
+  const [busy, setBusy] = useState(false);
+
+  const ask = async () => setStep((await hasUnsentWork(db)) ? 'unsent' : 'confirm');
+  const forget = async () => {
+    setBusy(true);
+    try {
+      await forgetTablet();
+      useSync.getState().set({ enrolled: false, error: null, lastSuccessAt: null });
+    } catch (error) {
+      if (!(error instanceof UnsentWorkError)) throw error;
+      setStep('unsent');
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="card">
+      <h3>Oublier cette tablette</h3>
+      <p className="muted">Efface de cette tablette les données, l’inscription et le code. Ce qui a été envoyé reste sur le serveur.</p>
+      {step === 'unsent' && (
+        <p className="form-error" role="alert">
+          Des saisies de cette tablette n’ont pas encore été envoyées au serveur : rien n’a été effacé. Synchronisez d’abord.
+        </p>
+      )}
+      {step !== 'confirm' && (
+        <button type="button" className="button" onClick={() => void ask()}>
+          Oublier cette tablette
+        </button>
+      )}
+      {step === 'confirm' && (
+        <div role="alertdialog" aria-labelledby="forget-title" className="confirm">
+          <p id="forget-title">
+            <strong>Tout a été envoyé au serveur. Effacer les données de cette tablette ?</strong>
+          </p>
+          <button type="button" className="button button-primary" onClick={() => void forget()} disabled={busy}>
+            Effacer les données de la tablette
+          </button>
+          <button type="button" className="button button-ghost" onClick={() => setStep('idle')}>
+            Annuler
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function LockSettings() {
+  const delay = useLiveQuery(() => loadLockDelay(db)) ?? DEFAULT_LOCK_DELAY;
+  return (
+    <>
+      <SelectField
+        id="lock-delay"
+        label="Verrouiller automatiquement après"
+        value={String(delay)}
+        options={LOCK_DELAYS.map((m) => ({ value: String(m), label: `${m} min sans utilisation` }))}
+        onChange={(v) => void saveLockDelay(db, Number(v))}
+      />
+      <ChangeCode />
+      <Forget />
+    </>
+  );
+}

@@ -1,0 +1,107 @@
+/**
+ * The lock's state changes, shared by the lock screens, the header's « Verrouiller », the
+ * auto-lock and the sync runtime. `ready` is true once the data key is in memory AND the work that
+ * must follow an unlock is done (the privacy-fields migration, sealing a token stored in clear):
+ * the app's screens and the sync wait for it. Locking first flushes what forms hold (their drafts)
+ * while the key is still there, then drops the key.
+ */
+import { create } from 'zustand';
+import { db as appDb, type RelaisDB } from '../db/database';
+import { afterFirstUnlock } from '../db/sealing/migrate';
+import { hasUnsentWork, UnsentWorkError, wipeLocalData } from '../db/wipe';
+import { currentDataKey, setDataKey } from '../crypto/keySession';
+import { createVault, openVault, WrongCodeError } from '../crypto/keys';
+import { forgetUnreadableEnrolment, sealLegacyToken } from '../sync/credentials';
+import { afterWrongCode, loadAttempts, reserveAttempt, resetAttempts, type AfterWrongCode } from './lockAttempts';
+
+interface LockState {
+  ready: boolean;
+  /** A right code was given: the key is being installed and the post-unlock work runs. */
+  opening: boolean;
+  /** Said once on the next screen (e.g. after the wipe that followed ten wrong codes). */
+  notice: string | null;
+}
+
+export const useLock = create<LockState>(() => ({ ready: false, opening: false, notice: null }));
+
+const beforeLockHooks = new Set<() => Promise<void>>();
+
+/** Runs `flush` (e.g. a form's pending draft write) before the key is dropped; returns the unsubscribe. */
+export function beforeLock(flush: () => Promise<void>): () => void {
+  beforeLockHooks.add(flush);
+  return () => beforeLockHooks.delete(flush);
+}
+
+/** Other tabs of the app on this tablet: locking one locks them all. */
+const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('relais-lock');
+channel?.addEventListener('message', (e: MessageEvent) => {
+  if (e.data === 'lock') void lockNow(false);
+});
+
+/** Locks now: drafts are written first (with the key still in memory), then the key is dropped. */
+export async function lockNow(tellOtherTabs = true): Promise<void> {
+  if (tellOtherTabs) channel?.postMessage('lock');
+  if (!currentDataKey()) return;
+  await Promise.all([...beforeLockHooks].map((flush) => flush().catch(() => undefined)));
+  useLock.setState({ ready: false });
+  setDataKey(null);
+}
+
+async function open(db: RelaisDB, key: CryptoKey): Promise<void> {
+  setDataKey(key);
+  try {
+    await sealLegacyToken(db);
+    await afterFirstUnlock(db);
+  } catch (error) {
+    useLock.setState({ opening: false });
+    setDataKey(null);
+    throw error;
+  }
+  useLock.setState({ ready: true, opening: false });
+}
+
+/** The first code of this tablet (or of its new user after a hand-over): wraps the key in memory, or a new one. */
+export async function setFirstCode(code: string, db: RelaisDB = appDb): Promise<void> {
+  useLock.setState({ opening: true });
+  let key: CryptoKey;
+  try {
+    // A new key cannot open a token sealed before: that enrolment is done again.
+    const inMemory = currentDataKey();
+    if (!inMemory && (await forgetUnreadableEnrolment(db))) useLock.setState({ notice: 'Inscrivez à nouveau cette tablette (Réglages).' });
+    key = await createVault(db, code, inMemory ?? undefined);
+    await resetAttempts(db);
+  } catch (error) {
+    useLock.setState({ opening: false });
+    throw error;
+  }
+  await open(db, key);
+}
+
+export type UnlockOutcome = { kind: 'open' } | { kind: 'tooSoon'; waitSeconds: number } | AfterWrongCode;
+
+/** Tries `code`: opens the app, or counts a wrong code (waits, wipe or block: lockAttempts.ts). */
+export async function unlock(code: string, db: RelaisDB = appDb, now: () => number = Date.now): Promise<UnlockOutcome> {
+  const reserved = await reserveAttempt(db, new Date(now()));
+  if (!reserved.ok) return reserved.blocked ? { kind: 'blocked', attempts: await loadAttempts(db) } : { kind: 'tooSoon', waitSeconds: reserved.waitSeconds };
+  let key: CryptoKey;
+  try {
+    key = await openVault(db, code);
+  } catch (error) {
+    if (!(error instanceof WrongCodeError)) throw error;
+    const outcome = await afterWrongCode(db, reserved.attempts);
+    if (outcome.kind === 'wiped') useLock.setState({ notice: 'Trop de codes incorrects : les données de cette tablette ont été effacées.' });
+    return outcome;
+  }
+  useLock.setState({ opening: true });
+  await resetAttempts(db);
+  await open(db, key);
+  return { kind: 'open' };
+}
+
+/** « Oublier cette tablette »: wipes everything, code and enrolment included, if nothing waits to be sent. */
+export async function forgetTablet(db: RelaisDB = appDb): Promise<void> {
+  if (await hasUnsentWork(db)) throw new UnsentWorkError();
+  await lockNow();
+  await wipeLocalData(db);
+  useLock.setState({ notice: 'Les données de cette tablette ont été effacées.' });
+}

@@ -1,0 +1,77 @@
+/**
+ * The wrong-code policy: each wrong code is counted in `meta` (a reload does not reset it) and
+ * the next try waits longer (0, 0, 0, 5 s, 15 s, 30 s, 1 min, 2 min, 5 min); the 10th wrong code
+ * wipes the local data if nothing waits to be sent, and otherwise blocks the tablet with its data
+ * still encrypted (docs/privacy.md, Recovery). A right code resets the count. (A brake for codes
+ * tried by hand in the app; against a copy of the files, PBKDF2's cost per guess is the defence.)
+ */
+import type { RelaisDB } from '../db/database';
+import { hasUnsentWork, UnsentWorkError, wipeLocalData } from '../db/wipe';
+
+export const ATTEMPTS_KEY = 'lockAttempts';
+export const MAX_WRONG_CODES = 10;
+const DELAYS_S = [0, 0, 0, 5, 15, 30, 60, 120, 300];
+
+export interface Attempts {
+  failures: number;
+  lastFailureAt: string | null;
+  /** Ten wrong codes while changes waited to be sent: no more tries on this enrolment. */
+  blocked: boolean;
+}
+
+const NONE: Attempts = { failures: 0, lastFailureAt: null, blocked: false };
+
+/** Seconds to wait after `failures` wrong codes before the next try. */
+export function delayAfter(failures: number): number {
+  return failures <= 0 ? 0 : DELAYS_S[Math.min(failures, DELAYS_S.length) - 1];
+}
+
+/** When the next try is allowed (ms since epoch). */
+export function nextTryAt(a: Attempts): number {
+  return a.lastFailureAt ? Date.parse(a.lastFailureAt) + delayAfter(a.failures) * 1000 : 0;
+}
+
+export async function loadAttempts(db: RelaisDB): Promise<Attempts> {
+  return ((await db.meta.get(ATTEMPTS_KEY))?.value as Attempts | undefined) ?? NONE;
+}
+
+export async function resetAttempts(db: RelaisDB): Promise<void> {
+  await db.meta.delete(ATTEMPTS_KEY);
+}
+
+export type AfterWrongCode = { kind: 'wait'; attempts: Attempts } | { kind: 'wiped' } | { kind: 'blocked'; attempts: Attempts };
+
+export type Reservation = { ok: true; attempts: Attempts } | { ok: false; blocked: boolean; waitSeconds: number };
+
+/**
+ * Before a code is checked, counts it as wrong (in one transaction): tries from two tabs, or
+ * fired at once, each wait their turn, and a crash during the check does not give a free try.
+ * A right code then resets the count (`resetAttempts`).
+ */
+export async function reserveAttempt(db: RelaisDB, now = new Date()): Promise<Reservation> {
+  return db.transaction('rw', db.meta, async () => {
+    const before = await loadAttempts(db);
+    const wait = nextTryAt(before) - now.getTime();
+    if (before.blocked || wait > 0) return { ok: false as const, blocked: before.blocked, waitSeconds: Math.max(0, Math.ceil(wait / 1000)) };
+    const attempts: Attempts = { failures: before.failures + 1, lastFailureAt: now.toISOString(), blocked: false };
+    await db.meta.put({ key: ATTEMPTS_KEY, value: attempts });
+    return { ok: true as const, attempts };
+  });
+}
+
+/** After a wrong code (already counted by `reserveAttempt`): wait, or the wipe / block of the 10th. */
+export async function afterWrongCode(db: RelaisDB, attempts: Attempts): Promise<AfterWrongCode> {
+  if (attempts.failures < MAX_WRONG_CODES) return { kind: 'wait', attempts };
+  if (!(await hasUnsentWork(db))) {
+    try {
+      // Everything goes, the lock code and the enrolment with it: the tablet starts afresh.
+      await wipeLocalData(db);
+      return { kind: 'wiped' };
+    } catch (error) {
+      if (!(error instanceof UnsentWorkError)) throw error; // a change was queued meanwhile: keep it
+    }
+  }
+  const blocked = { ...attempts, blocked: true };
+  await db.meta.put({ key: ATTEMPTS_KEY, value: blocked });
+  return { kind: 'blocked', attempts: blocked };
+}

@@ -1,0 +1,268 @@
+/**
+ * The PostgreSQL store (node-postgres pool on `DATABASE_URL`), for deployments with several app
+ * servers on one database. Same semantics as the SQLite store, method for method; what differs is
+ * how they hold with several writers at once:
+ * - a push batch locks its records, decides in memory, and takes its `seq`s at commit time from
+ *   one counter row (pushBatch.ts): the pull cursor never passes a change another server is
+ *   still committing;
+ * - the database identity is read with each pull (not cached): when one server stamps a new one
+ *   (a restore detected at start), every server's cursors follow at once;
+ * - `enrolDevice` uses the code with an `UPDATE … RETURNING` (its row lock): used twice at once on
+ *   two servers, a code yields one device;
+ * - text is compared as bytes (`COLLATE "C"`) where the order is visible, as on SQLite.
+ */
+import type pg from 'pg';
+import { formatCursor, PULL_MAX_BYTES, type Actor, type Cursor, type IncomingOp, type PullAnswer, type PushResult } from '../../../domain/sync';
+import { displayName, nameKey } from '../names';
+import type { Device, Enrolment, EnrolResult, MergeResult, NewDevice, Repository, StoredRecord, User } from '../repository';
+import type { FactsAnswer, FactsQuery } from '../types';
+import { KEPT_COPIES_DAYS, SWEEP_EVERY_MS } from '../sqlite/retention';
+import { pgMerge } from './merges';
+import { migratePg } from './migrations';
+import { openPool, transaction } from './pool';
+import { PgPushBatches, toChange, type PgBatch } from './pushBatch';
+import { PgFacts } from './tallyFacts';
+
+interface DeviceRow {
+  id: string;
+  label: string;
+  created_at: string;
+  last_sync_at: string | null;
+  revoked_at: string | null;
+  user_id: string;
+  user_name: string;
+  role: User['role'];
+}
+
+const toDevice = (r: DeviceRow): Device => ({
+  id: r.id,
+  label: r.label,
+  createdAt: r.created_at,
+  lastSyncAt: r.last_sync_at,
+  revokedAt: r.revoked_at,
+  user: { id: r.user_id, name: r.user_name, role: r.role },
+});
+
+const CHANGE_OVERHEAD_BYTES = 300;
+const DAY_MS = 86_400_000;
+
+const PULLED = `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, r.created_at,
+  COALESCE(u.name, r.created_by) AS created_by_name, m.survivor_id AS merged_into
+  FROM records r LEFT JOIN users u ON u.id = r.created_by
+  LEFT JOIN merges m ON r.deleted = 1 AND r.entity = 'beneficiary' AND m.duplicate_id = r.id`;
+
+const DEVICE_SELECT = `SELECT d.id, d.label, d.created_at, d.last_sync_at, d.revoked_at, u.id AS user_id, u.name AS user_name, u.role
+  FROM devices d JOIN users u ON u.id = d.user_id`;
+
+class RoleMismatch extends Error {
+  constructor(readonly userRole: User['role']) {
+    super('role mismatch: roll back');
+  }
+}
+
+export class PostgresRepository implements Repository {
+  readonly kind = 'postgres';
+  private readonly facts = new PgFacts();
+  /** The push batches (`onSeqTaken` is a seam for the cursor test). */
+  readonly batches = new PgPushBatches(this.facts);
+  private nextSweep = 0;
+
+  private constructor(readonly pool: pg.Pool) {}
+
+  /** Connects to `url`, applies the migrations (under their advisory lock) and returns the store. */
+  static async open(url: string, options: { poolSize?: number } = {}): Promise<PostgresRepository> {
+    const pool = openPool(url, options.poolSize);
+    try {
+      await migratePg(pool);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return new PostgresRepository(pool);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  async countUsers(): Promise<number> {
+    return (await this.pool.query(`SELECT COUNT(*)::int AS n FROM users`)).rows[0].n as number;
+  }
+
+  async findUserByName(name: string): Promise<User | undefined> {
+    return (await this.pool.query(`SELECT id, name, role FROM users WHERE name_key = $1`, [nameKey(name)])).rows[0] as User | undefined;
+  }
+
+  async createEnrolment(e: Enrolment & { codeHash: string; createdBy: string; createdAt: string }): Promise<void> {
+    await this.pool.query(`INSERT INTO enrolments (code_hash, role, name, created_by, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6)`, [
+      e.codeHash,
+      e.role,
+      displayName(e.name),
+      e.createdBy,
+      e.createdAt,
+      e.expiresAt,
+    ]);
+  }
+
+  async enrolDevice(e: NewDevice): Promise<EnrolResult> {
+    try {
+      return await transaction(this.pool, async (c): Promise<EnrolResult> => {
+        const code = (
+          await c.query(
+            `UPDATE enrolments SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING role, name, expires_at AS "expiresAt"`,
+            [e.now, e.codeHash],
+          )
+        ).rows[0] as Enrolment | undefined;
+        if (!code) return { status: 'invalid_code' };
+        const key = nameKey(code.name);
+        const existing = (await c.query(`SELECT id, name, role FROM users WHERE name_key = $1`, [key])).rows[0] as User | undefined;
+        if (existing && existing.role !== code.role) throw new RoleMismatch(existing.role); // undoes the code's use
+        await c.query(`INSERT INTO users (id, name, name_key, role, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (name_key) DO NOTHING`, [
+          e.newUserId,
+          displayName(code.name),
+          key,
+          code.role,
+          e.now,
+        ]);
+        const user = (await c.query(`SELECT id, role FROM users WHERE name_key = $1`, [key])).rows[0] as { id: string; role: User['role'] };
+        if (user.role !== code.role) throw new RoleMismatch(user.role);
+        await c.query(`INSERT INTO devices (id, user_id, label, token_hash, created_at) VALUES ($1, $2, $3, $4, $5)`, [
+          e.deviceId,
+          user.id,
+          e.label,
+          e.tokenHash,
+          e.now,
+        ]);
+        return { status: 'enrolled', device: toDevice((await c.query(`${DEVICE_SELECT} WHERE d.id = $1`, [e.deviceId])).rows[0] as DeviceRow) };
+      });
+    } catch (error) {
+      if (error instanceof RoleMismatch) return { status: 'role_mismatch', userRole: error.userRole };
+      throw error;
+    }
+  }
+
+  async findDeviceByTokenHash(tokenHash: string): Promise<Device | undefined> {
+    const row = (await this.pool.query(`${DEVICE_SELECT} WHERE d.token_hash = $1`, [tokenHash])).rows[0] as DeviceRow | undefined;
+    return row && toDevice(row);
+  }
+
+  async listDevices(): Promise<Device[]> {
+    const rows = (await this.pool.query(`${DEVICE_SELECT} ORDER BY d.revoked_at IS NOT NULL, u.name COLLATE "C", d.created_at COLLATE "C"`))
+      .rows as DeviceRow[];
+    return rows.map(toDevice);
+  }
+
+  async revokeDevice(id: string, now: string): Promise<boolean> {
+    const found = (await this.pool.query(`SELECT revoked_at FROM devices WHERE id = $1`, [id])).rows[0] as { revoked_at: string | null } | undefined;
+    if (!found) return false;
+    await this.pool.query(`UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, [now, id]);
+    return true;
+  }
+
+  async touchDevice(id: string, now: string): Promise<void> {
+    const aMinuteAgo = new Date(Date.parse(now) - 60_000).toISOString();
+    await this.pool.query(`UPDATE devices SET last_sync_at = $1 WHERE id = $2 AND (last_sync_at IS NULL OR last_sync_at < $3)`, [now, id, aMinuteAgo]);
+  }
+
+  async push(actor: PgBatch['actor'], ops: IncomingOp[], now: string): Promise<PushResult[]> {
+    // The 90-day sweep runs on its own (not inside the batch: two servers sweeping the same rows
+    // must not make a batch wait), at most once an hour per server.
+    if (Date.parse(now) >= this.nextSweep) await this.purgeExpiredCopies(now);
+    return transaction(
+      this.pool,
+      async (c) => {
+        const batch = await this.batches.prefetch(c, actor, ops, now);
+        const decided = ops.map((op) => this.pushOne(op, batch));
+        await this.batches.commit(c, batch);
+        const results: PushResult[] = [];
+        for (const d of decided) results.push('previous' in d ? await this.batches.previousResult(c, d.previous, actor, batch) : d);
+        return results;
+      },
+      { retryUnique: true },
+    );
+  }
+
+  /** One op of a batch, decided in memory (a method of its own, so tests can make the store fail in mid-batch). */
+  private pushOne(op: IncomingOp, batch: PgBatch): ReturnType<PgPushBatches['one']> {
+    return this.batches.one(op, batch);
+  }
+
+  async purgeExpiredCopies(now: string): Promise<number> {
+    const t = Date.parse(now);
+    this.nextSweep = t + SWEEP_EVERY_MS;
+    const r = await this.pool.query(
+      `UPDATE ops SET data = NULL, current = NULL, fields = NULL WHERE received_at < $1 AND (data IS NOT NULL OR current IS NOT NULL)`,
+      [new Date(t - KEPT_COPIES_DAYS * DAY_MS).toISOString()],
+    );
+    return r.rowCount ?? 0;
+  }
+
+  async databaseId(): Promise<string> {
+    return (await this.pool.query(`SELECT db_id FROM identity`)).rows[0].db_id as string;
+  }
+
+  async pull(actor: Actor, since: Cursor | null, limit: number): Promise<PullAnswer | 'cursor_reset'> {
+    const from = since?.seq ?? 0;
+    const id = (
+      await this.pool.query(`SELECT i.db_id, COALESCE(i.restored_seq, 0) AS restored_seq, c.value AS top FROM identity i, counters c WHERE c.name = 'seq'`)
+    ).rows[0] as { db_id: string; restored_seq: number; top: number };
+    if (since && (since.dbId !== id.db_id || from > id.top)) return 'cursor_reset';
+    // One statement, one snapshot: every seq up to the last one returned is committed (pushBatch.ts).
+    const rows = (
+      actor.role === 'coordinator'
+        ? await this.pool.query(`${PULLED} WHERE r.seq > $1 ORDER BY r.seq LIMIT $2`, [from, limit + 1])
+        : await this.pool.query(`${PULLED} WHERE r.seq > $1 AND (r.owner_id = $3 OR r.entity IN ('relay', 'procedure')) ORDER BY r.seq LIMIT $2`, [
+            from,
+            limit + 1,
+            actor.userId,
+          ])
+    ).rows as {
+      id: string;
+      entity: string;
+      version: number;
+      deleted: number;
+      data: string;
+      seq: number;
+      created_at: string;
+      created_by_name: string;
+      merged_into: string | null;
+    }[];
+    let bytes = 0;
+    let size = 0;
+    while (size < Math.min(rows.length, limit)) {
+      bytes += Buffer.byteLength(rows[size].data) + CHANGE_OVERHEAD_BYTES;
+      if (size > 0 && bytes > PULL_MAX_BYTES) break;
+      size++;
+    }
+    const page = rows.slice(0, size);
+    const changes = page.map((r) => ({
+      ...toChange(r),
+      createdBy: r.created_by_name,
+      createdAt: r.created_at,
+      ...(r.seq <= id.restored_seq ? { fromBackup: true } : {}),
+      ...(r.merged_into ? { mergedInto: r.merged_into } : {}),
+    }));
+    const last = page.length ? page[page.length - 1].seq : from;
+    return { changes, cursor: formatCursor({ dbId: id.db_id, seq: last }), hasMore: rows.length > size };
+  }
+
+  async merge(actor: PgBatch['actor'], duplicateId: string, survivorId: string, now: string): Promise<MergeResult> {
+    return transaction(this.pool, (c) => pgMerge(c, this.facts, actor, duplicateId, survivorId, now));
+  }
+
+  async tallyFacts(q: FactsQuery): Promise<FactsAnswer> {
+    return this.facts.query(this.pool, q);
+  }
+
+  async records(entities: string[], ownerId?: string): Promise<StoredRecord[]> {
+    const rows = (
+      await this.pool.query(
+        `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.updated_at, COALESCE(u.name, r.created_by) AS created_by_name
+         FROM records r LEFT JOIN users u ON u.id = r.created_by
+         WHERE r.deleted = 0 AND r.entity = ANY($1::text[])${ownerId ? ' AND r.owner_id = $2' : ''} ORDER BY r.seq`,
+        ownerId ? [entities, ownerId] : [entities],
+      )
+    ).rows as { id: string; entity: string; version: number; deleted: number; data: string; owner_id: string; updated_at: string; created_by_name: string }[];
+    return rows.map((r) => ({ ...toChange(r), ownerId: r.owner_id, createdByName: r.created_by_name, updatedAt: r.updated_at }));
+  }
+}

@@ -1,0 +1,39 @@
+// Tally facts are kept current by the push itself, on both engines: right after a push (before
+// any tally) the fact tables hold exactly the live accompaniments and permanences, so the first
+// tally after a bulk load has nothing to catch up.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { accompaniment, permanence } from '../unit/fixtures';
+import { admin, enrol, op, push, testServer, type TestServer } from './helpers';
+
+let s: TestServer;
+beforeEach(async () => {
+  s = await testServer();
+});
+afterEach(async () => {
+  await s.close();
+});
+
+const count = async (table: string) => (await s.one(`SELECT COUNT(*) AS n FROM ${table}`))?.n as number;
+
+describe('tally facts at push time', () => {
+  it('follow creations, edits (a new date), deletions and permanences, before any tally', async () => {
+    const anne = await enrol(s.app, 'Anne');
+    const a = op({ data: accompaniment({ date: '2026-11-24' }) as never });
+    const b = op();
+    const p = op({ entity: 'permanence', data: permanence() as never });
+    await push(s.app, anne.headers, [a, b, p]);
+    expect(await count('accompaniment_facts')).toBe(2);
+    expect(await count('permanence_facts')).toBe(1);
+
+    const edits = await push(s.app, anne.headers, [
+      op({ id: a.id, baseVersion: 1, data: accompaniment({ date: '2026-11-25' }) as never }),
+      op({ id: b.id, baseVersion: 1, deleted: true, data: {} }),
+      op({ entity: 'permanence', id: p.id, baseVersion: 1, deleted: true, data: {} }),
+    ]);
+    expect(edits.json().results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied', 'applied']);
+    expect(await s.sql(`SELECT id, date FROM accompaniment_facts`)).toEqual([{ id: a.id, date: '2026-11-25' }]);
+    expect(await count('permanence_facts')).toBe(0);
+    const tally = (await s.app.inject({ url: '/api/v1/tallies?from=2026-11-01&to=2026-11-30', headers: admin })).json();
+    expect(tally.totals.accompaniments).toBe(1);
+  });
+});

@@ -1,0 +1,35 @@
+// Wrong codes are counted before the code is checked: codes fired at once (two tabs, a script in
+// the page) wait their turn like codes typed one by one; a right code resets the count.
+import { beforeEach, describe, expect, it } from 'vitest';
+import { setDataKey } from '../../src/crypto/keySession';
+import { createVault } from '../../src/crypto/keys';
+import { RelaisDB } from '../../src/db/database';
+import { unlock } from '../../src/platform/lock';
+import { delayAfter, loadAttempts } from '../../src/platform/lockAttempts';
+
+let db: RelaisDB;
+let n = 0;
+beforeEach(async () => {
+  db = new RelaisDB(`attempts-${n++}`);
+  await db.open();
+  await createVault(db, '482913');
+  setDataKey(null);
+});
+
+describe('wrong codes', () => {
+  it('slow down: 0, 0, 0, then 5 s, 15 s, 30 s, 1 min…', () => {
+    expect([1, 2, 3, 4, 5, 6, 7].map(delayAfter)).toEqual([0, 0, 0, 5, 15, 30, 60]);
+  });
+
+  it('fired at once, only the tries allowed without waiting are checked; the others are told to wait', async () => {
+    const outcomes = await Promise.all(['1', '2', '3', '4', '5', '6'].map((d) => unlock(`00000${d}`, db)));
+    expect(outcomes.filter((o) => o.kind === 'wait')).toHaveLength(4);
+    expect(outcomes.filter((o) => o.kind === 'tooSoon')).toHaveLength(2);
+    expect((await loadAttempts(db)).failures).toBe(4);
+    // Even the right code waits its turn, then resets the count.
+    expect((await unlock('482913', db)).kind).toBe('tooSoon');
+    const later = Date.now() + 6000;
+    expect((await unlock('482913', db, () => later)).kind).toBe('open');
+    expect((await loadAttempts(db)).failures).toBe(0);
+  });
+});
