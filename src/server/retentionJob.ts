@@ -21,10 +21,9 @@ export interface DailyReport extends RetentionCounts {
 export async function runDailyJob(repo: Repository, now: Date, months: number): Promise<DailyReport> {
   const at = now.toISOString();
   const cutoff = retentionCutoff(parisDate(now), months);
-  // A store without the privacy methods (PostgreSQL so far) only sweeps the review copies.
-  const counts = (await repo.anonymiseInactive?.(cutoff, at)) ?? { people: 0, mandates: 0, accompaniments: 0, followups: 0, opCopies: 0 };
+  const counts = await repo.anonymiseInactive(cutoff, at);
   const copiesSwept = await repo.purgeExpiredCopies(at);
-  const auditPurged = (await repo.purgeAudit?.(new Date(now.getTime() - AUDIT_KEPT_DAYS * 86_400_000).toISOString())) ?? 0;
+  const auditPurged = await repo.purgeAudit(new Date(now.getTime() - AUDIT_KEPT_DAYS * 86_400_000).toISOString());
   return { cutoff, ...counts, copiesSwept, auditPurged };
 }
 

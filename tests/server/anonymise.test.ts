@@ -2,7 +2,6 @@
 // for 24 months is anonymised (names, phone, note; her mandates, follow-ups and visits' free text),
 // not a day before; mandates ended 24 months ago likewise; tallies are unchanged, tablets pull the
 // new versions, a second run changes nothing; audit entries are kept one year.
-import type { SqliteRepository } from '../../src/server/store/sqlite/sqliteRepository';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ANONYMISED_TEXT, ANONYMOUS_NAME, anonymisedData, isAnonymised, retentionCutoff, retentionMonths } from '../../src/domain/anonymise';
 import { validateRecordData } from '../../src/domain/validation';
@@ -10,9 +9,6 @@ import { runDailyJob } from '../../src/server/retentionJob';
 import { accompaniment } from '../unit/fixtures';
 import { admin, enrol, op, pullAll, push, testServer, type TestServer } from './helpers';
 import { followup, mandate, person } from './people';
-
-/** These tests read the SQLite store directly (the privacy methods exist on SQLite only so far). */
-const sqlite = () => s.repo as SqliteRepository;
 
 let s: TestServer;
 let anne: Awaited<ReturnType<typeof enrol>>;
@@ -25,8 +21,8 @@ afterEach(async () => {
 });
 
 const tally = async () => (await s.app.inject({ url: '/api/v1/tallies?week=2026-W48', headers: admin })).json();
-const seq = () => (sqlite().db.prepare(`SELECT value FROM counters WHERE name = 'seq'`).get() as { value: number }).value;
-const stored = (id: string) => sqlite().db.prepare(`SELECT version, data FROM records WHERE id = ?`).get(id) as { version: number; data: string };
+const seq = async () => Number((await s.one(`SELECT value FROM counters WHERE name = 'seq'`))?.value);
+const stored = async (id: string) => (await s.one(`SELECT version, data FROM records WHERE id = ?`, id)) as { version: number; data: string };
 const at = (iso: string) => new Date(iso);
 
 /** Léa: last contact 2027-01-05 (her mandate's expiry). Zoé: a visit on 2028-06-01, and a short mandate ended 2026-02-05. */
@@ -91,21 +87,21 @@ describe('the daily retention job', () => {
     const { cursor } = await pullAll(s.app, anne.headers);
 
     // The day her last contact is exactly 24 months old: kept.
-    const first = await runDailyJob(sqlite(), at('2029-01-05T10:00:00Z'), 24);
+    const first = await runDailyJob(s.repo, at('2029-01-05T10:00:00Z'), 24);
     expect(first).toMatchObject({ cutoff: '2027-01-05', people: 0, accompaniments: 0, followups: 0, copiesSwept: 1 });
     expect(first.mandates).toBe(1); // Zoé's mandate ended on 2026-02-05
-    expect(JSON.parse(stored(ids.lea.id).data).lastName).toBe('Bernardin');
-    expect(JSON.parse(stored(ids.zoeOld.id).data)).toMatchObject({ actions: ANONYMISED_TEXT, paperLocation: ANONYMISED_TEXT, signedOn: '2026-01-05' });
+    expect(JSON.parse((await stored(ids.lea.id)).data).lastName).toBe('Bernardin');
+    expect(JSON.parse((await stored(ids.zoeOld.id)).data)).toMatchObject({ actions: ANONYMISED_TEXT, paperLocation: ANONYMISED_TEXT, signedOn: '2026-01-05' });
 
     // The next day: Léa and her records are anonymised; Zoé (seen in 2028) keeps her name.
-    const next = await runDailyJob(sqlite(), at('2029-01-06T10:00:00Z'), 24);
+    const next = await runDailyJob(s.repo, at('2029-01-06T10:00:00Z'), 24);
     expect(next).toMatchObject({ cutoff: '2027-01-06', people: 1, mandates: 1, followups: 1, accompaniments: 1 });
-    const lea = JSON.parse(stored(ids.lea.id).data);
+    const lea = JSON.parse((await stored(ids.lea.id)).data);
     expect(lea).toEqual({ ...(ids.lea.data as object), firstName: ANONYMOUS_NAME, lastName: ANONYMOUS_NAME, phone: null, note: null });
-    expect(JSON.parse(stored(ids.leaVisit.id).data).note).toBeNull();
-    expect(JSON.parse(stored(ids.zoe.id).data).lastName).toBe('Quintard');
-    expect(JSON.parse(stored(ids.zoeVisit.id).data).note).toBe('Garder');
-    const text = JSON.stringify([sqlite().db.prepare(`SELECT * FROM records`).all(), sqlite().db.prepare(`SELECT * FROM ops`).all()]);
+    expect(JSON.parse((await stored(ids.leaVisit.id)).data).note).toBeNull();
+    expect(JSON.parse((await stored(ids.zoe.id)).data).lastName).toBe('Quintard');
+    expect(JSON.parse((await stored(ids.zoeVisit.id)).data).note).toBe('Garder');
+    const text = JSON.stringify([await s.sql(`SELECT * FROM records`), await s.sql(`SELECT * FROM ops`)]);
     for (const secret of ['Bernardin', '06 98 76 54 32', 'Voisine', 'Suivi retraite', 'Tiroir bleu', 'Appeler sa voisine', 'Retraite Carsat']) {
       expect(text).not.toContain(secret);
     }
@@ -120,15 +116,16 @@ describe('the daily retention job', () => {
     expect(pulled.get(ids.lea.id)).toMatchObject({ version: 2, deleted: false, data: { firstName: ANONYMOUS_NAME, birthYear: 1987, residenceInsee: '34301' } });
 
     // Idempotent: a later run writes nothing and no new version.
-    const before = seq();
-    const again = await runDailyJob(sqlite(), at('2029-02-01T10:00:00Z'), 24);
+    const before = await seq();
+    const again = await runDailyJob(s.repo, at('2029-02-01T10:00:00Z'), 24);
     expect(again).toMatchObject({ people: 0, mandates: 0, followups: 0, accompaniments: 0, opCopies: 0 });
-    expect(seq()).toBe(before);
+    expect(await seq()).toBe(before);
 
     // Each run is in the audit log, with counts only.
-    const audit = (
-      sqlite().db.prepare(`SELECT action, actor_name, counts FROM audit WHERE action = 'retention' ORDER BY id`).all() as { counts: string }[]
-    ).map((r) => ({ ...r, counts: JSON.parse(r.counts) }));
+    const audit = ((await s.sql(`SELECT action, actor_name, counts FROM audit WHERE action = 'retention' ORDER BY id`)) as { counts: string }[]).map((r) => ({
+      ...r,
+      counts: JSON.parse(r.counts),
+    }));
     expect(audit).toHaveLength(3);
     expect(audit[1]).toEqual({
       action: 'retention',
@@ -141,16 +138,16 @@ describe('the daily retention job', () => {
     const ids = await twoPeople();
     const stale = op({ entity: 'mandate', id: ids.leaMandate.id, baseVersion: 0, data: mandate(ids.lea.id, { actions: 'Suivi retraite et santé' }) as never });
     expect((await push(s.app, anne.headers, [stale])).json().results[0].status).toBe('conflict');
-    const counts = await sqlite().anonymiseInactive('2027-01-06', '2026-12-01T10:00:00.000Z');
+    const counts = await s.repo.anonymiseInactive('2027-01-06', '2026-12-01T10:00:00.000Z');
     expect(counts).toMatchObject({ people: 1, opCopies: 1 });
-    expect(JSON.stringify(sqlite().db.prepare(`SELECT * FROM ops`).all())).not.toContain('Suivi retraite');
+    expect(JSON.stringify(await s.sql(`SELECT * FROM ops`))).not.toContain('Suivi retraite');
   });
 
   it('honours a shorter configured period', async () => {
     const ids = await twoPeople();
-    const report = await runDailyJob(sqlite(), at('2028-01-10T10:00:00Z'), 12);
+    const report = await runDailyJob(s.repo, at('2028-01-10T10:00:00Z'), 12);
     expect(report.cutoff).toBe('2027-01-10');
-    expect(JSON.parse(stored(ids.lea.id).data).firstName).toBe(ANONYMOUS_NAME);
+    expect(JSON.parse((await stored(ids.lea.id)).data).firstName).toBe(ANONYMOUS_NAME);
   });
 
   it('purges audit entries older than a year', async () => {
@@ -163,11 +160,11 @@ describe('the daily retention job', () => {
       recordId: null,
       counts: { accompaniments: 1 },
     });
-    await sqlite().addAudit(entry('2026-01-10T09:00:00.000Z'));
-    await sqlite().addAudit(entry('2026-06-10T09:00:00.000Z'));
-    const report = await runDailyJob(sqlite(), at('2027-03-01T10:00:00Z'), 24);
+    await s.repo.addAudit(entry('2026-01-10T09:00:00.000Z'));
+    await s.repo.addAudit(entry('2026-06-10T09:00:00.000Z'));
+    const report = await runDailyJob(s.repo, at('2027-03-01T10:00:00Z'), 24);
     expect(report.auditPurged).toBe(1);
-    const left = sqlite().db.prepare(`SELECT at FROM audit WHERE action IN ('export', 'retention') ORDER BY at`).pluck().all();
+    const left = (await s.sql(`SELECT at FROM audit WHERE action IN ('export', 'retention') ORDER BY at`)).map((r) => Object.values(r)[0]);
     expect(left).toEqual(['2026-06-10T09:00:00.000Z', '2027-03-01T10:00:00.000Z']);
   });
 });

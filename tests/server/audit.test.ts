@@ -2,15 +2,11 @@
 // mandate revocations and retention runs are recorded with who, when, what and which opaque id —
 // never a name, note or value of the people helped; the coordinator reads it page by page, a
 // mediator gets 403.
-import type { SqliteRepository } from '../../src/server/store/sqlite/sqliteRepository';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runDailyJob } from '../../src/server/retentionJob';
 import { accompaniment } from '../unit/fixtures';
 import { enrol, op, push, testServer, type TestServer } from './helpers';
 import { followup, mandate, person } from './people';
-
-/** These tests read the SQLite store directly (the privacy methods exist on SQLite only so far). */
-const sqlite = () => s.repo as SqliteRepository;
 
 let s: TestServer;
 let clock = new Date('2026-11-30T10:00:00Z');
@@ -49,7 +45,7 @@ describe('the audit log', () => {
     await s.app.inject({ method: 'POST', url: `/api/v1/beneficiaries/${dup.id}/merge`, headers: coline.headers, payload: { into: zoe.id } });
     await s.app.inject({ method: 'POST', url: `/api/v1/beneficiaries/${zoe.id}/erase`, headers: coline.headers });
     await s.app.inject({ method: 'DELETE', url: `/api/v1/devices/${anne.deviceId}`, headers: coline.headers });
-    await runDailyJob(sqlite(), clock, 24);
+    await runDailyJob(s.repo, clock, 24);
 
     const res = await get('/api/v1/audit');
     expect(res.statusCode).toBe(200);
@@ -79,7 +75,7 @@ describe('the audit log', () => {
     expect(entries[6].counts).toEqual({ accompaniments: 1 });
     expect(entries[0].at).toBe('2026-11-30T10:00:00.000Z');
     // Never a value of the people helped.
-    const text = JSON.stringify(sqlite().db.prepare(`SELECT * FROM audit`).all()) + res.body;
+    const text = JSON.stringify(await s.sql(`SELECT * FROM audit`)) + res.body;
     for (const secret of PERSONAL) expect(text).not.toContain(secret);
 
     // Pages of 5, newest first, following `next`.
@@ -98,7 +94,7 @@ describe('the audit log', () => {
     const coline = await enrol(s.app, 'Coline', 'coordinator');
     const anne = await enrol(s.app, 'Anne');
     const add = (at: string) =>
-      sqlite().addAudit({ at, actorId: 'x', actorName: 'Coline', action: 'export', entity: 'tallies.csv', recordId: null, counts: null });
+      s.repo.addAudit({ at, actorId: 'x', actorName: 'Coline', action: 'export', entity: 'tallies.csv', recordId: null, counts: null });
     await add('2026-11-09T22:59:59.000Z'); // 9 November, 23:59:59 in Paris
     await add('2026-11-09T23:00:00.000Z'); // 10 November, 00:00 in Paris
     await add('2026-11-10T22:59:59.000Z'); // 10 November, 23:59:59 in Paris

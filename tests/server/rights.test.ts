@@ -1,15 +1,12 @@
 // Her rights (README "Her rights"): the coordinator reads everything held about one person, and
 // erases her: tombstones without data, op-log copies purged, accompaniments kept without their
 // free text, tallies unchanged, later pushes of her records refused; a mediator gets 403.
-import type { SqliteRepository } from '../../src/server/store/sqlite/sqliteRepository';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseCsv } from '../../src/domain/csv';
 import { accompaniment } from '../unit/fixtures';
+import { ENGINE } from './engine';
 import { admin, enrol, op, pullAll, push, testServer, type TestServer } from './helpers';
 import { followup, mandate, person } from './people';
-
-/** These tests read the SQLite store directly (the privacy methods exist on SQLite only so far). */
-const sqlite = () => s.repo as SqliteRepository;
 
 let s: TestServer;
 let anne: Awaited<ReturnType<typeof enrol>>;
@@ -80,11 +77,15 @@ const erase = (id: string, headers = coline.headers) => s.app.inject({ method: '
 const tally = async (headers: Record<string, string> = admin) => (await s.app.inject({ url: '/api/v1/tallies?week=2026-W48', headers })).json();
 const csvRows = async () => parseCsv((await s.app.inject({ url: '/api/v1/exports/accompaniments.csv?week=2026-W48', headers: admin })).body);
 /** Every stored row of the server's tables that may hold data, as one text. */
-const storedText = () =>
+const storedText = async () =>
   JSON.stringify(
-    ['records', 'ops', 'audit', 'erased', 'erased_people', 'merges', 'accompaniment_facts'].map((t) => sqlite().db.prepare(`SELECT * FROM ${t}`).all()),
+    await Promise.all(
+      ['records', 'ops', 'audit', 'erased', 'erased_people', 'merges', 'accompaniment_facts', 'accompaniment_groups'].map((t) =>
+        t === 'accompaniment_groups' && ENGINE === 'sqlite' ? [] : s.sql(`SELECT * FROM ${t}`),
+      ),
+    ),
   );
-const seq = () => (sqlite().db.prepare(`SELECT value FROM counters WHERE name = 'seq'`).get() as { value: number }).value;
+const seq = async () => Number((await s.one(`SELECT value FROM counters WHERE name = 'seq'`))?.value);
 
 describe('GET /api/v1/beneficiaries/{id}/dossier', () => {
   it('gives the coordinator everything held about her, as a JSON download, and a mediator 403', async () => {
@@ -169,14 +170,14 @@ describe('POST /api/v1/beneficiaries/{id}/erase', () => {
     expect(byId.has(other.id)).toBe(false);
 
     // Nothing of her is left on the server.
-    const stored = storedText();
+    const stored = await storedText();
     for (const secret of SECRETS) expect(stored).not.toContain(secret);
 
     // Erasing again changes nothing, writes no version.
-    const before = seq();
+    const before = await seq();
     const again = await erase(zoe.id);
     expect(again.json().counts).toEqual({ people: 0, mandates: 0, followups: 0, accompaniments: 0, opCopies: 0 });
-    expect(seq()).toBe(before);
+    expect(await seq()).toBe(before);
     expect(await tally()).toEqual(tallyBefore);
   });
 
@@ -192,7 +193,7 @@ describe('POST /api/v1/beneficiaries/{id}/erase', () => {
     expect(results).toHaveLength(4);
     for (const r of results) expect(r).toMatchObject({ status: 'rejected', fields: [{ path: 'id' }] });
     expect(results[0].fields[0].message).toMatch(/effacée à sa demande/);
-    for (const secret of SECRETS) expect(storedText()).not.toContain(secret);
+    for (const secret of SECRETS) expect(await storedText()).not.toContain(secret);
     const visit = op({ data: accompaniment({ beneficiaryId: zoe.id, anonymous: null, date: '2026-11-28' }) as never });
     expect((await push(s.app, anne.headers, [visit])).json().results[0].status).toBe('applied');
     expect((await tally()).totals).toMatchObject({ people: 2 });
@@ -219,7 +220,7 @@ describe('POST /api/v1/beneficiaries/{id}/erase', () => {
     const all = (await pullAll(s.app, admin)).changes;
     expect(all.find((c) => c.id === dup.id)).toMatchObject({ deleted: true, erased: true });
     expect(await tally()).toEqual(tallyBefore);
-    for (const secret of [...SECRETS, 'Quintard-Bis']) expect(storedText()).not.toContain(secret);
+    for (const secret of [...SECRETS, 'Quintard-Bis']) expect(await storedText()).not.toContain(secret);
     // Once erased, the merged-away id still answers "merged" (never her data).
     expect((await erase(dup.id)).statusCode).toBe(409);
   });

@@ -47,7 +47,7 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
       const expiresAt = new Date(now.getTime() + ENROLMENT_TTL_MS).toISOString();
       await ctx.repo.createEnrolment({ codeHash: sha256(normalizeCode(code)), role, name, createdBy: caller.userId, createdAt: now.toISOString(), expiresAt });
       // The audit names who made a code, not for whom (a mediator's name is in the devices list).
-      await ctx.repo.addAudit?.({
+      await ctx.repo.addAudit({
         at: now.toISOString(),
         actorId: caller.userId,
         actorName: caller.name,
@@ -104,7 +104,7 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
         );
       }
       const { device } = result;
-      await ctx.repo.addAudit?.({
+      await ctx.repo.addAudit({
         at: device.createdAt,
         actorId: device.user.id,
         actorName: device.user.name,
@@ -138,7 +138,7 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
     const { id } = request.params as { id: string };
     const at = ctx.now().toISOString();
     if (!(await ctx.repo.revokeDevice(id, at))) throw new ApiError(404, 'not_found', 'Appareil introuvable.');
-    await ctx.repo.addAudit?.({ at, actorId: caller.userId, actorName: caller.name, action: 'revoke', entity: 'device', recordId: id, counts: null });
+    await ctx.repo.addAudit({ at, actorId: caller.userId, actorName: caller.name, action: 'revoke', entity: 'device', recordId: id, counts: null });
     return reply.code(204).send();
   });
 }

@@ -26,7 +26,7 @@ export function registerPeopleRoutes(app: FastifyInstance, ctx: ServerContext): 
           ? new ApiError(409, 'same_person', 'On ne fusionne pas une personne avec elle-même.', [{ path: 'into', message: 'Choisissez une autre personne.' }])
           : new ApiError(409, 'deleted', 'L’une des deux personnes a été supprimée ou déjà fusionnée : synchronisez puis réessayez.');
       }
-      await ctx.repo.addAudit?.({
+      await ctx.repo.addAudit({
         at: ctx.now().toISOString(),
         actorId: caller.userId,
         actorName: caller.name,

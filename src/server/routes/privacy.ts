@@ -33,12 +33,6 @@ const merged = (survivorId: string) =>
   new ApiError(409, 'merged', 'Cette fiche a été fusionnée dans une autre : ouvrez la fiche de la personne qui reste.', [
     { path: 'id', message: `Fiche fusionnée dans ${survivorId}.` },
   ]);
-/** A privacy method of the store, or 501 when this store has none yet (PostgreSQL, README "Known limits"). */
-function supported<F>(method: F | undefined): F {
-  if (!method) throw new ApiError(501, 'not_implemented', 'Indisponible avec ce stockage (PostgreSQL) pour l’instant : utilisez le serveur SQLite.');
-  return method;
-}
-
 const notFound = () => new ApiError(404, 'not_found', 'Personne introuvable.');
 
 export function registerPrivacyRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -48,12 +42,12 @@ export function registerPrivacyRoutes(app: FastifyInstance, ctx: ServerContext):
     return caller;
   };
   const audit = (caller: Caller, action: 'export' | 'erase', entity: string, recordId: string, counts: Record<string, number> | null) =>
-    ctx.repo.addAudit?.({ at: ctx.now().toISOString(), actorId: caller.userId, actorName: caller.name, action, entity, recordId, counts });
+    ctx.repo.addAudit({ at: ctx.now().toISOString(), actorId: caller.userId, actorName: caller.name, action, entity, recordId, counts });
 
   app.get('/api/v1/beneficiaries/:id/dossier', { schema: { params: idParams } }, async (request, reply) => {
     const caller = await coordinator(request);
     const { id } = request.params as { id: string };
-    const result = await supported(ctx.repo.dossier?.bind(ctx.repo))(id);
+    const result = await ctx.repo.dossier(id);
     if (result.status === 'not_found') throw notFound();
     if (result.status === 'erased') throw new ApiError(410, 'erased', 'Cette personne a été effacée : le serveur ne garde plus rien d’elle.');
     if (result.status === 'merged') throw merged(result.survivorId);
@@ -71,11 +65,7 @@ export function registerPrivacyRoutes(app: FastifyInstance, ctx: ServerContext):
   app.post('/api/v1/beneficiaries/:id/erase', { schema: { params: idParams } }, async (request) => {
     const caller = await coordinator(request);
     const { id } = request.params as { id: string };
-    const result = await supported(ctx.repo.erase?.bind(ctx.repo))(
-      { userId: caller.userId, role: caller.role, deviceId: caller.deviceId },
-      id,
-      ctx.now().toISOString(),
-    );
+    const result = await ctx.repo.erase({ userId: caller.userId, role: caller.role, deviceId: caller.deviceId }, id, ctx.now().toISOString());
     if (result.status === 'not_found') throw notFound();
     if (result.status === 'merged') throw merged(result.survivorId);
     await audit(caller, 'erase', 'beneficiary', id, { ...result.counts });
@@ -100,7 +90,7 @@ export function registerPrivacyRoutes(app: FastifyInstance, ctx: ServerContext):
     const before = q.before === undefined || q.before === '' ? undefined : Number(q.before);
     if (before !== undefined && (!Number.isSafeInteger(before) || before < 1)) fields.push({ path: 'before', message: 'before doit être un entier positif.' });
     if (fields.length) throw badRequest('Requête invalide.', fields);
-    const page = await supported(ctx.repo.listAudit?.bind(ctx.repo))({
+    const page = await ctx.repo.listAudit({
       from: parisDayStart(from),
       to: parisDayStart(addDays(to, 1)),
       limit: Math.min(limit, AUDIT_PAGE_MAX),

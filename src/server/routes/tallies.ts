@@ -37,7 +37,7 @@ export function registerTallyRoutes(app: FastifyInstance, ctx: ServerContext): v
   /** Every export is written to the audit log: who, which file, how many accompaniments (never their content). */
   const audited = (request: FastifyRequest, file: string, accompaniments: number) =>
     ctx.caller(request).then((c) =>
-      ctx.repo.addAudit?.({
+      ctx.repo.addAudit({
         at: ctx.now().toISOString(),
         actorId: c.userId,
         actorName: c.name,

@@ -199,23 +199,21 @@ export interface Repository {
   /** What tallies and exports count for a period (all records, or one owner's). */
   tallyFacts(q: FactsQuery): Promise<FactsAnswer>;
 
-  // Privacy (domain.md §5; README "Privacy on the server"). Optional: the SQLite store implements
-  // them; the PostgreSQL store does not yet (README "Known limits"): routes answer 501 and the daily
-  // job skips retention there.
+  // Privacy (domain.md §5; README "Privacy on the server"), on both engines.
 
   /** Adds an audit entry (ids and counts only). */
-  addAudit?(entry: AuditEntry): Promise<void>;
+  addAudit(entry: AuditEntry): Promise<void>;
   /** Audit entries between two instants, newest first, a page at a time. */
-  listAudit?(q: AuditQuery): Promise<{ entries: StoredAuditEntry[]; hasMore: boolean }>;
+  listAudit(q: AuditQuery): Promise<{ entries: StoredAuditEntry[]; hasMore: boolean }>;
   /** Deletes audit entries older than `before` (an instant); returns how many. */
-  purgeAudit?(before: string): Promise<number>;
+  purgeAudit(before: string): Promise<number>;
   /**
    * Everything held about a followed person: her record, the records merged into her, her
    * accompaniments, mandates (with their uses), follow-ups, merges, and the op-log entries of all
    * these records (with any kept copy). `merged` for a person merged into another (ask for the
    * survivor), `erased` once erased, `not_found` for an id that is not a person.
    */
-  dossier?(personId: string): Promise<DossierResult>;
+  dossier(personId: string): Promise<DossierResult>;
   /**
    * Erases a followed person, in one transaction: she (and every id merged into her), her mandates
    * and follow-ups become tombstones (`{}`, new versions, pulled with `erased: true`; later pushes
@@ -225,7 +223,7 @@ export interface Repository {
    * records is purged. Running it again changes nothing (no new versions) unless a tablet sent
    * something new about her since. `merged` for a person merged away, `not_found` for an unknown id.
    */
-  erase?(actor: Actor & { deviceId: string | null }, personId: string, now: string): Promise<ErasureResult>;
+  erase(actor: Actor & { deviceId: string | null }, personId: string, now: string): Promise<ErasureResult>;
   /**
    * The retention job (domain.md §5), in one transaction: people whose last contact (latest of her
    * accompaniments' dates, consent date, mandate dates, follow-up dates, the day the server first
@@ -234,5 +232,5 @@ export interface Repository {
    * `cutoff` likewise; op-log copies of these records are purged. Each changed record gets a new
    * version. Idempotent. Records a `retention` audit entry with the counts.
    */
-  anonymiseInactive?(cutoff: string, now: string): Promise<RetentionCounts>;
+  anonymiseInactive(cutoff: string, now: string): Promise<RetentionCounts>;
 }

@@ -10,6 +10,7 @@
  *   also counted per day and group (`accompaniment_groups`) for tallies over long periods;
  * - `identity` remembers the cluster and timeline it was stamped on: a point-in-time recovery
  *   (new timeline) or a copy into another cluster is seen at start and gets a new identity.
+ * Migration 2 adds the privacy tables (audit log, erased records, traits of erased people).
  */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
@@ -156,6 +157,42 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         }
       }
       await c.query(`UPDATE counters SET value = $1 WHERE name = 'seq'`, [seq]);
+    },
+  },
+  {
+    version: 2,
+    name: 'privacy: audit log, erased records and the statistics kept of erased people',
+    // SQLite's migration 8 (sqlite/migrations.ts says what each table is for).
+    up: async (c) => {
+      await c.query(`
+        CREATE TABLE audit (
+          id bigserial PRIMARY KEY,
+          at text NOT NULL,
+          actor_id text NOT NULL,
+          actor_name text NOT NULL,
+          action text NOT NULL,
+          entity text,
+          record_id text,
+          counts text
+        );
+        CREATE INDEX audit_at ON audit (at);
+        CREATE TABLE erased (
+          id text PRIMARY KEY,
+          entity text NOT NULL,
+          person_id text NOT NULL,
+          erased_at text NOT NULL
+        );
+        CREATE INDEX erased_person ON erased (person_id);
+        CREATE TABLE erased_people (
+          id text PRIMARY KEY,
+          owner_id text NOT NULL,
+          birth_year integer,
+          gender text NOT NULL,
+          social_status text NOT NULL,
+          qpv integer NOT NULL,
+          public text
+        );
+      `);
     },
   },
 ];

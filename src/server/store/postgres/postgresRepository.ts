@@ -9,14 +9,36 @@
  *   (a restore detected at start), every server's cursors follow at once;
  * - `enrolDevice` uses the code with an `UPDATE … RETURNING` (its row lock): used twice at once on
  *   two servers, a code yields one device;
- * - text is compared as bytes (`COLLATE "C"`) where the order is visible, as on SQLite.
+ * - text is compared as bytes (`COLLATE "C"`) where the order is visible, as on SQLite;
+ * - an erasure and the retention run take the records table for themselves for their one
+ *   transaction (pushes wait, pulls go on) and give their new versions commit-ordered seqs
+ *   (rewrite.ts); a dossier is read in one snapshot.
  */
 import type pg from 'pg';
 import { formatCursor, PULL_MAX_BYTES, type Actor, type Cursor, type IncomingOp, type PullAnswer, type PushResult } from '../../../domain/sync';
 import { displayName, nameKey } from '../names';
-import type { Device, Enrolment, EnrolResult, MergeResult, NewDevice, Repository, StoredRecord, User } from '../repository';
+import type {
+  AuditEntry,
+  AuditQuery,
+  Device,
+  DossierResult,
+  Enrolment,
+  EnrolResult,
+  ErasureResult,
+  MergeResult,
+  NewDevice,
+  Repository,
+  RetentionCounts,
+  StoredAuditEntry,
+  StoredRecord,
+  User,
+} from '../repository';
 import type { FactsAnswer, FactsQuery } from '../types';
 import { KEPT_COPIES_DAYS, SWEEP_EVERY_MS } from '../sqlite/retention';
+import { pgAnonymiseInactive } from './anonymise';
+import { addAudit, listAudit, purgeAudit } from './audit';
+import { pgDossier } from './dossier';
+import { pgErase } from './erasure';
 import { pgMerge } from './merges';
 import { migratePg } from './migrations';
 import { openPool, transaction } from './pool';
@@ -47,9 +69,10 @@ const CHANGE_OVERHEAD_BYTES = 300;
 const DAY_MS = 86_400_000;
 
 const PULLED = `SELECT r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, r.created_at,
-  COALESCE(u.name, r.created_by) AS created_by_name, m.survivor_id AS merged_into
+  COALESCE(u.name, r.created_by) AS created_by_name, m.survivor_id AS merged_into, e.id IS NOT NULL AS erased
   FROM records r LEFT JOIN users u ON u.id = r.created_by
-  LEFT JOIN merges m ON r.deleted = 1 AND r.entity = 'beneficiary' AND m.duplicate_id = r.id`;
+  LEFT JOIN merges m ON r.deleted = 1 AND r.entity = 'beneficiary' AND m.duplicate_id = r.id
+  LEFT JOIN erased e ON r.deleted = 1 AND e.id = r.id`;
 
 const DEVICE_SELECT = `SELECT d.id, d.label, d.created_at, d.last_sync_at, d.revoked_at, u.id AS user_id, u.name AS user_name, u.role
   FROM devices d JOIN users u ON u.id = d.user_id`;
@@ -226,6 +249,7 @@ export class PostgresRepository implements Repository {
       created_at: string;
       created_by_name: string;
       merged_into: string | null;
+      erased: boolean;
     }[];
     let bytes = 0;
     let size = 0;
@@ -241,6 +265,7 @@ export class PostgresRepository implements Repository {
       createdAt: r.created_at,
       ...(r.seq <= id.restored_seq ? { fromBackup: true } : {}),
       ...(r.merged_into ? { mergedInto: r.merged_into } : {}),
+      ...(r.erased ? { erased: true } : {}),
     }));
     const last = page.length ? page[page.length - 1].seq : from;
     return { changes, cursor: formatCursor({ dbId: id.db_id, seq: last }), hasMore: rows.length > size };
@@ -264,5 +289,32 @@ export class PostgresRepository implements Repository {
       )
     ).rows as { id: string; entity: string; version: number; deleted: number; data: string; owner_id: string; updated_at: string; created_by_name: string }[];
     return rows.map((r) => ({ ...toChange(r), ownerId: r.owner_id, createdByName: r.created_by_name, updatedAt: r.updated_at }));
+  }
+
+  async addAudit(entry: AuditEntry): Promise<void> {
+    await addAudit(this.pool, entry);
+  }
+
+  async listAudit(q: AuditQuery): Promise<{ entries: StoredAuditEntry[]; hasMore: boolean }> {
+    return listAudit(this.pool, q);
+  }
+
+  async purgeAudit(before: string): Promise<number> {
+    return purgeAudit(this.pool, before);
+  }
+
+  async dossier(personId: string): Promise<DossierResult> {
+    return transaction(this.pool, async (c) => {
+      await c.query('SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY');
+      return pgDossier(c, personId);
+    });
+  }
+
+  async erase(actor: PgBatch['actor'], personId: string, now: string): Promise<ErasureResult> {
+    return transaction(this.pool, (c) => pgErase(c, this.facts, actor, personId, now));
+  }
+
+  async anonymiseInactive(cutoff: string, now: string): Promise<RetentionCounts> {
+    return transaction(this.pool, (c) => pgAnonymiseInactive(c, this.facts, cutoff, now));
   }
 }

@@ -15,12 +15,28 @@
  *   included, envelope refusals without copy); ops of one batch answer exactly as if sent one by
  *   one: the batch's view (heads, records, claimed ops, kept copies) is updated in memory;
  * - a record's `seq` is taken at commit time (see `commit`): the pull cursor never passes a
- *   change still being committed by another server.
+ *   change still being committed by another server;
+ * - a change of a record erased at the person's request, or a mandate or follow-up naming an
+ *   erased person, is rejected without keeping a copy (sqlite/pushBatch.ts); the erased ids are
+ *   read after the locks, and an erasure takes the records table for itself (rewrite.ts), so a
+ *   batch either commits before an erasure or sees it; a mandate revocation is audited.
  */
 import type pg from 'pg';
 import type { PushOp } from '../../../domain/outbox';
-import { decidePush, isRefused, reviewCopy, type Actor, type ChangeRecord, type IncomingOp, type PushResult, type StoredHead } from '../../../domain/sync';
+import {
+  decidePush,
+  isRefused,
+  reviewCopy,
+  type Actor,
+  type ChangeRecord,
+  type Decision,
+  type IncomingOp,
+  type PushResult,
+  type StoredHead,
+} from '../../../domain/sync';
 import type { FieldError } from '../../../domain/validation';
+import { ERASED_MESSAGE } from '../sqlite/pushBatch';
+import { addAudit, userName } from './audit';
 import { PgMandateRefs, type BatchRefs } from './mandateRefs';
 import { PgFacts } from './tallyFacts';
 
@@ -47,6 +63,12 @@ export interface HeldRecord {
   stored: boolean;
 }
 
+/** The person a record's data names (`beneficiaryId`), or '' (never an erased id). */
+const personOf = (data: unknown): string => {
+  const id = (data as { beneficiaryId?: unknown } | null)?.beneficiaryId;
+  return typeof id === 'string' ? id : '';
+};
+
 export const toChange = (r: Pick<HeldRecord, 'id' | 'entity' | 'version' | 'deleted' | 'data'>): ChangeRecord => ({
   entity: r.entity as ChangeRecord['entity'],
   id: r.id,
@@ -61,6 +83,10 @@ export interface PgBatch {
   known: Map<string, OpRow>;
   records: Map<string, HeldRecord>;
   kept: Set<string>;
+  /** The batch's record ids erased at a person's request, and erased people its mandates and follow-ups name. */
+  erased: Set<string>;
+  /** Mandates revoked by this batch (audited at commit). */
+  revoked: string[];
   refs: BatchRefs;
   /** New op rows, in order. */
   newOps: (OpRow & { entity: string; base_version: number; deleted: number; data: string | null; device_id: string | null })[];
@@ -101,7 +127,9 @@ export class PgPushBatches {
       ),
     );
     const refs = await this.refs.prefetch(c, ops);
-    return { actor, now, known, records, kept, refs, newOps: [], changed: new Map(), purges: new Map() };
+    const named = ops.flatMap((o) => (!isRefused(o) && !o.deleted && (o.entity === 'mandate' || o.entity === 'followup') ? [personOf(o.data)] : []));
+    const erased = new Set((await c.query(`SELECT id FROM erased WHERE id = ANY($1::text[])`, [[...ids, ...named]])).rows.map((r) => r.id as string));
+    return { actor, now, known, records, kept, erased, revoked: [], refs, newOps: [], changed: new Map(), purges: new Map() };
   }
 
   /** Decides one op of the batch, in memory (the repository's `pushOne`). */
@@ -112,14 +140,20 @@ export class PgPushBatches {
     const refused = isRefused(op);
     const held = refused ? undefined : batch.records.get(op.id);
     const head: StoredHead | undefined = held && { entity: held.entity as StoredHead['entity'], version: held.version, ownerId: held.owner_id };
-    const decision = refused ? ({ kind: 'rejected', fields: op.refused } as const) : decidePush(op, head, actor, this.refs.forOp(op, batch.refs, actor));
+    const erased =
+      !refused && (batch.erased.has(op.id) || (!op.deleted && (op.entity === 'mandate' || op.entity === 'followup') && batch.erased.has(personOf(op.data))));
+    const decision: Decision = refused
+      ? { kind: 'rejected', fields: op.refused }
+      : erased
+        ? { kind: 'rejected', fields: [{ path: 'id', message: ERASED_MESSAGE }] }
+        : decidePush(op, head, actor, this.refs.forOp(op, batch.refs, actor));
     const result: PushResult =
       decision.kind === 'apply'
         ? { opId: op.opId, status: 'applied', version: decision.version }
         : decision.kind === 'rejected'
           ? { opId: op.opId, status: 'rejected', fields: decision.fields }
           : { opId: op.opId, status: 'conflict', current: held ? toChange(held) : null };
-    const copy = result.status === 'applied' || refused ? null : decision.kind === 'conflict' ? JSON.stringify(op.data) : reviewCopy(op.data);
+    const copy = result.status === 'applied' || refused || erased ? null : decision.kind === 'conflict' ? JSON.stringify(op.data) : reviewCopy(op.data);
     const row = {
       op_id: op.opId,
       user_id: actor.userId,
@@ -140,6 +174,10 @@ export class PgPushBatches {
     if (decision.kind === 'apply') {
       const applied = op as PushOp;
       const data = op.deleted ? '{}' : JSON.stringify(applied.data);
+      // A mandate revocation arriving by push goes to the audit log (ids only).
+      if (applied.entity === 'mandate' && !op.deleted && applied.data.revokedOn != null && (!held || held.deleted || JSON.parse(held.data).revokedOn == null)) {
+        batch.revoked.push(op.id);
+      }
       const next: HeldRecord = held
         ? { ...held, version: decision.version, deleted: op.deleted ? 1 : 0, data }
         : {
@@ -243,6 +281,12 @@ export class PgPushBatches {
       [...changed].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     );
     if (actor.deviceId) await c.query(`UPDATE devices SET last_sync_at = $1 WHERE id = $2`, [now, actor.deviceId]);
+    if (batch.revoked.length) {
+      const actorName = await userName(c, actor.userId);
+      for (const id of batch.revoked) {
+        await addAudit(c, { at: now, actorId: actor.userId, actorName, action: 'revoke', entity: 'mandate', recordId: id, counts: null });
+      }
+    }
     if (changed.length === 0) return;
     const top = Number((await c.query(`UPDATE counters SET value = value + $1 WHERE name = 'seq' RETURNING value`, [changed.length])).rows[0].value);
     const seqs = changed.map((_, i) => top - changed.length + 1 + i);

@@ -6,7 +6,8 @@
  * (`accompaniment_groups`, moved by ±1 with each fact), which a tally sums.
  * A tally groups accompaniments by everything counted (a year comes back as weighted groups);
  * exports read them one by one. The answers are sqlite/tallyFacts.ts's, statement for statement:
- * a mediator's query reads only her facts, merged people count once.
+ * a mediator's query reads only her facts, merged people count once, an erased person counts with
+ * the traits kept of her (`erased_people`, no name).
  */
 import type pg from 'pg';
 import type { AccompanimentData, PermanenceData } from '../../../domain/records';
@@ -197,6 +198,21 @@ export class PgFacts {
           socialStatus: b.socialStatus ?? 'unknown',
           qpv: b.qpv === true,
           public: b.public ?? null,
+        });
+      }
+      // An erased person's traits, kept without her name (erasure.ts): tallies count her the same.
+      const erased = await pool.query(
+        `SELECT id, birth_year, gender, social_status, qpv, public FROM erased_people WHERE id = ANY($1::text[])${own(ownerId, 2)}`,
+        o([followed]),
+      );
+      for (const r of erased.rows as { id: string; birth_year: number | null; gender: string; social_status: string; qpv: number; public: string | null }[]) {
+        if (beneficiaries.has(r.id)) continue;
+        beneficiaries.set(r.id, {
+          birthYear: r.birth_year,
+          gender: r.gender as BeneficiaryFact['gender'],
+          socialStatus: r.social_status as BeneficiaryFact['socialStatus'],
+          qpv: r.qpv === 1,
+          public: r.public,
         });
       }
     }
