@@ -4,6 +4,7 @@
  * consistent moment even while other servers push).
  */
 import type pg from 'pg';
+import { containing } from './rewrite';
 import type { Dossier, DossierOp, DossierRecord, DossierResult } from '../repository';
 
 interface Row {
@@ -89,8 +90,8 @@ export async function pgDossier(c: pg.ClientBase, personId: string): Promise<Dos
     (
       await c.query(
         `SELECT ${COLUMNS} ${FROM} WHERE r.entity IN ('accompaniment', 'mandate', 'followup') AND r.deleted = 0
-         AND (r.data::jsonb ->> 'beneficiaryId') = ANY($1::text[]) ORDER BY r.entity COLLATE "C", r.created_at COLLATE "C"`,
-        [ids],
+         AND r.data LIKE ANY($2::text[]) AND (r.data::jsonb ->> 'beneficiaryId') = ANY($1::text[]) ORDER BY r.entity COLLATE "C", r.created_at COLLATE "C"`,
+        [ids, containing(ids)],
       )
     ).rows as Row[]
   ).map(toRecord);

@@ -11,7 +11,7 @@ import { anonymisedData, isAnonymised } from '../../../domain/anonymise';
 import type { Entity } from '../../../domain/records';
 import type { Actor } from '../../../domain/sync';
 import type { ErasureCounts, ErasureResult } from '../repository';
-import { forgetCopies, lockRecords, PgRewriter, ROW_COLUMNS, type PgRow } from './rewrite';
+import { containing, forgetCopies, lockRecords, PgRewriter, ROW_COLUMNS, type PgRow } from './rewrite';
 import type { PgFacts } from './tallyFacts';
 
 export async function pgErase(
@@ -57,8 +57,8 @@ export async function pgErase(
   const referencing = (
     await c.query(
       `SELECT ${ROW_COLUMNS} FROM records WHERE entity IN ('accompaniment', 'mandate', 'followup') AND deleted = 0
-       AND (data::jsonb ->> 'beneficiaryId') = ANY($1::text[])`,
-      [ids],
+       AND data LIKE ANY($2::text[]) AND (data::jsonb ->> 'beneficiaryId') = ANY($1::text[])`,
+      [ids, containing(ids)],
     )
   ).rows as PgRow[];
   for (const r of referencing) {

@@ -101,3 +101,9 @@ export async function forgetCopies(c: pg.ClientBase, ids: readonly string[]): Pr
   );
   return r.rowCount ?? 0;
 }
+
+/**
+ * `LIKE` patterns of records whose text holds one of `ids`: a cheap filter before parsing the
+ * JSON (the exact `beneficiaryId` test follows it). A `%` or `_` in an id only widens the filter.
+ */
+export const containing = (ids: readonly string[]): string[] => ids.map((id) => `%${id}%`);
