@@ -8,7 +8,16 @@
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
+import type { AccompanimentData } from '../../../domain/records';
+import { accompanimentFact, encodeDims } from '../../../domain/tallyFacts';
 import type { PgFacts } from './tallyFacts';
+
+/** What a tally counts of a live accompaniment (its fact without its id), or null. */
+const counted = (r: PgRow): string | null => {
+  if (r.entity !== 'accompaniment' || r.deleted) return null;
+  const f = accompanimentFact(r.id, JSON.parse(r.data) as AccompanimentData, r.created_by);
+  return JSON.stringify([f.date, f.permanenceId, f.beneficiaryId, encodeDims(f)]);
+};
 
 /** A stored record as read (with what the facts need). */
 export interface PgRow {
@@ -25,6 +34,8 @@ export const ROW_COLUMNS = 'id, entity, version, deleted, data, owner_id, create
 
 export class PgRewriter {
   private readonly changed = new Map<string, PgRow>();
+  /** The rows as read, before any change. */
+  private readonly before = new Map<string, PgRow>();
 
   constructor(
     private readonly by: { userId: string; deviceId: string | null },
@@ -38,6 +49,7 @@ export class PgRewriter {
 
   /** Queues a new version of `r` (`deleted`: a tombstone, stored with `{}`). */
   write(r: PgRow, deleted: boolean, data: object): void {
+    if (!this.before.has(r.id)) this.before.set(r.id, r);
     const base = this.changed.get(r.id) ?? r;
     this.changed.set(r.id, { ...r, version: base.version + 1, deleted: deleted ? 1 : 0, data: deleted ? '{}' : JSON.stringify(data) });
   }
@@ -62,7 +74,16 @@ export class PgRewriter {
         rows.map((r) => r.deleted),
       ],
     );
-    await facts.write(c, rows);
+    // Facts of records whose counted part is unchanged (an accompaniment whose free text was
+    // blanked: anonymising keeps every statistic) are left as they are: a first retention run
+    // over years of visits does not rewrite every fact.
+    await facts.write(
+      c,
+      rows.filter((r) => {
+        const old = this.before.get(r.id) as PgRow;
+        return !(r.entity === 'accompaniment' && !old.deleted && !r.deleted && counted(old) === counted(r));
+      }),
+    );
     // Commit-ordered seqs (pushBatch.ts `commit`): the counter row is locked last.
     const top = Number((await c.query(`UPDATE counters SET value = value + $1 WHERE name = 'seq' RETURNING value`, [rows.length])).rows[0].value);
     await c.query(
