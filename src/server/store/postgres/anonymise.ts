@@ -96,7 +96,7 @@ async function planRun(c: pg.ClientBase, cutoff: string, now: string): Promise<{
     const referencing = (
       await c.query(
         `SELECT ${ROW_COLUMNS} FROM records WHERE entity IN ('accompaniment', 'mandate', 'followup') AND deleted = 0
-         AND (data::jsonb ->> 'beneficiaryId') = ANY($1::text[])`,
+         AND (data::jsonb ->> 'beneficiaryId') IN (SELECT unnest($1::text[]))`,
         [named],
       )
     ).rows as PgRow[];

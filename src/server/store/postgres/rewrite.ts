@@ -112,11 +112,15 @@ export async function lockRecords(c: pg.ClientBase): Promise<void> {
   await c.query(`LOCK TABLE records IN EXCLUSIVE MODE`);
 }
 
-/** Drops every copy (and field reasons) of the listed records (retention.ts `forget`); returns how many ops lost them. */
+/**
+ * Drops every copy (and field reasons) of the listed records (retention.ts `forget`); returns how
+ * many ops lost them. `IN (SELECT unnest…)` is a hash join: `= ANY` compares each row with the
+ * whole list (a first retention run lists every record of thousands of people).
+ */
 export async function forgetCopies(c: pg.ClientBase, ids: readonly string[]): Promise<number> {
   if (ids.length === 0) return 0;
   const r = await c.query(
-    `UPDATE ops SET data = NULL, current = NULL, fields = NULL WHERE record_id = ANY($1::text[])
+    `UPDATE ops SET data = NULL, current = NULL, fields = NULL WHERE record_id IN (SELECT unnest($1::text[]))
      AND (data IS NOT NULL OR current IS NOT NULL OR fields IS NOT NULL)`,
     [ids],
   );
