@@ -15,7 +15,7 @@
  */
 import type Database from 'better-sqlite3';
 import { formatCursor, PULL_MAX_BYTES, type Actor, type Cursor, type IncomingOp, type PullAnswer, type PushResult } from '../../../domain/sync';
-import type { Device, Enrolment, EnrolResult, MergeResult, NewDevice, Repository, StoredRecord, User } from '../repository';
+import type { Device, Enrolment, EnrolResult, EscrowKeyRow, RecoveryResult, MergeResult, NewDevice, Repository, StoredRecord, User } from '../repository';
 import { displayName, nameKey } from '../names';
 import type { FactsAnswer, FactsQuery } from '../types';
 import { openSqliteDatabase } from './database';
@@ -192,6 +192,39 @@ export class SqliteRepository implements Repository {
     // Pulls come often: a write (and its durable commit) at most once a minute per device.
     const aMinuteAgo = new Date(Date.parse(now) - 60_000).toISOString();
     this.stmt.touchIfOld.run(now, id, aMinuteAgo);
+  }
+
+  async findDeviceById(id: string): Promise<Device | undefined> {
+    const row = this.stmt.deviceById.get(id) as DeviceRow | undefined;
+    return row && toDevice(row);
+  }
+
+  async escrowKey(): Promise<EscrowKeyRow | undefined> {
+    return this.db
+      .prepare(`SELECT key_id AS keyId, public_jwk AS publicJwk, private_jwk AS privateJwk, created_at AS createdAt FROM escrow_key WHERE one = 1`)
+      .get() as EscrowKeyRow | undefined;
+  }
+
+  async saveEscrowKey(k: EscrowKeyRow): Promise<EscrowKeyRow> {
+    this.db
+      .prepare(`INSERT INTO escrow_key (one, key_id, public_jwk, private_jwk, created_at) VALUES (1, ?, ?, ?, ?) ON CONFLICT (one) DO NOTHING`)
+      .run(k.keyId, k.publicJwk, k.privateJwk, k.createdAt);
+    return (await this.escrowKey())!;
+  }
+
+  async recordRecovery(r: { oldDeviceId: string; newDeviceId: string; userId: string; now: string }): Promise<RecoveryResult> {
+    const record = this.db.transaction((): RecoveryResult => {
+      const done = this.db.prepare(`SELECT new_device_id FROM escrow_recoveries WHERE old_device_id = ?`).get(r.oldDeviceId) as
+        | { new_device_id: string }
+        | undefined;
+      if (done) return done.new_device_id === r.newDeviceId ? 'again' : 'taken';
+      this.db
+        .prepare(`INSERT INTO escrow_recoveries (old_device_id, new_device_id, user_id, recovered_at) VALUES (?, ?, ?, ?)`)
+        .run(r.oldDeviceId, r.newDeviceId, r.userId, r.now);
+      this.db.prepare(`UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`).run(r.now, r.oldDeviceId);
+      return 'recorded';
+    });
+    return record.immediate();
   }
 
   async push(actor: Batch['actor'], ops: IncomingOp[], now: string): Promise<PushResult[]> {
