@@ -19,7 +19,10 @@ interface LoadedKey {
 const publicPart = (jwk: webcrypto.JsonWebKey): JsonWebKey => ({ kty: jwk.kty, n: jwk.n, e: jwk.e, alg: jwk.alg });
 
 async function generate(now: string) {
-  const pair = await subtle.generateKey({ ...ESCROW_ALGORITHM, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, ['wrapKey', 'unwrapKey']);
+  const pair = await subtle.generateKey({ ...ESCROW_ALGORITHM, modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]) }, true, [
+    'wrapKey',
+    'unwrapKey',
+  ]);
   const publicJwk = publicPart(await subtle.exportKey('jwk', pair.publicKey));
   const privateJwk = await subtle.exportKey('jwk', pair.privateKey);
   const keyId = createHash('sha256').update(`${publicJwk.n}.${publicJwk.e}`).digest('base64url').slice(0, 16);
@@ -59,10 +62,15 @@ export class EscrowKeys {
     const { info, privateKey } = await this.load();
     if (keyId !== info.keyId) return null;
     try {
-      const key = await subtle.unwrapKey('raw', wrapped, privateKey, { name: 'RSA-OAEP', label: escrowLabel(deviceId, userId) }, { name: 'AES-GCM', length: 256 }, true, [
-        'encrypt',
-        'decrypt',
-      ]);
+      const key = await subtle.unwrapKey(
+        'raw',
+        wrapped,
+        privateKey,
+        { name: 'RSA-OAEP', label: escrowLabel(deviceId, userId) },
+        { name: 'AES-GCM', length: 256 },
+        true,
+        ['encrypt', 'decrypt'],
+      );
       return new Uint8Array(await subtle.exportKey('raw', key));
     } catch {
       return null;

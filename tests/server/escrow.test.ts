@@ -64,11 +64,15 @@ describe('the escrow key pair', () => {
       });
       expect(created.statusCode).toBe(201);
       const again = await apps[1].inject({ method: 'POST', url: '/api/v1/devices', payload: { code: codeForA.json().code, label: 'Tablette' } });
-      const res = await recover(apps[1] as unknown as Client, { authorization: `Bearer ${again.json().token}` }, {
-        previousDeviceId: a.deviceId,
-        keyId: a.escrow.keyId,
-        wrappedKey: Buffer.from(copy.wrapped).toString('base64url'),
-      });
+      const res = await recover(
+        apps[1] as unknown as Client,
+        { authorization: `Bearer ${again.json().token}` },
+        {
+          previousDeviceId: a.deviceId,
+          keyId: a.escrow.keyId,
+          wrappedKey: Buffer.from(copy.wrapped).toString('base64url'),
+        },
+      );
       expect(res.statusCode, res.body).toBe(200);
       expect(res.json()).toEqual({ key: copy.raw });
     } finally {

@@ -53,7 +53,12 @@ export function registerEscrowRoutes(app: FastifyInstance, ctx: ServerContext): 
           { path: 'wrappedKey', message: 'Copie altérée, ou faite pour un autre appareil.' },
         ]);
       }
-      const outcome = await ctx.repo.recordRecovery({ oldDeviceId: previous.id, newDeviceId: caller.deviceId, userId: caller.userId, now: ctx.now().toISOString() });
+      const outcome = await ctx.repo.recordRecovery({
+        oldDeviceId: previous.id,
+        newDeviceId: caller.deviceId,
+        userId: caller.userId,
+        now: ctx.now().toISOString(),
+      });
       if (outcome === 'taken') {
         throw new ApiError(409, 'already_recovered', 'La clé de cette tablette a déjà été récupérée par un autre appareil.', [
           { path: 'previousDeviceId', message: 'Déjà récupérée.' },

@@ -179,10 +179,12 @@ export class PostgresRepository implements Repository {
 
   async saveEscrowKey(k: EscrowKeyRow): Promise<EscrowKeyRow> {
     // Two app servers starting at once: the primary key lets one row in, both read that one.
-    await this.pool.query(
-      `INSERT INTO escrow_key (one, key_id, public_jwk, private_jwk, created_at) VALUES (1, $1, $2, $3, $4) ON CONFLICT (one) DO NOTHING`,
-      [k.keyId, k.publicJwk, k.privateJwk, k.createdAt],
-    );
+    await this.pool.query(`INSERT INTO escrow_key (one, key_id, public_jwk, private_jwk, created_at) VALUES (1, $1, $2, $3, $4) ON CONFLICT (one) DO NOTHING`, [
+      k.keyId,
+      k.publicJwk,
+      k.privateJwk,
+      k.createdAt,
+    ]);
     return (await this.escrowKey())!;
   }
 
@@ -193,7 +195,9 @@ export class PostgresRepository implements Repository {
         [r.oldDeviceId, r.newDeviceId, r.userId, r.now],
       );
       if (inserted.rowCount === 0) {
-        const done = (await c.query(`SELECT new_device_id FROM escrow_recoveries WHERE old_device_id = $1`, [r.oldDeviceId])).rows[0] as { new_device_id: string };
+        const done = (await c.query(`SELECT new_device_id FROM escrow_recoveries WHERE old_device_id = $1`, [r.oldDeviceId])).rows[0] as {
+          new_device_id: string;
+        };
         return done.new_device_id === r.newDeviceId ? 'again' : 'taken';
       }
       await c.query(`UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, [r.now, r.oldDeviceId]);

@@ -215,8 +215,7 @@ export class SqliteRepository implements Repository {
   async recordRecovery(r: { oldDeviceId: string; newDeviceId: string; userId: string; now: string }): Promise<RecoveryResult> {
     const record = this.db.transaction((): RecoveryResult => {
       const done = this.db.prepare(`SELECT new_device_id FROM escrow_recoveries WHERE old_device_id = ?`).get(r.oldDeviceId) as
-        | { new_device_id: string }
-        | undefined;
+        { new_device_id: string } | undefined;
       if (done) return done.new_device_id === r.newDeviceId ? 'again' : 'taken';
       this.db
         .prepare(`INSERT INTO escrow_recoveries (old_device_id, new_device_id, user_id, recovered_at) VALUES (?, ?, ?, ?)`)
