@@ -55,14 +55,13 @@ describe('the escrow key pair', () => {
 
       // A copy made with the key one server gave is opened by the other.
       const copy = await escrowCopy(a.escrow, a.deviceId, a.userId);
-      const created = await apps[1].inject({ method: 'POST', url: '/api/v1/enrolments', headers: admin, payload: { role: 'mediator', name: 'x' } });
       const codeForA = await apps[1].inject({
         method: 'POST',
         url: '/api/v1/enrolments',
         headers: admin,
         payload: { role: 'mediator', name: (await first.one(`SELECT name FROM users WHERE id = ?`, a.userId))!.name },
       });
-      expect(created.statusCode).toBe(201);
+      expect(codeForA.statusCode).toBe(201);
       const again = await apps[1].inject({ method: 'POST', url: '/api/v1/devices', payload: { code: codeForA.json().code, label: 'Tablette' } });
       const res = await recover(
         apps[1] as unknown as Client,
@@ -93,7 +92,7 @@ describe('recovering a blocked tablet’s key', () => {
     await s.close();
   });
 
-  it('a new device of the same user gets the key; the old device is revoked; the same device may ask again, another one may not', async () => {
+  it('a new device of the same user gets the key; the old device is revoked; the same device may ask again, another one may not until the coordinator revokes the first', async () => {
     const old = await enrolWithEscrow(s.app, 'Anne');
     const copy = await escrowCopy(old.escrow, old.deviceId, old.userId);
     const body = { previousDeviceId: old.deviceId, keyId: old.escrow.keyId, wrappedKey: Buffer.from(copy.wrapped).toString('base64url') };
@@ -115,6 +114,25 @@ describe('recovering a blocked tablet’s key', () => {
     expect(replay.statusCode).toBe(409);
     expect(replay.json().error.code).toBe('already_recovered');
     expect(replay.body).not.toContain(copy.raw);
+    // A recovery that never finished on the tablet (closed before its new code was saved): once the
+    // coordinator revokes the device that got the key, a new device of the same user may recover it.
+    expect((await s.app.inject({ method: 'DELETE', url: `/api/v1/devices/${fresh.deviceId}`, headers: admin })).statusCode).toBe(204);
+    const retried = await recover(s.app, third.headers, body);
+    expect(retried.statusCode, retried.body).toBe(200);
+    expect(retried.json().key).toBe(copy.raw);
+    expect((await s.one(`SELECT new_device_id FROM escrow_recoveries WHERE old_device_id = ?`, old.deviceId))?.new_device_id).toBe(third.deviceId);
+    // The revoked device cannot come back for it.
+    expect((await recover(s.app, fresh.headers, body)).statusCode).toBe(401);
+  });
+
+  it('two new devices of the same user asking at once: one gets the key, the other 409', async () => {
+    const old = await enrolWithEscrow(s.app, 'Anne');
+    const copy = await escrowCopy(old.escrow, old.deviceId, old.userId);
+    const body = { previousDeviceId: old.deviceId, keyId: old.escrow.keyId, wrappedKey: Buffer.from(copy.wrapped).toString('base64url') };
+    const [a, b] = [await enrolWithEscrow(s.app, 'Anne'), await enrolWithEscrow(s.app, 'Anne')];
+    const answers = await Promise.all([recover(s.app, a.headers, body), recover(s.app, b.headers, body)]);
+    expect(answers.map((r) => r.statusCode).sort()).toEqual([200, 409]);
+    expect(await s.sql(`SELECT * FROM escrow_recoveries`)).toHaveLength(1);
   });
 
   it('another user’s device gets a clear refusal and never the key, whatever previous device it names', async () => {

@@ -92,7 +92,8 @@ export interface Repository {
   /**
    * In one transaction: remembers that `oldDeviceId`'s escrow copy was recovered by `newDeviceId`
    * and revokes the old device. `again` when the same new device recovered it before (a lost
-   * answer), `taken` when another device did: nothing changes then.
+   * answer), `taken` when another device did and is not revoked: nothing changes then (once the
+   * coordinator revokes that device, a recovery that never finished may be done again).
    */
   recordRecovery(r: { oldDeviceId: string; newDeviceId: string; userId: string; now: string }): Promise<RecoveryResult>;
 

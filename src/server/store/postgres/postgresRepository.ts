@@ -195,10 +195,22 @@ export class PostgresRepository implements Repository {
         [r.oldDeviceId, r.newDeviceId, r.userId, r.now],
       );
       if (inserted.rowCount === 0) {
-        const done = (await c.query(`SELECT new_device_id FROM escrow_recoveries WHERE old_device_id = $1`, [r.oldDeviceId])).rows[0] as {
-          new_device_id: string;
-        };
-        return done.new_device_id === r.newDeviceId ? 'again' : 'taken';
+        // A recovery at once waits on the first one's row, then sees it committed.
+        const done = (
+          await c.query(
+            `SELECT e.new_device_id, d.revoked_at FROM escrow_recoveries e LEFT JOIN devices d ON d.id = e.new_device_id WHERE e.old_device_id = $1 FOR UPDATE OF e`,
+            [r.oldDeviceId],
+          )
+        ).rows[0] as { new_device_id: string; revoked_at: string | null };
+        if (done.new_device_id === r.newDeviceId) return 'again';
+        // Taken, unless the coordinator revoked the device that recovered it (a recovery that never finished).
+        if (done.revoked_at === null) return 'taken';
+        await c.query(`UPDATE escrow_recoveries SET new_device_id = $2, user_id = $3, recovered_at = $4 WHERE old_device_id = $1`, [
+          r.oldDeviceId,
+          r.newDeviceId,
+          r.userId,
+          r.now,
+        ]);
       }
       await c.query(`UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, [r.now, r.oldDeviceId]);
       return 'recorded';

@@ -216,9 +216,17 @@ export class SqliteRepository implements Repository {
     const record = this.db.transaction((): RecoveryResult => {
       const done = this.db.prepare(`SELECT new_device_id FROM escrow_recoveries WHERE old_device_id = ?`).get(r.oldDeviceId) as
         { new_device_id: string } | undefined;
-      if (done) return done.new_device_id === r.newDeviceId ? 'again' : 'taken';
+      if (done?.new_device_id === r.newDeviceId) return 'again';
+      if (done) {
+        // Taken, unless the coordinator revoked the device that recovered it (a recovery that never finished).
+        const holder = this.stmt.deviceRevokedAt.get(done.new_device_id) as { revoked_at: string | null } | undefined;
+        if (!holder?.revoked_at) return 'taken';
+      }
       this.db
-        .prepare(`INSERT INTO escrow_recoveries (old_device_id, new_device_id, user_id, recovered_at) VALUES (?, ?, ?, ?)`)
+        .prepare(
+          `INSERT INTO escrow_recoveries (old_device_id, new_device_id, user_id, recovered_at) VALUES (?, ?, ?, ?)
+           ON CONFLICT (old_device_id) DO UPDATE SET new_device_id = excluded.new_device_id, user_id = excluded.user_id, recovered_at = excluded.recovered_at`,
+        )
         .run(r.oldDeviceId, r.newDeviceId, r.userId, r.now);
       this.db.prepare(`UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`).run(r.now, r.oldDeviceId);
       return 'recorded';
