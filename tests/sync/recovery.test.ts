@@ -4,8 +4,8 @@
 // same user enrols the tablet again, brings the key back under a new lock code, and the change is sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { currentDataKey, isUnlocked, setDataKey } from '../../src/crypto/keySession';
-import { loadEscrowBinding, loadEscrowCopy } from '../../src/crypto/escrow';
-import { loadVault } from '../../src/crypto/keys';
+import { ESCROW_COPY_KEY, ESCROW_KEY_KEY, loadEscrowBinding, loadEscrowCopy } from '../../src/crypto/escrow';
+import { changeLockCode, loadVault } from '../../src/crypto/keys';
 import { RelaisDB } from '../../src/db/database';
 import { saveDraft } from '../../src/db/drafts';
 import { readAsStored } from '../../src/db/sealing/middleware';
@@ -13,6 +13,7 @@ import { saveRecord } from '../../src/db/writes';
 import { createApi, SyncError } from '../../src/sync/api';
 import { loadCredentials, loadEnrolment } from '../../src/sync/credentials';
 import { enrolThisTablet } from '../../src/sync/enrolment';
+import { refreshEscrowBinding } from '../../src/sync/escrow';
 import { syncOnce } from '../../src/sync/engine';
 import { lockNow, setFirstCode, unlock } from '../../src/platform/lock';
 import { loadAttempts } from '../../src/platform/lockAttempts';
@@ -133,6 +134,30 @@ describe('a tablet blocked with a change waiting', () => {
     expect((await loadAttempts(db)).blocked).toBe(true);
     expect(await loadVault(db)).toBeDefined();
     expect(await readAsStored(db, 'r', ['accompaniments'], () => db.accompaniments.count())).toBe(1);
+    await db.delete();
+  });
+});
+
+describe('the escrow copy', () => {
+  it('survives a change of code; a tablet enrolled before the server gave the key gets it at its next unlock when online', async () => {
+    const db = new RelaisDB(`recovery-${crypto.randomUUID()}`);
+    await db.open();
+    setDataKey(null);
+    await setFirstCode('482913', db);
+    await enrolThisTablet(db, { baseUrl: server.base, code: await codeFor('Chloé'), label: 'Tablette Sète' });
+    const copy = (await loadEscrowCopy(db))!;
+    await changeLockCode(db, '482913', 'une phrase de passe');
+    expect(await loadEscrowCopy(db)).toEqual(copy);
+
+    // As a tablet of the previous version: no public key, no copy.
+    await db.meta.bulkDelete([ESCROW_KEY_KEY, ESCROW_COPY_KEY]);
+    await lockNow();
+    expect((await unlock('une phrase de passe', db)).kind).toBe('open');
+    expect(await loadEscrowCopy(db)).toBeUndefined(); // unknown key: nothing to wrap with yet
+    // Offline: nothing changes, no error reaches the unlock.
+    await expect(refreshEscrowBinding(db, 'http://127.0.0.1:9')).rejects.toMatchObject({ kind: 'offline' });
+    expect(await refreshEscrowBinding(db, server.base)).toBe(true);
+    expect(await loadEscrowCopy(db)).toMatchObject({ deviceId: (await loadEnrolment(db))!.deviceId, keyId: copy.keyId });
     await db.delete();
   });
 });
