@@ -22,6 +22,8 @@ const PersonPage = lazy(() => import('../features/people/PersonPage'));
 const PersonFormScreen = lazy(() => import('../features/people/PersonFormScreen'));
 const DuplicatesScreen = lazy(() => import('../features/people/DuplicatesScreen'));
 const MandatePrintScreen = lazy(() => import('../features/mandates/MandatePrintScreen'));
+const PersonDataScreen = lazy(() => import('../features/people/PersonDataScreen'));
+const JournalScreen = lazy(() => import('../features/settings/JournalScreen'));
 
 const NAV: { route: Route; label: string }[] = [
   { route: { name: 'today' }, label: 'Aujourd’hui' },
@@ -63,6 +65,10 @@ function Screen({ route }: { route: Route }) {
       return <PersonFormScreen key={route.id} id={route.id} />;
     case 'printMandate':
       return <MandatePrintScreen key={route.id} mandateId={route.id} />;
+    case 'personData':
+      return <PersonDataScreen key={route.id} id={route.id} />;
+    case 'journal':
+      return <JournalScreen />;
   }
 }
 

@@ -8,6 +8,7 @@
  * person (when records change) and test them with `keysMatch`; `matchesSearch` does both.
  * Duplicates are found by buckets of shared keys, never by comparing every pair.
  */
+import { isAnonymisedPerson } from './anonymise';
 import type { AnonymousStats, BeneficiaryData, IsoDate } from './records';
 import type { AgeBracket, Posture } from './reference';
 import { ageBracketOf } from './tally';
@@ -114,13 +115,15 @@ function criterionKeys(p: BeneficiaryData): Partial<Record<DuplicateCriterion, s
  * Possible duplicates (domain.md §2): pairs of live people sharing at least two of normalised
  * last name, normalised first name, phone (digits) and birth year. People are bucketed by each
  * pair of criteria, so the work grows with the people and the pairs found, never with n².
+ * People anonymised by the retention job (names « Anonyme ») are left out.
  * Strongest first (more criteria shared), then by ids.
  */
 export function possibleDuplicates(people: readonly { id: string; deleted?: boolean; data: BeneficiaryData }[]): PossibleDuplicate[] {
   const keys = new Map<string, Partial<Record<DuplicateCriterion, string>>>();
   const buckets = new Map<string, string[]>();
   for (const p of people) {
-    if (p.deleted) continue;
+    // Anonymised people all share the same names: never duplicates (and never n² pairs of them).
+    if (p.deleted || isAnonymisedPerson(p.data)) continue;
     const k = criterionKeys(p.data);
     keys.set(p.id, k);
     for (let i = 0; i < CRITERIA.length; i++) {

@@ -35,6 +35,8 @@ export interface ChangeRecord {
   fromBackup?: boolean;
   /** Extension (pull only): on the tombstone of a merged person, the id of the person she was merged into. */
   mergedInto?: string;
+  /** Extension (pull only): on a tombstone, the record was erased at the person's request: keep nothing of it. */
+  erased?: boolean;
 }
 
 /**

@@ -20,7 +20,11 @@ export type Route =
   | { name: 'editPerson'; id: string }
   /** `forEntry`: the accompaniment form to come back to with her chosen ('new' or its id). */
   | { name: 'newPerson'; forEntry?: string }
-  | { name: 'printMandate'; id: string };
+  | { name: 'printMandate'; id: string }
+  /** Coordinator: everything the server holds about her, readable and printable (her right of access). */
+  | { name: 'personData'; id: string }
+  /** Coordinator: the server's audit log. */
+  | { name: 'journal' };
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 
@@ -34,6 +38,7 @@ export function parseRoute(hash: string): Route {
   const permanence = new RegExp(`^/permanences/(${UUID})$`, 'i').exec(path);
   if (permanence) return { name: 'editPermanence', id: permanence[1] };
   if (path === '/reglages') return { name: 'settings' };
+  if (path === '/reglages/journal') return { name: 'journal' };
   const enrol = /^\/inscription\/([A-Za-z0-9-]{4,20})$/.exec(path);
   if (enrol) return { name: 'settings', code: enrol[1] };
   if (path === '/synchronisation') return { name: 'sync' };
@@ -44,6 +49,8 @@ export function parseRoute(hash: string): Route {
   if (newPerson) return { name: 'newPerson', forEntry: newPerson[1] === 'nouveau' ? 'new' : newPerson[1] };
   const person = new RegExp(`^/personnes/(${UUID})(/modifier)?$`, 'i').exec(path);
   if (person) return person[2] ? { name: 'editPerson', id: person[1] } : { name: 'person', id: person[1] };
+  const data = new RegExp(`^/personnes/(${UUID})/donnees$`, 'i').exec(path);
+  if (data) return { name: 'personData', id: data[1] };
   const print = /^\/mandats\/([0-9a-f-]{36})\/imprimer$/i.exec(path);
   if (print) return { name: 'printMandate', id: print[1] };
   return { name: 'today' };
@@ -81,6 +88,10 @@ export function hrefOf(route: Route): string {
       return route.forEntry ? `#/personnes/nouvelle/pour/${route.forEntry === 'new' ? 'nouveau' : route.forEntry}` : '#/personnes/nouvelle';
     case 'printMandate':
       return `#/mandats/${route.id}/imprimer`;
+    case 'personData':
+      return `#/personnes/${route.id}/donnees`;
+    case 'journal':
+      return '#/reglages/journal';
   }
 }
 

@@ -10,6 +10,7 @@ import { createContext, type LimitOptions } from './context';
 import { registerErrorHandling } from './errors';
 import { registerDeviceRoutes } from './routes/devices';
 import { registerPeopleRoutes } from './routes/people';
+import { registerPrivacyRoutes } from './routes/privacy';
 import { registerSyncRoutes } from './routes/sync';
 import { registerTallyRoutes } from './routes/tallies';
 import { registerSecurityHeaders } from './securityHeaders';
@@ -53,6 +54,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerSyncRoutes(app, ctx);
   registerTallyRoutes(app, ctx);
   registerPeopleRoutes(app, ctx);
+  registerPrivacyRoutes(app, ctx);
   if (options.distDir) await registerStaticFiles(app, options.distDir);
   else app.setNotFoundHandler((_req, reply) => reply.code(404).send({ error: { code: 'not_found', message: 'Ressource introuvable.' } }));
   return app;

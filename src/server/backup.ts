@@ -10,12 +10,18 @@
  *   and resend what the restored server lacks, instead of silently skipping changes;
  * - `restoreDatabase` refuses to run while the database is open (server running), checks the
  *   backup first, keeps the replaced database aside (`relais.sqlite.before-restore-…`), and never
- *   leaves an old -wal/-shm next to the restored file.
+ *   leaves an old -wal/-shm next to the restored file;
+ * - people erased in the replaced database are erased again in the restored one (a backup
+ *   predates them): a restore never brings an erased person back.
  */
 import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { stampNewIdentity } from './store/sqlite/migrations';
+import { SqliteAudit } from './store/sqlite/audit';
+import { openSqliteDatabase } from './store/sqlite/database';
+import { SqliteErasure } from './store/sqlite/erasure';
+import { migrate, stampNewIdentity } from './store/sqlite/migrations';
+import { KeptCopies } from './store/sqlite/retention';
 
 const stamp = (d = new Date()) => d.toISOString().slice(0, 19).replace(/:/g, '-');
 
@@ -79,7 +85,7 @@ function checkBackup(file: string): void {
 }
 
 /** Replaces `dbFile` with the backup `source` (server stopped); returns the new identity and where the old file went. */
-export function restoreDatabase(dbFile: string, source: string): { dbId: string; previous: string | null } {
+export function restoreDatabase(dbFile: string, source: string): { dbId: string; previous: string | null; reErased: number } {
   checkBackup(source);
   mkdirSync(path.dirname(dbFile), { recursive: true });
   let previous: string | null = null;
@@ -93,6 +99,43 @@ export function restoreDatabase(dbFile: string, source: string): { dbId: string;
   const restoring = `${dbFile}.restoring`;
   copyFileSync(source, restoring);
   const dbId = renewIdentity(restoring);
+  const reErased = previous ? reapplyErasures(previous, restoring) : 0;
   renameSync(restoring, dbFile);
-  return { dbId, previous };
+  return { dbId, previous, reErased };
+}
+
+/**
+ * A backup predates the erasures made since it was taken: the people erased in the database being
+ * replaced (`previous`) are erased again in the restored one (same transaction as an erasure
+ * requested by the coordinator, recorded in the audit log as the system's), so a restore never
+ * brings an erased person back. Returns how many people were erased again.
+ */
+function reapplyErasures(previous: string, restored: string): number {
+  const old = new Database(previous, { fileMustExist: true, readonly: true });
+  let ids: string[];
+  try {
+    const has = old.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'erased'`).get();
+    ids = has ? (old.prepare(`SELECT DISTINCT person_id FROM erased`).pluck().all() as string[]) : [];
+  } finally {
+    old.close();
+  }
+  if (ids.length === 0) return 0;
+  const db = openSqliteDatabase(restored);
+  try {
+    migrate(db);
+    const erasure = new SqliteErasure(db, new KeptCopies(db));
+    const audit = new SqliteAudit(db);
+    const now = new Date().toISOString();
+    let n = 0;
+    for (const id of ids) {
+      const result = erasure.run({ userId: 'system', role: 'coordinator', deviceId: null }, id, now);
+      if (result.status !== 'erased' || result.counts.people + result.counts.mandates + result.counts.followups + result.counts.accompaniments === 0) continue;
+      audit.add({ at: now, actorId: 'system', actorName: 'Restauration', action: 'erase', entity: 'beneficiary', recordId: id, counts: { ...result.counts } });
+      n++;
+    }
+    db.pragma('journal_mode = DELETE');
+    return n;
+  } finally {
+    db.close();
+  }
 }

@@ -18,6 +18,7 @@ try {
     const done = restoreDatabase(dbFile, path.resolve(file));
     console.log(`Base restaurée depuis ${file}${done.previous ? ` (l’ancienne est gardée : ${done.previous})` : ''}.`);
     console.log('Nouvelle identité de base : les tablettes reprendront leur synchronisation depuis le début.');
+    if (done.reErased) console.log(`${done.reErased} personne(s) effacée(s) depuis cette sauvegarde l’ont été à nouveau.`);
   } else {
     console.error('Usage : npm run backup [fichier]  |  npm run restore <fichier>');
     process.exit(2);

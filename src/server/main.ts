@@ -4,14 +4,17 @@
  * (optional coordinator token). Serves the built
  * app from ./dist (or `RELAIS_DIST_DIR`, used by tests that simulate an app update).
  * `RELAIS_TRUST_PROXY` names the reverse proxy whose X-Forwarded-* headers are believed (proxy.ts).
+ * `RELAIS_RETENTION_MONTHS` (24): people with no contact for that long are anonymised (retentionJob.ts).
  * With an empty database and no admin token, prints a one-time coordinator enrolment code.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pkg from '../../package.json' with { type: 'json' };
+import { retentionMonths } from '../domain/anonymise';
 import { buildApp } from './app';
 import { newEnrolmentCode, normalizeCode, sha256 } from './auth';
 import { parseTrustProxy, type TrustProxy } from './proxy';
+import { scheduleDailyJob } from './retentionJob';
 import { describeStore, openRepository } from './store/open';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -20,8 +23,10 @@ const host = process.env.HOST ?? '127.0.0.1';
 const dataDir = path.resolve(process.env.RELAIS_DATA_DIR ?? path.join(root, 'data'));
 const adminToken = process.env.RELAIS_ADMIN_TOKEN || undefined;
 let trustProxy: TrustProxy;
+let retentionMonthsSetting: number;
 try {
   trustProxy = parseTrustProxy(process.env.RELAIS_TRUST_PROXY);
+  retentionMonthsSetting = retentionMonths(process.env.RELAIS_RETENTION_MONTHS);
 } catch (error) {
   console.error((error as Error).message);
   process.exit(1);
@@ -74,11 +79,10 @@ if ((await repo.countUsers()) === 0 && !adminToken) {
   );
 }
 
-// Copies of refused and conflicting changes older than 90 days go, even on a server nobody pushes
-// to (pushes also sweep, at most once an hour).
-const sweep = () => void repo.purgeExpiredCopies(new Date().toISOString()).catch((error: Error) => console.error(`Purge : ${error.message}`));
-sweep();
-setInterval(sweep, 6 * 3600 * 1000).unref();
+// The daily privacy job (retentionJob.ts), at start and every 24 h: anonymises people with no
+// contact for RELAIS_RETENTION_MONTHS, drops copies of refused changes older than 90 days (pushes
+// also sweep, at most once an hour) and audit entries older than a year. Logs counts only.
+scheduleDailyJob(repo, retentionMonthsSetting, (line) => console.log(line));
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

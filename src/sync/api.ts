@@ -118,7 +118,34 @@ export interface DeviceInfo {
   revokedAt: string | null;
 }
 
-/** The coordinator's calls: enrolment codes, devices, merging people (online only). */
+/** One entry of the server's audit log (ids, action and counts only). */
+export interface AuditEntryInfo {
+  id: number;
+  at: string;
+  actorId: string;
+  actorName: string;
+  action: 'export' | 'merge' | 'erase' | 'revoke' | 'enrol' | 'retention' | 'recover';
+  entity: string | null;
+  recordId: string | null;
+  counts: Record<string, number> | null;
+}
+
+export interface AuditPageInfo {
+  from: string;
+  to: string;
+  entries: AuditEntryInfo[];
+  hasMore: boolean;
+  next?: string;
+}
+
+/** What the server answers to an erasure (README "Her rights"). */
+export interface ErasureInfo {
+  id: string;
+  erased: true;
+  counts: { people: number; mandates: number; followups: number; accompaniments: number; opCopies: number };
+}
+
+/** The coordinator's calls: enrolment codes, devices, merging people, her rights, the audit log (online only). */
 export function createCoordinatorApi(baseUrl: string, token: string, fetchImpl: Fetch = (i, init) => fetch(i, init)) {
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   return {
@@ -132,6 +159,19 @@ export function createCoordinatorApi(baseUrl: string, token: string, fetchImpl: 
         headers,
         body: JSON.stringify({ into }),
       }),
+    /** Everything the server holds about one person (the dossier, as JSON; written to the audit log). */
+    personDossier: (id: string) => call<Record<string, unknown>>(fetchImpl, `${baseUrl}/api/v1/beneficiaries/${encodeURIComponent(id)}/dossier`, { headers }),
+    /** Erases one person everywhere (server, then every tablet through sync). */
+    erasePerson: (id: string) =>
+      call<ErasureInfo>(fetchImpl, `${baseUrl}/api/v1/beneficiaries/${encodeURIComponent(id)}/erase`, {
+        method: 'POST',
+        headers: { authorization: headers.authorization },
+      }),
+    /** A page of the audit log, newest first (`before`: the `next` of the previous page). */
+    audit: (q: { from?: string; to?: string; before?: string } = {}) => {
+      const params = new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => !!e[1]));
+      return call<AuditPageInfo>(fetchImpl, `${baseUrl}/api/v1/audit?${params.toString()}`, { headers });
+    },
     revokeDevice: async (id: string) => {
       const res = await fetchImpl(`${baseUrl}/api/v1/devices/${encodeURIComponent(id)}`, {
         method: 'DELETE',

@@ -13,10 +13,13 @@
  *   dropped: a later version uses it without pulling again.
  * - A merged person's tombstone keeps its pointer to the survivor, and this device's waiting
  *   records that name her are re-pointed (merges.ts).
+ * - A record erased at the person's request (tombstone with `erased: true`) is dropped with
+ *   everything kept about it, changes waiting to be sent included (erasure.ts).
  */
 import Dexie from 'dexie';
 import { isStoredEntity, TABLE_OF, type LocalRecord, type RelaisDB } from '../db/database';
 import { presealRows } from '../db/sealing/middleware';
+import { forgetErased, isErasure } from './erasure';
 import { applyMerge, mergedIntoOf } from './merges';
 import { recordKeys } from '../db/queries';
 import type { ChangeRecord } from '../domain/sync';
@@ -66,6 +69,12 @@ export async function applyPulledPage(
       for (const change of changes) {
         if (!isStoredEntity(change.entity)) {
           await keepOtherRecord(db, change, now);
+          continue;
+        }
+        if (isErasure(change)) {
+          // Erased at her request: nothing of it stays here, waiting changes included (erasure.ts).
+          await forgetErased(db, change);
+          applied++;
           continue;
         }
         const survivor = mergedIntoOf(change);

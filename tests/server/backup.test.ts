@@ -4,9 +4,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { SqliteRepository } from '../../src/server/store/sqlite/sqliteRepository';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { backupDatabase, restoreDatabase } from '../../src/server/backup';
-import { enrol, op, pullAll, push, testServer, type TestServer } from './helpers';
+import { accompaniment } from '../unit/fixtures';
+import { admin, enrol, op, pullAll, push, testServer, type TestServer } from './helpers';
+import { person } from './people';
+
+/** These tests read the SQLite store directly (the privacy methods exist on SQLite only so far). */
+const sqlite = () => s.repo as SqliteRepository;
 
 let dir: string;
 let s: TestServer;
@@ -38,6 +44,29 @@ describe('pull cursors', () => {
 });
 
 describe('backup and restore', () => {
+  it('erases again, in the restored database, the people erased since the backup', async () => {
+    const anne = await enrol(s.app, 'Anne');
+    const zoe = op({ entity: 'beneficiary', data: person({ firstName: 'Zoé', lastName: 'Quintard', note: 'Sa fille l’aide' }) as never });
+    const visit = op({ data: accompaniment({ beneficiaryId: zoe.id, anonymous: null, note: 'APL de Zoé' }) as never });
+    await push(s.app, anne.headers, [zoe, visit]);
+    const backup = path.join(dir, 'relais-backup.sqlite');
+    await backupDatabase(s.file, backup);
+    expect((await s.app.inject({ method: 'POST', url: `/api/v1/beneficiaries/${zoe.id}/erase`, headers: admin })).statusCode).toBe(200);
+
+    await s.stop();
+    expect(restoreDatabase(s.file, backup).reErased).toBe(1);
+    expect(existsSync(`${s.file}-wal`)).toBe(false);
+    s = await testServer({}, path.join(dir, 'data'));
+    const { changes } = await pullAll(s.app, anne.headers);
+    expect(changes.find((c) => c.id === zoe.id)).toMatchObject({ deleted: true, data: {}, erased: true });
+    expect(changes.find((c) => c.id === visit.id)).toMatchObject({ deleted: false, data: { note: null } });
+    const text = JSON.stringify([sqlite().db.prepare(`SELECT * FROM records`).all(), sqlite().db.prepare(`SELECT * FROM ops`).all()]);
+    expect(text).not.toContain('Quintard');
+    expect(text).not.toContain('APL de Zoé');
+    const audit = sqlite().db.prepare(`SELECT actor_name, action, record_id FROM audit WHERE action = 'erase'`).all();
+    expect(audit).toEqual([{ actor_name: 'Restauration', action: 'erase', record_id: zoe.id }]);
+  });
+
   it('restores a snapshot taken while running; old cursors get cursor_reset and a pull from the start lists the restored state', async () => {
     const anne = await enrol(s.app, 'Anne');
     const before = op();

@@ -106,6 +106,11 @@ describe('recovering a blocked tablet’s key', () => {
     expect((await s.app.inject({ method: 'GET', url: '/api/v1/me', headers: old.headers })).statusCode).toBe(401);
     expect((await s.one(`SELECT new_device_id FROM escrow_recoveries WHERE old_device_id = ?`, old.deviceId))?.new_device_id).toBe(fresh.deviceId);
 
+    // Audited where the store has an audit log (SQLite so far): ids only, once.
+    if (s.repo.addAudit) {
+      const audit = await s.sql(`SELECT actor_id, action, entity, record_id FROM audit WHERE action = 'recover'`);
+      expect(audit).toEqual([{ actor_id: old.userId, action: 'recover', entity: 'device', record_id: old.deviceId }]);
+    }
     // The answer was lost: the same new device asks again.
     expect((await recover(s.app, fresh.headers, body)).json().key).toBe(copy.raw);
     // Replayed from another device of the same user: refused, nothing revealed.

@@ -1,3 +1,4 @@
+import { anonymisedData } from '../../src/domain/anonymise';
 import { describe, expect, it } from 'vitest';
 import {
   ageBracketOn,
@@ -96,6 +97,15 @@ describe('possible duplicates', () => {
     expect(possibleDuplicates([...people].reverse())).toEqual(possibleDuplicates(people));
     expect(phoneKey('+33 6 12 34 56 78')).toBe('0612345678');
     expect(phoneKey(null)).toBeNull();
+  });
+
+  it('leaves out people anonymised by the retention job (all named « Anonyme »)', () => {
+    const anonymised = Array.from({ length: 5000 }, (_, i) => ({ id: `x${i}`, data: anonymisedData('beneficiary', person({ birthYear: 1980 })) }));
+    const started = performance.now();
+    expect(possibleDuplicates([...anonymised, { id: 'a', data: person() }, { id: 'b', data: person() }])).toEqual([
+      { a: 'a', b: 'b', matches: expect.arrayContaining(['lastName', 'firstName']) },
+    ]);
+    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('bucketizes 20,000 people instead of comparing every pair', () => {

@@ -1,7 +1,8 @@
 /**
  * A followed person's page (`#/personnes/<id>`; a merged id opens the survivor's): identity (the
  * minimal fields), consent date, possible duplicates (the coordinator can merge them), the
- * "Parcours vers l'autonomie", her visits, her mandates and her follow-ups.
+ * "Parcours vers l'autonomie", her visits, her mandates and her follow-ups; for the coordinator,
+ * her rights (export her data, erase her: PersonRights.tsx).
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useEffect, useMemo, useState } from 'react';
@@ -16,6 +17,7 @@ import { AutonomyPath } from './AutonomyPath';
 import { useDuplicates } from './duplicates';
 import { personName, PUBLIC_LABELS } from './labels';
 import { MergePanel } from './MergePanel';
+import { PersonRights } from './PersonRights';
 import { PersonVisits } from './PersonVisits';
 import { useIsCoordinator } from './useMerge';
 
@@ -111,6 +113,8 @@ export default function PersonPage({ id }: { id: string }) {
       <PersonMandates personId={page.person.id} />
 
       <PersonFollowups personId={page.person.id} />
+
+      {coordinator && <PersonRights person={page.person} />}
     </section>
   );
 }

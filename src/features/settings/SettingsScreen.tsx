@@ -11,6 +11,7 @@ import { db } from '../../db/database';
 import { pendingCount } from '../../db/queries';
 import { loadCredentials } from '../../sync/credentials';
 import { useSync } from '../../sync/syncStore';
+import { hrefOf } from '../../platform/router';
 import { LockSettings } from '../lock/LockSettings';
 import { DevicesPanel } from './DevicesPanel';
 import { EnrolmentForm } from './EnrolmentForm';
@@ -102,6 +103,11 @@ export default function SettingsScreen({ code }: { code?: string }) {
         <>
           <h2>Appareils</h2>
           <DevicesPanel credentials={credentials} />
+          <h2>Journal</h2>
+          <p>Les exports, fusions, effacements, révocations et inscriptions, et les anonymisations automatiques (12 derniers mois).</p>
+          <a className="button button-secondary button-large" href={hrefOf({ name: 'journal' })}>
+            Ouvrir le journal
+          </a>
         </>
       )}
 

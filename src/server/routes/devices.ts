@@ -3,8 +3,9 @@
  * A code never yields more rights than it says: a code whose role differs from the existing user
  * of its name is refused (409 role_mismatch) when it is made and when it is used; names are
  * compared after NFC normalisation, trimmed, case-insensitively (store/names.ts). Using a code
- * and creating the device are one transaction (Repository.enrolDevice). The enrolment answer also
- * gives the server's escrow public key (docs/privacy.md, Recovery); escrow recovery: escrow.ts here.
+ * and creating the device are one transaction (Repository.enrolDevice). Codes made, devices
+ * enrolled and devices revoked go to the audit log. The enrolment answer also gives the server's
+ * escrow public key (docs/privacy.md, Recovery); escrow recovery: escrow.ts here.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
@@ -47,6 +48,16 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
       const now = ctx.now();
       const expiresAt = new Date(now.getTime() + ENROLMENT_TTL_MS).toISOString();
       await ctx.repo.createEnrolment({ codeHash: sha256(normalizeCode(code)), role, name, createdBy: caller.userId, createdAt: now.toISOString(), expiresAt });
+      // The audit names who made a code, not for whom (a mediator's name is in the devices list).
+      await ctx.repo.addAudit?.({
+        at: now.toISOString(),
+        actorId: caller.userId,
+        actorName: caller.name,
+        action: 'enrol',
+        entity: 'enrolment',
+        recordId: null,
+        counts: null,
+      });
       return reply.code(201).send({ code, expiresAt });
     },
   );
@@ -95,6 +106,15 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
         );
       }
       const { device } = result;
+      await ctx.repo.addAudit?.({
+        at: device.createdAt,
+        actorId: device.user.id,
+        actorName: device.user.name,
+        action: 'enrol',
+        entity: 'device',
+        recordId: device.id,
+        counts: null,
+      });
       const escrow = await ctx.escrow.publicKey();
       return reply.code(201).send({ deviceId: device.id, token, role: device.user.role, name: device.user.name, userId: device.user.id, escrow });
     },
@@ -118,9 +138,12 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
   });
 
   app.delete('/api/v1/devices/:id', async (request, reply) => {
-    requireCoordinator(await ctx.caller(request));
+    const caller = await ctx.caller(request);
+    requireCoordinator(caller);
     const { id } = request.params as { id: string };
-    if (!(await ctx.repo.revokeDevice(id, ctx.now().toISOString()))) throw new ApiError(404, 'not_found', 'Appareil introuvable.');
+    const at = ctx.now().toISOString();
+    if (!(await ctx.repo.revokeDevice(id, at))) throw new ApiError(404, 'not_found', 'Appareil introuvable.');
+    await ctx.repo.addAudit?.({ at, actorId: caller.userId, actorName: caller.name, action: 'revoke', entity: 'device', recordId: id, counts: null });
     return reply.code(204).send();
   });
 }

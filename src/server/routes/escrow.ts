@@ -5,7 +5,8 @@
  * server unwraps it only if that previous device belonged to the caller's user (the copy's OAEP
  * label names the device and the user: a copy claimed for another device does not open), once per
  * previous device (the same new device may ask again after a lost answer), revokes the previous
- * device and answers the raw key. Nothing of the key or the copy is ever logged.
+ * device, writes `recover` to the audit log (where the store has one) and answers the raw key.
+ * Nothing of the key or the copy is ever logged.
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context';
@@ -63,6 +64,18 @@ export function registerEscrowRoutes(app: FastifyInstance, ctx: ServerContext): 
         throw new ApiError(409, 'already_recovered', 'La clé de cette tablette a déjà été récupérée par un autre appareil.', [
           { path: 'previousDeviceId', message: 'Déjà récupérée.' },
         ]);
+      }
+      if (outcome === 'recorded') {
+        // Who recovered which device's key: ids only (the key and the copy are never logged).
+        await ctx.repo.addAudit?.({
+          at: ctx.now().toISOString(),
+          actorId: caller.userId,
+          actorName: caller.name,
+          action: 'recover',
+          entity: 'device',
+          recordId: previous.id,
+          counts: null,
+        });
       }
       return { key: Buffer.from(raw).toString('base64url') };
     },

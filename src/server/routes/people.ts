@@ -1,7 +1,7 @@
 /**
  * Followed people (README "API extensions"): `POST /api/v1/beneficiaries/{id}/merge` with
  * `{"into": "<survivor id>"}` merges a possible duplicate into the person who stays (coordinator
- * only). Answers name ids and counts, never a person's data.
+ * only). Answers name ids and counts, never a person's data; each merge goes to the audit log.
  */
 import type { FastifyInstance } from 'fastify';
 import { requireCoordinator } from '../auth';
@@ -26,6 +26,15 @@ export function registerPeopleRoutes(app: FastifyInstance, ctx: ServerContext): 
           ? new ApiError(409, 'same_person', 'On ne fusionne pas une personne avec elle-même.', [{ path: 'into', message: 'Choisissez une autre personne.' }])
           : new ApiError(409, 'deleted', 'L’une des deux personnes a été supprimée ou déjà fusionnée : synchronisez puis réessayez.');
       }
+      await ctx.repo.addAudit?.({
+        at: ctx.now().toISOString(),
+        actorId: caller.userId,
+        actorName: caller.name,
+        action: 'merge',
+        entity: 'beneficiary',
+        recordId: id,
+        counts: { ...result.moved },
+      });
       return { id, into, version: result.version, moved: result.moved };
     },
   );

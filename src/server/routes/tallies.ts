@@ -1,6 +1,7 @@
 /**
  * Tallies and exports (api.md): a coordinator counts everything, a mediator only her own records.
  * Extension: `mediator`, `commune` and `relay` query parameters filter the tally and exports.
+ * Every export is written to the audit log (who, which file, how many rows).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parsePeriodQuery, type Period } from '../../domain/dates';
@@ -33,6 +34,22 @@ export function registerTallyRoutes(app: FastifyInstance, ctx: ServerContext): v
   const tallyOf = (period: Period, p: Awaited<ReturnType<typeof prepare>>) =>
     computeTally(p.filtered.accompaniments, p.filtered.permanences, period, { firstVisits: p.facts.firstVisits, beneficiaries: p.facts.beneficiaries });
 
+  /** Every export is written to the audit log: who, which file, how many accompaniments (never their content). */
+  const audited = (request: FastifyRequest, file: string, accompaniments: number) =>
+    ctx.caller(request).then((c) =>
+      ctx.repo.addAudit?.({
+        at: ctx.now().toISOString(),
+        actorId: c.userId,
+        actorName: c.name,
+        action: 'export',
+        entity: file,
+        recordId: null,
+        counts: { accompaniments },
+      }),
+    );
+
+  const counted = (p: Awaited<ReturnType<typeof prepare>>) => p.filtered.accompaniments.reduce((n, a) => n + (a.count ?? 1), 0);
+
   const send = (reply: FastifyReply, body: string | Buffer, type: string, fileName: string) =>
     reply.header('Content-Type', type).header('Content-Disposition', `attachment; filename="${fileName}"`).header('Cache-Control', 'no-store').send(body);
 
@@ -45,18 +62,21 @@ export function registerTallyRoutes(app: FastifyInstance, ctx: ServerContext): v
     const p = await prepare(request, true);
     const relayOfPermanence = new Map(p.facts.permanences.map((x) => [x.id, x.relayId]));
     const rows = accompanimentRows(p.filtered.accompaniments, p.period, await labelling(), relayOfPermanence, p.facts.firstVisits, p.facts.beneficiaries);
+    await audited(request, 'accompaniments.csv', rows.length);
     return send(reply, toCsv([ACCOMPANIMENT_HEADERS, ...rows]), 'text/csv; charset=utf-8', exportFileName(p.name, 'accompagnements', 'csv'));
   });
 
   app.get('/api/v1/exports/tallies.csv', async (request, reply) => {
     const p = await prepare(request);
     const tables = tallyTables(tallyOf(p.period, p), await labelling());
+    await audited(request, 'tallies.csv', counted(p));
     return send(reply, toCsv(tallyCsvRows(REPORT_TITLE, p.period, tables)), 'text/csv; charset=utf-8', exportFileName(p.name, 'bilan', 'csv'));
   });
 
   app.get('/api/v1/exports/tallies.xlsx', async (request, reply) => {
     const p = await prepare(request);
     const tables = tallyTables(tallyOf(p.period, p), await labelling());
+    await audited(request, 'tallies.xlsx', counted(p));
     return send(
       reply,
       await tallyWorkbook(REPORT_TITLE, p.period, tables),

@@ -58,6 +58,104 @@ export type MergeResult =
   | { status: 'not_found' }
   | { status: 'refused'; reason: MergeRefusal };
 
+/** What the audit log records (README "Audit log"): ids, actions and counts, never a personal value. */
+export type AuditAction = 'export' | 'merge' | 'erase' | 'revoke' | 'enrol' | 'retention' | 'recover';
+
+export interface AuditEntry {
+  /** ISO 8601 UTC instant. */
+  at: string;
+  actorId: string;
+  /** The actor's display name (a mediator or the coordination, never a person helped). */
+  actorName: string;
+  action: AuditAction;
+  /** The kind of record acted on (`beneficiary`, `device`, `mandate`, `enrolment`, an export's name…), or null. */
+  entity: string | null;
+  /** The opaque id of the record acted on, or null. */
+  recordId: string | null;
+  /** Numbers only (records moved, erased, anonymised…). */
+  counts: Record<string, number> | null;
+}
+
+export interface StoredAuditEntry extends AuditEntry {
+  id: number;
+}
+
+export interface AuditQuery {
+  /** Instants, `from` inclusive, `to` exclusive. */
+  from: string;
+  to: string;
+  limit: number;
+  /** The id of the last entry of the previous page (entries come newest first). */
+  before?: number;
+}
+
+/** A stored record as the person's dossier shows it. */
+export interface DossierRecord {
+  entity: string;
+  id: string;
+  version: number;
+  deleted: boolean;
+  data: Record<string, unknown>;
+  createdBy: string;
+  createdAt: string;
+  updatedBy: string;
+  updatedAt: string;
+}
+
+/** One op-log entry about one of her records, with the copy kept for review if any. */
+export interface DossierOp {
+  opId: string;
+  entity: string;
+  recordId: string;
+  status: string;
+  receivedAt: string;
+  by: string;
+  deviceId: string | null;
+  baseVersion: number;
+  version: number | null;
+  deleted: boolean;
+  fields: unknown;
+  /** The refused or conflicting change as sent (kept for review), or null. */
+  sent: unknown;
+  /** The server's record answered to a conflict, or null. */
+  current: unknown;
+}
+
+/** Everything the server holds about one followed person (her right of access). */
+export interface Dossier {
+  person: DossierRecord;
+  /** Ids of the records of her merged into this one (their tombstones hold nothing). */
+  mergedIds: string[];
+  merges: { duplicateId: string; survivorId: string; mergedAt: string; mergedBy: string }[];
+  accompaniments: DossierRecord[];
+  mandates: (DossierRecord & { uses: { accompanimentId: string; date: string }[] })[];
+  followups: DossierRecord[];
+  opLog: DossierOp[];
+}
+
+export type DossierResult = { status: 'found'; dossier: Dossier } | { status: 'not_found' } | { status: 'erased' } | { status: 'merged'; survivorId: string };
+
+export interface ErasureCounts {
+  /** Her record and those merged into her, made tombstones. */
+  people: number;
+  mandates: number;
+  followups: number;
+  /** Her accompaniments whose free text was blanked (they stay, for the tallies). */
+  accompaniments: number;
+  /** Op-log entries whose copies were purged. */
+  opCopies: number;
+}
+
+export type ErasureResult = { status: 'erased'; counts: ErasureCounts } | { status: 'not_found' } | { status: 'merged'; survivorId: string };
+
+export interface RetentionCounts {
+  people: number;
+  mandates: number;
+  accompaniments: number;
+  followups: number;
+  opCopies: number;
+}
+
 /** A stored record with who wrote it (for tallies and exports). */
 export interface StoredRecord extends ChangeRecord {
   ownerId: string;
@@ -123,4 +221,41 @@ export interface Repository {
   records(entities: string[], ownerId?: string): Promise<StoredRecord[]>;
   /** What tallies and exports count for a period (all records, or one owner's). */
   tallyFacts(q: FactsQuery): Promise<FactsAnswer>;
+
+  // Privacy (domain.md §5; README "Privacy on the server"). Optional: the SQLite store implements
+  // them; the PostgreSQL store does not yet (README "Known limits"): routes answer 501 and the daily
+  // job skips retention there.
+
+  /** Adds an audit entry (ids and counts only). */
+  addAudit?(entry: AuditEntry): Promise<void>;
+  /** Audit entries between two instants, newest first, a page at a time. */
+  listAudit?(q: AuditQuery): Promise<{ entries: StoredAuditEntry[]; hasMore: boolean }>;
+  /** Deletes audit entries older than `before` (an instant); returns how many. */
+  purgeAudit?(before: string): Promise<number>;
+  /**
+   * Everything held about a followed person: her record, the records merged into her, her
+   * accompaniments, mandates (with their uses), follow-ups, merges, and the op-log entries of all
+   * these records (with any kept copy). `merged` for a person merged into another (ask for the
+   * survivor), `erased` once erased, `not_found` for an id that is not a person.
+   */
+  dossier?(personId: string): Promise<DossierResult>;
+  /**
+   * Erases a followed person, in one transaction: she (and every id merged into her), her mandates
+   * and follow-ups become tombstones (`{}`, new versions, pulled with `erased: true`; later pushes
+   * of these ids are rejected); her accompaniments stay, with their free text blanked (new
+   * versions when changed) and their opaque `beneficiaryId`, and her statistical traits are kept
+   * without any name (`erased_people`) so tallies count the same; every op-log copy of these
+   * records is purged. Running it again changes nothing (no new versions) unless a tablet sent
+   * something new about her since. `merged` for a person merged away, `not_found` for an unknown id.
+   */
+  erase?(actor: Actor & { deviceId: string | null }, personId: string, now: string): Promise<ErasureResult>;
+  /**
+   * The retention job (domain.md §5), in one transaction: people whose last contact (latest of her
+   * accompaniments' dates, consent date, mandate dates, follow-up dates, the day the server first
+   * stored her) is before `cutoff` get their personal fields blanked (anonymise.ts), with their
+   * accompaniments, mandates and follow-ups; mandates that ended (expired or revoked) before
+   * `cutoff` likewise; op-log copies of these records are purged. Each changed record gets a new
+   * version. Idempotent. Records a `retention` audit entry with the counts.
+   */
+  anonymiseInactive?(cutoff: string, now: string): Promise<RetentionCounts>;
 }

@@ -178,6 +178,45 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 8,
+    name: 'privacy: audit log, erased records and the statistics kept of erased people',
+    up: (db) =>
+      db.exec(`
+        -- Who did what, when (README "Audit log"): ids, action and counts only, never a personal value.
+        CREATE TABLE audit (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          at TEXT NOT NULL,
+          actor_id TEXT NOT NULL,
+          actor_name TEXT NOT NULL,
+          action TEXT NOT NULL,
+          entity TEXT,
+          record_id TEXT,
+          counts TEXT
+        );
+        CREATE INDEX audit_at ON audit (at);
+        -- Every record erased at a person's request (her, the ids merged into her, her mandates and
+        -- follow-ups): pulled tombstones carry \`erased\`, and pushes of these ids are refused.
+        CREATE TABLE erased (
+          id TEXT PRIMARY KEY,
+          entity TEXT NOT NULL,
+          person_id TEXT NOT NULL,
+          erased_at TEXT NOT NULL
+        );
+        CREATE INDEX erased_person ON erased (person_id);
+        -- What tallies count of an erased person (no name, no contact): her accompaniments keep
+        -- their opaque beneficiaryId, so past tallies give the same numbers.
+        CREATE TABLE erased_people (
+          id TEXT PRIMARY KEY,
+          owner_id TEXT NOT NULL,
+          birth_year INTEGER,
+          gender TEXT NOT NULL,
+          social_status TEXT NOT NULL,
+          qpv INTEGER NOT NULL,
+          public TEXT
+        );
+      `),
+  },
+  {
+    version: 9,
     name: 'escrow key pair (one, shared by every server on this database) and escrow recoveries (one per blocked device)',
     up: (db) =>
       db.exec(`

@@ -14,16 +14,39 @@
  * - a `fait_a_la_place` visit is checked against the mandate as the batch has it at that op
  *   (mandateRefs.ts: one lookup per batch, updated as mandates of the batch apply);
  * - a refused or conflicting change is kept with its op for review (retention.ts says how long);
- *   an envelope refusal keeps no copy, and data too deep or large to be valid is never serialised.
+ *   an envelope refusal keeps no copy, and data too deep or large to be valid is never serialised;
+ * - a change of a record erased at the person's request (erasure.ts), or a mandate or follow-up
+ *   naming an erased person, is rejected and no copy of it is kept: an offline tablet cannot bring
+ *   her back (a new visit naming her is applied: it is counted); a mandate revocation is written to the audit log.
  */
 import type Database from 'better-sqlite3';
 import type { PushOp } from '../../../domain/outbox';
-import { decidePush, isRefused, reviewCopy, type Actor, type IncomingOp, type PushResult, type StoredHead, type ChangeRecord } from '../../../domain/sync';
+import {
+  decidePush,
+  isRefused,
+  type Decision,
+  reviewCopy,
+  type Actor,
+  type IncomingOp,
+  type PushResult,
+  type StoredHead,
+  type ChangeRecord,
+} from '../../../domain/sync';
 import type { FieldError } from '../../../domain/validation';
 import { SqliteMandateRefs, type BatchRefs } from './mandateRefs';
+import type { SqliteAudit } from './audit';
 import type { KeptCopies } from './retention';
 import type { SqliteTallyFacts } from './tallyFacts';
 import { RECORD_COLUMNS, toChange, type RecordRow } from './rows';
+
+/** The answer to a change of a record erased at the person's request (no copy of it is kept). */
+export const ERASED_MESSAGE = 'Cette personne a été effacée à sa demande : cette fiche n’existe plus et ne peut plus être modifiée.';
+
+/** The person a record's data names (`beneficiaryId`), or '' (never an erased id). */
+const personOf = (data: unknown): string => {
+  const id = (data as { beneficiaryId?: unknown } | null)?.beneficiaryId;
+  return typeof id === 'string' ? id : '';
+};
 
 /** An op as remembered (or just claimed in this batch): enough to answer its opId again. */
 interface OpRow {
@@ -44,6 +67,8 @@ export interface Batch {
   known: Map<string, OpRow>;
   heads: Map<string, StoredHead & { createdBy: string }>;
   kept: Set<string>;
+  /** The batch's record ids erased at a person's request (erasure.ts): refused, no copy kept. */
+  erased: Set<string>;
   /** Mandates and merges the batch's `fait_a_la_place` visits are checked against (mandateRefs.ts). */
   refs: BatchRefs;
 }
@@ -56,6 +81,7 @@ export class SqlitePushBatches {
     private readonly db: Database.Database,
     private readonly kept: KeptCopies,
     private readonly facts: SqliteTallyFacts,
+    private readonly audit: SqliteAudit,
   ) {
     this.refs = new SqliteMandateRefs(db);
     this.s = {
@@ -83,6 +109,8 @@ export class SqlitePushBatches {
       readSeq: db.prepare(`SELECT value FROM counters WHERE name = 'seq'`),
       writeSeq: db.prepare(`UPDATE counters SET value = ? WHERE name = 'seq'`),
       touch: db.prepare(`UPDATE devices SET last_sync_at = ? WHERE id = ?`),
+      erased: db.prepare(`SELECT e.id FROM json_each(?) j JOIN erased e ON e.id = j.value`).pluck(),
+      revokedOn: db.prepare(`SELECT json_extract(data, '$.revokedOn') FROM records WHERE id = ?`).pluck(),
     };
   }
 
@@ -112,7 +140,10 @@ export class SqlitePushBatches {
     const heads: Batch['heads'] = new Map();
     for (const h of this.s.heads.all(ids) as (StoredHead & { id: string; createdBy: string })[]) heads.set(h.id, h);
     const seq = (this.s.readSeq.get() as { value: number }).value;
-    return { actor, now, seq, known, heads, kept: this.kept.among(ids), refs: this.refs.prefetch(ops) };
+    // Erased records, and erased people a pushed mandate or follow-up names (a new one made offline).
+    const named = ops.flatMap((o) => (!isRefused(o) && !o.deleted && (o.entity === 'mandate' || o.entity === 'followup') ? [personOf(o.data)] : []));
+    const erased = new Set(this.s.erased.all(named.length ? JSON.stringify([...JSON.parse(ids), ...named]) : ids) as string[]);
+    return { actor, now, seq, known, heads, kept: this.kept.among(ids), erased, refs: this.refs.prefetch(ops) };
   }
 
   /** Decides one op of the batch and writes its result (and its record when applied). */
@@ -123,7 +154,13 @@ export class SqlitePushBatches {
     if (known) return this.previousResult(known, actor);
     const refused = isRefused(op);
     const head = refused ? undefined : batch.heads.get(op.id);
-    const decision = refused ? ({ kind: 'rejected', fields: op.refused } as const) : decidePush(op, head, actor, this.refs.forOp(op, batch.refs, actor));
+    const erased =
+      !refused && (batch.erased.has(op.id) || (!op.deleted && (op.entity === 'mandate' || op.entity === 'followup') && batch.erased.has(personOf(op.data))));
+    const decision: Decision = refused
+      ? { kind: 'rejected', fields: op.refused }
+      : erased
+        ? { kind: 'rejected', fields: [{ path: 'id', message: ERASED_MESSAGE }] }
+        : decidePush(op, head, actor, this.refs.forOp(op, batch.refs, actor));
     const result: PushResult =
       decision.kind === 'apply'
         ? { opId: op.opId, status: 'applied', version: decision.version }
@@ -132,7 +169,7 @@ export class SqlitePushBatches {
           : { opId: op.opId, status: 'conflict', current: head ? toChange(s.record.get(op.id) as RecordRow) : null };
     // The copy of a refused or conflicting change, for review (none for an envelope refusal;
     // valid data is bounded, refused data is copied only within reviewCopy's limits).
-    const copy = result.status === 'applied' || refused ? null : decision.kind === 'conflict' ? JSON.stringify(op.data) : reviewCopy(op.data);
+    const copy = result.status === 'applied' || refused || erased ? null : decision.kind === 'conflict' ? JSON.stringify(op.data) : reviewCopy(op.data);
     const row: OpRow = {
       op_id: op.opId,
       user_id: actor.userId,
@@ -166,6 +203,10 @@ export class SqlitePushBatches {
       const data = op.deleted ? '{}' : JSON.stringify(applied.data);
       const deleted = op.deleted ? 1 : 0;
       const u = actor.userId;
+      // A mandate revocation arriving by push goes to the audit log (ids only).
+      if (applied.entity === 'mandate' && !op.deleted && applied.data.revokedOn != null && (!head || this.s.revokedOn.get(op.id) == null)) {
+        this.audit.add({ at: now, actorId: u, actorName: this.audit.nameOf(u), action: 'revoke', entity: 'mandate', recordId: op.id, counts: null });
+      }
       if (head) s.updateRecord.run(decision.version, deleted, data, u, actor.deviceId, now, ++batch.seq, op.id);
       else s.insertRecord.run(op.id, op.entity, decision.version, deleted, data, u, u, now, u, actor.deviceId, now, ++batch.seq);
       const ownerId = head?.ownerId ?? actor.userId;

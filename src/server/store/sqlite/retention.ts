@@ -6,6 +6,7 @@
  * The op row itself stays (status, version, fields): a resent opId still gets its final answer.
  * Purging runs inside the push transaction, for the records the batch writes; the 90-day sweep
  * runs in a push at most once an hour (and so also at the first push after a start).
+ * Erasing a person and anonymising records (erasure.ts, anonymise.ts) drop their copies at once.
  */
 import type Database from 'better-sqlite3';
 
@@ -29,6 +30,10 @@ export class KeptCopies {
       purgeAll: db.prepare(`UPDATE ops SET data = NULL, current = NULL WHERE record_id = ? AND ${kept}`),
       // After 90 days the field reasons go too: an unknown key's name can itself be personal data.
       sweep: db.prepare(`UPDATE ops SET data = NULL, current = NULL, fields = NULL WHERE received_at < ? AND ${kept}`),
+      // Erasure and anonymisation: every user's copies of the listed records, field reasons included.
+      forget: db.prepare(
+        `UPDATE ops SET data = NULL, current = NULL, fields = NULL WHERE record_id IN (SELECT value FROM json_each(?)) AND (${kept} OR fields IS NOT NULL)`,
+      ),
     };
   }
 
@@ -41,6 +46,11 @@ export class KeptCopies {
   resolved(recordId: string, userId: string, deleted: boolean): void {
     if (deleted) this.s.purgeAll.run(recordId);
     else this.s.purgeOwn.run(recordId, userId);
+  }
+
+  /** Drops every copy (and field reasons) of the listed records: they were erased or anonymised. Returns how many ops lost them. */
+  forget(recordIds: readonly string[]): number {
+    return recordIds.length ? this.s.forget.run(JSON.stringify(recordIds)).changes : 0;
   }
 
   /** Drops copies older than 90 days; runs at most once an hour (call it inside a write transaction). */

@@ -15,10 +15,31 @@
  */
 import type Database from 'better-sqlite3';
 import { formatCursor, PULL_MAX_BYTES, type Actor, type Cursor, type IncomingOp, type PullAnswer, type PushResult } from '../../../domain/sync';
-import type { Device, Enrolment, EnrolResult, EscrowKeyRow, RecoveryResult, MergeResult, NewDevice, Repository, StoredRecord, User } from '../repository';
+import type {
+  AuditEntry,
+  AuditQuery,
+  Device,
+  DossierResult,
+  Enrolment,
+  EnrolResult,
+  EscrowKeyRow,
+  ErasureResult,
+  MergeResult,
+  RecoveryResult,
+  NewDevice,
+  Repository,
+  RetentionCounts,
+  StoredAuditEntry,
+  StoredRecord,
+  User,
+} from '../repository';
 import { displayName, nameKey } from '../names';
 import type { FactsAnswer, FactsQuery } from '../types';
+import { SqliteAnonymise } from './anonymise';
+import { SqliteAudit } from './audit';
 import { openSqliteDatabase } from './database';
+import { SqliteDossier } from './dossier';
+import { SqliteErasure } from './erasure';
 import { SqliteMerges } from './merges';
 import { migrate } from './migrations';
 import { SqlitePushBatches, type Batch } from './pushBatch';
@@ -41,6 +62,7 @@ interface PulledRow extends RecordRow {
   created_at: string;
   created_by_name: string;
   merged_into: string | null;
+  erased: number;
 }
 
 const toDevice = (r: DeviceRow): Device => ({
@@ -56,9 +78,10 @@ const toDevice = (r: DeviceRow): Device => ({
 const CHANGE_OVERHEAD_BYTES = 300;
 
 const PULLED_COLUMNS = `r.id, r.entity, r.version, r.deleted, r.data, r.owner_id, r.seq, r.created_at,
-  COALESCE(u.name, r.created_by) AS created_by_name, m.survivor_id AS merged_into`;
-/** The survivor of a merged person, on her tombstone only. */
-const MERGED_JOIN = `LEFT JOIN merges m ON r.deleted = 1 AND r.entity = 'beneficiary' AND m.duplicate_id = r.id`;
+  COALESCE(u.name, r.created_by) AS created_by_name, m.survivor_id AS merged_into, e.id IS NOT NULL AS erased`;
+/** The survivor of a merged person, on her tombstone only; whether a tombstone was erased at the person's request. */
+const MERGED_JOIN = `LEFT JOIN merges m ON r.deleted = 1 AND r.entity = 'beneficiary' AND m.duplicate_id = r.id
+  LEFT JOIN erased e ON r.deleted = 1 AND e.id = r.id`;
 
 const DEVICE_SELECT = `SELECT d.id, d.label, d.created_at, d.last_sync_at, d.revoked_at, u.id AS user_id, u.name AS user_name, u.role
   FROM devices d JOIN users u ON u.id = d.user_id`;
@@ -71,6 +94,10 @@ export class SqliteRepository implements Repository {
   private readonly kept: KeptCopies;
   private readonly batches: SqlitePushBatches;
   private readonly merges: SqliteMerges;
+  private readonly audit: SqliteAudit;
+  private readonly erasure: SqliteErasure;
+  private readonly dossiers: SqliteDossier;
+  private readonly anonymise: SqliteAnonymise;
   private readonly dbId: string;
   /** The last change of the backup this database was restored from (0: never restored). */
   private readonly restoredSeq: number;
@@ -85,8 +112,12 @@ export class SqliteRepository implements Repository {
     migrate(db);
     this.facts = new SqliteTallyFacts(db);
     this.kept = new KeptCopies(db);
-    this.batches = new SqlitePushBatches(db, this.kept, this.facts);
+    this.audit = new SqliteAudit(db);
+    this.batches = new SqlitePushBatches(db, this.kept, this.facts, this.audit);
     this.merges = new SqliteMerges(db, this.kept, this.facts);
+    this.erasure = new SqliteErasure(db, this.kept);
+    this.dossiers = new SqliteDossier(db);
+    this.anonymise = new SqliteAnonymise(db, this.kept, this.audit);
     // A database written before facts were kept at push time catches up now, not at its first tally.
     this.facts.refresh();
     const identity = db.prepare(`SELECT db_id, restored_seq FROM identity`).get() as { db_id: string; restored_seq: number | null };
@@ -271,13 +302,15 @@ export class SqliteRepository implements Repository {
     // Extensions of api.md: `createdBy` (name of the user who created the record, for tallies),
     // `createdAt` (when the server first stored it), `mergedInto` on a merged person's tombstone
     // and, on a restored database, `fromBackup` (this version was restored from the backup, not
-    // written since: a tablet may resend a newer one).
+    // written since: a tablet may resend a newer one); `erased` on the tombstone of a record erased
+    // at the person's request (the tablet drops everything it kept of it).
     const changes = page.map((r) => ({
       ...toChange(r),
       createdBy: r.created_by_name,
       createdAt: r.created_at,
       ...(r.seq <= this.restoredSeq ? { fromBackup: true } : {}),
       ...(r.merged_into ? { mergedInto: r.merged_into } : {}),
+      ...(r.erased ? { erased: true } : {}),
     }));
     const last = page.length ? page[page.length - 1].seq : from;
     return { changes, cursor: formatCursor({ dbId: this.dbId, seq: last }), hasMore: rows.length > size };
@@ -298,5 +331,34 @@ export class SqliteRepository implements Repository {
       created_by_name: string;
     })[];
     return rows.map((r) => ({ ...toChange(r), ownerId: r.owner_id, createdByName: r.created_by_name, updatedAt: r.updated_at }));
+  }
+
+  async addAudit(entry: AuditEntry): Promise<void> {
+    this.audit.add(entry);
+  }
+
+  async listAudit(q: AuditQuery): Promise<{ entries: StoredAuditEntry[]; hasMore: boolean }> {
+    return this.audit.list(q);
+  }
+
+  async purgeAudit(before: string): Promise<number> {
+    return this.audit.purge(before);
+  }
+
+  async dossier(personId: string): Promise<DossierResult> {
+    return this.dossiers.read(personId);
+  }
+
+  // Both rewrite records (new seqs): the tally facts catch up at once, as after a push or a merge.
+  async erase(actor: Batch['actor'], personId: string, now: string): Promise<ErasureResult> {
+    const result = this.erasure.run(actor, personId, now);
+    this.facts.refresh();
+    return result;
+  }
+
+  async anonymiseInactive(cutoff: string, now: string): Promise<RetentionCounts> {
+    const counts = this.anonymise.run(cutoff, now);
+    this.facts.refresh();
+    return counts;
   }
 }

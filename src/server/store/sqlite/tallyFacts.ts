@@ -13,7 +13,7 @@
  * accompaniments (permanences, beneficiaries, first visits) included.
  * Merged people count once: an accompaniment still naming a merged person (pushed after the
  * merge by an offline tablet) is counted as her survivor's, and her first visit is the earliest
- * of all her ids.
+ * of all her ids. An erased person counts with the traits kept of her (`erased_people`, no name).
  */
 import type Database from 'better-sqlite3';
 import type { AccompanimentData, PermanenceData } from '../../../domain/records';
@@ -30,6 +30,7 @@ function accompanimentSql(individual: boolean, own: boolean): string {
        GROUP BY dims, created_by, permanence_id, beneficiary_id`;
 }
 
+type ErasedRow = { id: string; birth_year: number | null; gender: string; social_status: string; qpv: number; public: string | null };
 type PermRow = { id: string; date: string; commune: string; relay_id: string; created_by: string };
 
 export class SqliteTallyFacts {
@@ -67,6 +68,12 @@ export class SqliteTallyFacts {
       aliases: db.prepare(`SELECT duplicate_id AS id, survivor_id AS survivor FROM merges WHERE survivor_id IN (SELECT value FROM json_each(?))`),
       beneficiaries: [false, true].map((own) =>
         db.prepare(`SELECT id, data FROM records WHERE entity = 'beneficiary' AND deleted = 0 AND id IN (SELECT value FROM json_each(?))${ownFilter(own)}`),
+      ),
+      // An erased person's traits, kept without her name (erasure.ts): tallies count her the same.
+      erased: [false, true].map((own) =>
+        db.prepare(
+          `SELECT id, birth_year, gender, social_status, qpv, public FROM erased_people WHERE id IN (SELECT value FROM json_each(?))${ownFilter(own)}`,
+        ),
       ),
     };
   }
@@ -178,6 +185,16 @@ export class SqliteTallyFacts {
           socialStatus: b.socialStatus ?? 'unknown',
           qpv: b.qpv === true,
           public: b.public ?? null,
+        });
+      }
+      for (const r of this.s.erased[own].all(...args(ids)) as ErasedRow[]) {
+        if (beneficiaries.has(r.id)) continue;
+        beneficiaries.set(r.id, {
+          birthYear: r.birth_year,
+          gender: r.gender as BeneficiaryFact['gender'],
+          socialStatus: r.social_status as BeneficiaryFact['socialStatus'],
+          qpv: r.qpv === 1,
+          public: r.public,
         });
       }
     }

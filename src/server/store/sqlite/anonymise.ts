@@ -1,0 +1,129 @@
+/**
+ * The retention job on SQLite (domain.md §5; Repository.anonymiseInactive says what changes; the
+ * rules are domain/anonymise.ts's). One IMMEDIATE transaction; set-based, so a first run over years
+ * of data reads each table once:
+ * 1. the last contact of every person: the latest of her consent date, the day the server first
+ *    stored her, and the dates of the live accompaniments (date), mandates (signed, expiry,
+ *    revocation) and follow-ups (due, done) naming her or an id merged into her (one grouped
+ *    query, by `json_extract`);
+ * 2. people whose last contact is before the cutoff are anonymised (names become « Anonyme »,
+ *    phone and note null; birth year, gender, situation, residence, QPV, consent date kept), and
+ *    so are the personal fields of the records naming them;
+ * 3. live mandates that ended before the cutoff are anonymised (actions, paper location);
+ * 4. op-log copies of every record of these people and of those mandates are purged.
+ * A record already anonymised is never written again: a second run writes nothing, and no new
+ * version reaches the tablets. Each record written gets a new version and `seq` (tablets pull it).
+ */
+import type Database from 'better-sqlite3';
+import { anonymisedData, isAnonymised, latestDate, mandateEndedBefore } from '../../../domain/anonymise';
+import type { Entity, MandateData } from '../../../domain/records';
+import type { RetentionCounts } from '../repository';
+import type { SqliteAudit } from './audit';
+import type { KeptCopies } from './retention';
+import { RecordRewriter } from './rewrite';
+
+interface Row {
+  id: string;
+  entity: Entity;
+  version: number;
+  data: string;
+}
+
+/** Who writes the anonymised versions (and appears in the audit log). */
+export const RETENTION_ACTOR = { userId: 'system', name: 'Conservation automatique' } as const;
+
+export class SqliteAnonymise {
+  private readonly s;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly kept: KeptCopies,
+    private readonly audit: SqliteAudit,
+  ) {
+    const pid = `json_extract(data, '$.beneficiaryId')`;
+    const j = (field: string) => `json_extract(data, '$.${field}')`;
+    this.s = {
+      people: db.prepare(`SELECT id, version, data, substr(created_at, 1, 10) AS created_on FROM records WHERE entity = 'beneficiary' AND deleted = 0`),
+      merges: db.prepare(`SELECT duplicate_id AS id, survivor_id AS survivor FROM merges`),
+      // The latest date of each kind, per person id named (MAX ignores nulls).
+      contacts: db.prepare(
+        `SELECT ${pid} AS pid, MAX(${j('date')}) AS a, MAX(${j('signedOn')}) AS b, MAX(${j('expiresOn')}) AS c, MAX(${j('revokedOn')}) AS d,
+           MAX(${j('dueOn')}) AS e, MAX(${j('doneOn')}) AS f
+         FROM records WHERE entity IN ('accompaniment', 'mandate', 'followup') AND deleted = 0 AND ${pid} IS NOT NULL GROUP BY ${pid}`,
+      ),
+      referencing: db.prepare(
+        `SELECT id, entity, version, data FROM records WHERE entity IN ('accompaniment', 'mandate', 'followup') AND deleted = 0
+         AND ${pid} IN (SELECT value FROM json_each(?))`,
+      ),
+      mandates: db.prepare(`SELECT id, entity, version, data FROM records WHERE entity = 'mandate' AND deleted = 0`),
+    };
+  }
+
+  run(cutoff: string, now: string): RetentionCounts {
+    const s = this.s;
+    return this.db
+      .transaction((): RetentionCounts => {
+        const counts: RetentionCounts = { people: 0, mandates: 0, accompaniments: 0, followups: 0, opCopies: 0 };
+        const writer = new RecordRewriter(this.db, { userId: RETENTION_ACTOR.userId, deviceId: null }, now);
+        const done = new Set<string>();
+        const touched: string[] = [];
+        const rewrite = (r: Row, data: object) => {
+          if (done.has(r.id)) return;
+          done.add(r.id);
+          touched.push(r.id);
+          if (isAnonymised(r.entity, data)) return;
+          writer.write(r, false, anonymisedData(r.entity, data));
+          counts[r.entity === 'beneficiary' ? 'people' : r.entity === 'mandate' ? 'mandates' : r.entity === 'followup' ? 'followups' : 'accompaniments']++;
+        };
+
+        // 1. Last contact per person (records naming a merged id count for her survivor).
+        const survivorOf = new Map((s.merges.all() as { id: string; survivor: string }[]).map((m) => [m.id, m.survivor]));
+        const last = new Map<string, string>();
+        for (const c of s.contacts.all() as {
+          pid: string;
+          a: string | null;
+          b: string | null;
+          c: string | null;
+          d: string | null;
+          e: string | null;
+          f: string | null;
+        }[]) {
+          const who = survivorOf.get(c.pid) ?? c.pid;
+          const latest = latestDate([last.get(who), c.a, c.b, c.c, c.d, c.e, c.f]);
+          if (latest) last.set(who, latest);
+        }
+        // 2. Inactive people, and the records naming them (or an id merged into them).
+        const inactive: (Row & { parsed: { consentedOn?: string } })[] = [];
+        for (const p of s.people.all() as (Row & { created_on: string })[]) {
+          const parsed = JSON.parse(p.data) as { consentedOn?: string };
+          const lastContact = latestDate([last.get(p.id), parsed.consentedOn, p.created_on]);
+          if (lastContact !== null && lastContact < cutoff) inactive.push({ ...p, entity: 'beneficiary', parsed });
+        }
+        if (inactive.length) {
+          const inactiveIds = new Set(inactive.map((p) => p.id));
+          for (const p of inactive) rewrite(p, p.parsed);
+          const named = [...inactiveIds, ...[...survivorOf].filter(([, surv]) => inactiveIds.has(surv)).map(([dup]) => dup)];
+          for (const r of s.referencing.all(JSON.stringify(named)) as Row[]) rewrite(r, JSON.parse(r.data) as object);
+        }
+        // 3. Mandates that ended more than the retention period ago, whoever they belong to.
+        for (const m of s.mandates.all() as Row[]) {
+          const data = JSON.parse(m.data) as MandateData;
+          if (mandateEndedBefore(data, cutoff)) rewrite(m, data);
+        }
+        // 4. Their op-log copies.
+        counts.opCopies = this.kept.forget(touched);
+        writer.finish();
+        this.audit.add({
+          at: now,
+          actorId: RETENTION_ACTOR.userId,
+          actorName: RETENTION_ACTOR.name,
+          action: 'retention',
+          entity: null,
+          recordId: null,
+          counts: { ...counts },
+        });
+        return counts;
+      })
+      .immediate();
+  }
+}
