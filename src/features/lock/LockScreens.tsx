@@ -200,7 +200,7 @@ export function BlockedScreen({ waiting, recoverable = false, enrolledAs }: { wa
             </p>
             <p>
               Pour les envoyer, demandez à la coordination un code d’inscription au nom de {enrolledAs ?? 'la personne inscrite sur cette tablette'} (Réglages →
-              Inscrire une tablette), tapez-le ici et choisissez un nouveau code de verrouillage.
+              Appareils → Créer un code d’inscription), tapez-le ici et choisissez un nouveau code de verrouillage.
             </p>
             <form onSubmit={(e) => void submit(e)} noValidate aria-label="Récupérer la tablette">
               <TextField
