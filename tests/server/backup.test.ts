@@ -11,7 +11,7 @@ import { accompaniment } from '../unit/fixtures';
 import { admin, enrol, op, pullAll, push, testServer, type TestServer } from './helpers';
 import { person } from './people';
 
-/** These tests read the SQLite store directly (the privacy methods exist on SQLite only so far). */
+/** These tests read the SQLite store directly (backups are of the SQLite file). */
 const sqlite = () => s.repo as SqliteRepository;
 
 let dir: string;

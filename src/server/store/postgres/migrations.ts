@@ -10,7 +10,7 @@
  *   also counted per day and group (`accompaniment_groups`) for tallies over long periods;
  * - `identity` remembers the cluster and timeline it was stamped on: a point-in-time recovery
  *   (new timeline) or a copy into another cluster is seen at start and gets a new identity.
- * Migration 2 adds the privacy tables (audit log, erased records, traits of erased people).
+ * Migration 3 adds the privacy tables (audit log, erased records, traits of erased people).
  */
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
@@ -161,6 +161,27 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   },
   {
     version: 2,
+    name: 'escrow key pair (one, shared by every app server) and escrow recoveries (one per blocked device)',
+    up: async (c) => {
+      await c.query(`
+        CREATE TABLE escrow_key (
+          one integer PRIMARY KEY CHECK (one = 1),
+          key_id text NOT NULL,
+          public_jwk text NOT NULL,
+          private_jwk text NOT NULL,
+          created_at text NOT NULL
+        );
+        CREATE TABLE escrow_recoveries (
+          old_device_id text PRIMARY KEY,
+          new_device_id text NOT NULL,
+          user_id text NOT NULL,
+          recovered_at text NOT NULL
+        );
+      `);
+    },
+  },
+  {
+    version: 3,
     name: 'privacy: audit log, erased records and the statistics kept of erased people',
     // SQLite's migration 8 (sqlite/migrations.ts says what each table is for).
     up: async (c) => {
