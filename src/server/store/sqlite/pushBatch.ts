@@ -17,7 +17,9 @@
  *   an envelope refusal keeps no copy, and data too deep or large to be valid is never serialised;
  * - a change of a record erased at the person's request (erasure.ts), or a mandate or follow-up
  *   naming an erased person, is rejected and no copy of it is kept: an offline tablet cannot bring
- *   her back (a new visit naming her is applied: it is counted); a mandate revocation is written to the audit log.
+ *   her back; a visit naming her (a new one, or an edit on an older version) is counted but keeps
+ *   none of her free text (personal fields blanked before the record or the conflict copy is written);
+ *   a mandate revocation is written to the audit log.
  */
 import type Database from 'better-sqlite3';
 import type { PushOp } from '../../../domain/outbox';
@@ -33,6 +35,7 @@ import {
   type ChangeRecord,
 } from '../../../domain/sync';
 import type { FieldError } from '../../../domain/validation';
+import { takePersonal } from '../../../domain/personalFields';
 import { SqliteMandateRefs, type BatchRefs } from './mandateRefs';
 import type { SqliteAudit } from './audit';
 import type { KeptCopies } from './retention';
@@ -47,6 +50,19 @@ const personOf = (data: unknown): string => {
   const id = (data as { beneficiaryId?: unknown } | null)?.beneficiaryId;
   return typeof id === 'string' ? id : '';
 };
+
+/** The entities whose data names a person by `beneficiaryId`. */
+const NAMING = new Set(['mandate', 'followup', 'accompaniment']);
+
+/**
+ * The op, with its personal fields blanked (personalFields.ts) when it is a visit naming an
+ * erased person: her free text never comes back onto the server, neither in the record nor in
+ * the op log's copy of a conflict.
+ */
+export function withoutErasedText(op: IncomingOp, erased: ReadonlySet<string>): IncomingOp {
+  if (isRefused(op) || op.deleted || op.entity !== 'accompaniment' || !erased.has(personOf(op.data))) return op;
+  return { ...op, data: takePersonal('accompaniment', op.data as object).rest } as IncomingOp;
+}
 
 /** An op as remembered (or just claimed in this batch): enough to answer its opId again. */
 interface OpRow {
@@ -140,15 +156,17 @@ export class SqlitePushBatches {
     const heads: Batch['heads'] = new Map();
     for (const h of this.s.heads.all(ids) as (StoredHead & { id: string; createdBy: string })[]) heads.set(h.id, h);
     const seq = (this.s.readSeq.get() as { value: number }).value;
-    // Erased records, and erased people a pushed mandate or follow-up names (a new one made offline).
-    const named = ops.flatMap((o) => (!isRefused(o) && !o.deleted && (o.entity === 'mandate' || o.entity === 'followup') ? [personOf(o.data)] : []));
+    // Erased records, and erased people a pushed mandate, follow-up or visit names (made offline).
+    const named = ops.flatMap((o) => (!isRefused(o) && !o.deleted && NAMING.has(o.entity) ? [personOf(o.data)] : []));
     const erased = new Set(this.s.erased.all(named.length ? JSON.stringify([...JSON.parse(ids), ...named]) : ids) as string[]);
     return { actor, now, seq, known, heads, kept: this.kept.among(ids), erased, refs: this.refs.prefetch(ops) };
   }
 
   /** Decides one op of the batch and writes its result (and its record when applied). */
-  one(op: IncomingOp, batch: Batch): PushResult {
+  one(pushed: IncomingOp, batch: Batch): PushResult {
     const { actor, now } = batch;
+    // A visit naming an erased person keeps none of her free text, applied or kept for review.
+    const op = withoutErasedText(pushed, batch.erased);
     const s = this.s;
     const known = batch.known.get(op.opId);
     if (known) return this.previousResult(known, actor);
