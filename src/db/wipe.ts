@@ -14,10 +14,30 @@ export function userRecordTables(db: RelaisDB) {
   return [...entities.filter((e) => !REFERENCE_ENTITIES.has(e)).map((e) => db.tableOf(e)), db.otherRecords];
 }
 
-/** Whether anything on this tablet has not reached the server (queued or refused changes). */
+/** What on this tablet has not reached the server: queued or refused changes, and form drafts (a half-typed visit). */
+export interface UnsentWork {
+  changes: number;
+  drafts: number;
+}
+
+/** Counts what has not reached the server (rows are counted, not opened: it works while locked). */
+export async function unsentWork(db: RelaisDB): Promise<UnsentWork> {
+  const [queued, refused, drafts] = await Promise.all([db.outbox.count(), db.syncIssues.count(), db.drafts.count()]);
+  return { changes: queued + refused, drafts };
+}
+
+/** Whether anything on this tablet has not reached the server (queued or refused changes, drafts). */
 export async function hasUnsentWork(db: RelaisDB): Promise<boolean> {
-  const [queued, refused] = await Promise.all([db.outbox.count(), db.syncIssues.count()]);
-  return queued + refused > 0;
+  const { changes, drafts } = await unsentWork(db);
+  return changes + drafts > 0;
+}
+
+/** « 2 changements à envoyer, 1 brouillon »: what waits, in words. */
+export function describeUnsent({ changes, drafts }: UnsentWork): string {
+  const parts = [];
+  if (changes > 0) parts.push(`${changes} changement${changes > 1 ? 's' : ''} à envoyer`);
+  if (drafts > 0) parts.push(`${drafts} brouillon${drafts > 1 ? 's' : ''}`);
+  return parts.join(', ');
 }
 
 export class UnsentWorkError extends Error {

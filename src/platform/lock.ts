@@ -10,7 +10,7 @@ import { db as appDb, type RelaisDB } from '../db/database';
 import { afterFirstUnlock } from '../db/sealing/migrate';
 import { hasUnsentWork, UnsentWorkError, wipeLocalData } from '../db/wipe';
 import { currentDataKey, setDataKey } from '../crypto/keySession';
-import { createVault, openVault, WrongCodeError } from '../crypto/keys';
+import { changeLockCode, createVault, openVault, WrongCodeError } from '../crypto/keys';
 import { forgetUnreadableEnrolment, sealLegacyToken } from '../sync/credentials';
 import { afterWrongCode, loadAttempts, reserveAttempt, resetAttempts, type AfterWrongCode } from './lockAttempts';
 
@@ -96,6 +96,32 @@ export async function unlock(code: string, db: RelaisDB = appDb, now: () => numb
   await resetAttempts(db);
   await open(db, key);
   return { kind: 'open' };
+}
+
+export type ChangeCodeOutcome = { kind: 'changed' } | { kind: 'tooSoon'; waitSeconds: number } | AfterWrongCode;
+
+/**
+ * « Changer le code »: the old code is tried under the same wrong-code policy as the lock screen
+ * (counted before it is checked, slowed down, the 10th wipes or blocks, which locks the app).
+ */
+export async function changeCode(oldCode: string, newCode: string, db: RelaisDB = appDb, now: () => number = Date.now): Promise<ChangeCodeOutcome> {
+  const reserved = await reserveAttempt(db, new Date(now()));
+  if (!reserved.ok) {
+    if (!reserved.blocked) return { kind: 'tooSoon', waitSeconds: reserved.waitSeconds };
+    await lockNow();
+    return { kind: 'blocked', attempts: await loadAttempts(db) };
+  }
+  try {
+    await changeLockCode(db, oldCode, newCode);
+  } catch (error) {
+    if (!(error instanceof WrongCodeError)) throw error;
+    const outcome = await afterWrongCode(db, reserved.attempts);
+    if (outcome.kind !== 'wait') await lockNow();
+    if (outcome.kind === 'wiped') useLock.setState({ notice: 'Trop de codes incorrects : les données de cette tablette ont été effacées.' });
+    return outcome;
+  }
+  await resetAttempts(db);
+  return { kind: 'changed' };
 }
 
 /** « Oublier cette tablette »: wipes everything, code and enrolment included, if nothing waits to be sent. */
