@@ -7,6 +7,10 @@
  */
 import { REFERENCE_ENTITIES } from '../domain/records';
 import { TABLE_OF, type MetaRow, type RelaisDB, type StoredEntity } from './database';
+import { PULL_CURSOR_KEY } from './schema';
+import { isSealedRow } from './sealing/codecs';
+import { readAsStored } from './sealing/middleware';
+import { SEALED_TABLE_NAMES } from './sealing/tables';
 
 /** The tables of the user's records (every stored entity but reference data), and unknown entities. */
 export function userRecordTables(db: RelaisDB) {
@@ -55,5 +59,30 @@ export async function wipeLocalData(db: RelaisDB, then: MetaRow[] = []): Promise
     const meta = await db.meta.toCollection().primaryKeys();
     await Promise.all([...records.map((t) => t.clear()), db.drafts.clear(), db.serverCopies.clear(), db.meta.bulkDelete(meta)]);
     if (then.length > 0) await db.meta.bulkPut(then);
+  });
+}
+
+/**
+ * When the data key is lost (a hand-over's key, never wrapped by a code, gone with a reload) and a
+ * new one is made: every row sealed under the old key can never be opened again, and one such row
+ * would make its whole table fail to read. They are deleted (rows in clear stay), in one
+ * transaction with the pull cursor, so that the next pull fetches again what they held.
+ * Returns how many rows went.
+ */
+export async function forgetRowsSealedUnderLostKey(db: RelaisDB): Promise<number> {
+  const names = [...SEALED_TABLE_NAMES, 'meta'];
+  return readAsStored(db, 'rw', names, async () => {
+    let n = 0;
+    for (const name of SEALED_TABLE_NAMES) {
+      const table = db.table(name);
+      const keys = [] as unknown[];
+      await table.toCollection().each((row: unknown, cursor) => {
+        if (isSealedRow(row)) keys.push(cursor.primaryKey);
+      });
+      if (keys.length) await table.bulkDelete(keys as never[]);
+      n += keys.length;
+    }
+    if (n > 0) await db.meta.delete(PULL_CURSOR_KEY);
+    return n;
   });
 }

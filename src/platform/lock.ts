@@ -8,7 +8,7 @@
 import { create } from 'zustand';
 import { db as appDb, type RelaisDB } from '../db/database';
 import { afterFirstUnlock } from '../db/sealing/migrate';
-import { hasUnsentWork, UnsentWorkError, wipeLocalData } from '../db/wipe';
+import { forgetRowsSealedUnderLostKey, hasUnsentWork, UnsentWorkError, wipeLocalData } from '../db/wipe';
 import { currentDataKey, setDataKey } from '../crypto/keySession';
 import { changeLockCode, createVault, openVault, WrongCodeError } from '../crypto/keys';
 import { forgetUnreadableEnrolment, sealLegacyToken } from '../sync/credentials';
@@ -36,7 +36,18 @@ export function beforeLock(flush: () => Promise<void>): () => void {
 const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('relais-lock');
 channel?.addEventListener('message', (e: MessageEvent) => {
   if (e.data === 'lock') void lockNow(false);
+  // Another tab handed the tablet over: this tab's key belongs to the previous user. It is dropped
+  // at once (no draft written with it, never wrapped by the new user's code).
+  if (e.data === 'handover') {
+    useLock.setState({ ready: false });
+    setDataKey(null);
+  }
 });
+
+/** After a hand-over in this tab: the other tabs drop the previous user's key. */
+export function handOverOtherTabs(): void {
+  channel?.postMessage('handover');
+}
 
 /** Locks now: drafts are written first (with the key still in memory), then the key is dropped. */
 export async function lockNow(tellOtherTabs = true): Promise<void> {
@@ -66,8 +77,14 @@ export async function setFirstCode(code: string, db: RelaisDB = appDb): Promise<
   let key: CryptoKey;
   try {
     // A new key cannot open a token sealed before: that enrolment is done again.
+    // A key wrapped by a code is never here (a vault exists then); a hand-over's key not wrapped yet may be.
     const inMemory = currentDataKey();
-    if (!inMemory && (await forgetUnreadableEnrolment(db))) useLock.setState({ notice: 'Inscrivez à nouveau cette tablette (Réglages).' });
+    if (!inMemory) {
+      // A lost key (a reload before the new user chose her code): what was sealed under it goes,
+      // with the pull cursor, so that the tables stay readable and the next pull fetches it again.
+      await forgetRowsSealedUnderLostKey(db);
+      if (await forgetUnreadableEnrolment(db)) useLock.setState({ notice: 'Inscrivez à nouveau cette tablette (Réglages).' });
+    }
     key = await createVault(db, code, inMemory ?? undefined);
     await resetAttempts(db);
   } catch (error) {
