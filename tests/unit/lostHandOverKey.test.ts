@@ -1,7 +1,7 @@
 // A hand-over puts a new data key in memory that no code wraps until the new user chooses hers:
 // nothing syncs under it meanwhile, and if a reload loses it, what was sealed under it is dropped
 // (with the pull cursor) when she chooses her code, so every table stays readable.
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { newDataKey } from '../../src/crypto/cipher';
 import { currentDataKey, isKeyWrapped, setDataKey } from '../../src/crypto/keySession';
 import { RelaisDB } from '../../src/db/database';
@@ -51,4 +51,15 @@ it('rows sealed under a hand-over key lost by a reload are dropped with the pull
   expect(await db.meta.get(PULL_CURSOR_KEY)).toBeUndefined();
   // Reference data (never sealed) stays.
   expect(await db.relays.count()).toBeGreaterThan(0);
+});
+
+it('another tab, told of the hand-over, drops the previous user’s key at once (it can never wrap it)', async () => {
+  const previous = await newDataKey();
+  setDataKey(previous);
+  useLock.setState({ ready: true });
+  const otherTab = new BroadcastChannel('relais-lock');
+  otherTab.postMessage('handover');
+  await vi.waitFor(() => expect(currentDataKey()).toBeNull());
+  expect(useLock.getState().ready).toBe(false);
+  otherTab.close();
 });
