@@ -50,3 +50,15 @@ it('a new visit naming her, made offline before the erasure, is counted but stor
   const row = (s.repo as SqliteRepository).db.prepare(`SELECT data FROM records WHERE id = ?`).pluck().get(late.id) as string;
   expect(JSON.parse(row)).toMatchObject({ beneficiaryId: zoe.id, date: '2026-11-28', note: null });
 });
+
+it('a visit naming a record merged into her, pushed after her erasure, is stored without its free text', async () => {
+  const zoe = op({ entity: 'beneficiary', data: person({ firstName: 'Zoé', lastName: 'Quintard' }) as never });
+  const dup = op({ entity: 'beneficiary', data: person({ firstName: 'Zoe', lastName: 'Quintard' }) as never });
+  await push(s.app, anne.headers, [zoe, dup]);
+  const merged = await s.app.inject({ method: 'POST', url: `/api/v1/beneficiaries/${dup.id}/merge`, headers: coline.headers, payload: { into: zoe.id } });
+  expect(merged.statusCode).toBe(200);
+  expect(await erase(zoe.id)).toBe(200);
+  const late = op({ data: accompaniment({ beneficiaryId: dup.id, anonymous: null, date: '2026-11-28', note: 'Zoé, 3 rue des Lilas' }) as never });
+  expect((await push(s.app, anne.headers, [late])).json().results[0].status).toBe('applied');
+  expect(storedText()).not.toContain('Lilas');
+});

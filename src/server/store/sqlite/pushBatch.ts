@@ -35,7 +35,7 @@ import {
   type ChangeRecord,
 } from '../../../domain/sync';
 import type { FieldError } from '../../../domain/validation';
-import { takePersonal } from '../../../domain/personalFields';
+import { idsToCheckForErasure, refusedForErasure, withoutErasedText } from '../erasedPeople';
 import { SqliteMandateRefs, type BatchRefs } from './mandateRefs';
 import type { SqliteAudit } from './audit';
 import type { KeptCopies } from './retention';
@@ -44,25 +44,6 @@ import { RECORD_COLUMNS, toChange, type RecordRow } from './rows';
 
 /** The answer to a change of a record erased at the person's request (no copy of it is kept). */
 export const ERASED_MESSAGE = 'Cette personne a été effacée à sa demande : cette fiche n’existe plus et ne peut plus être modifiée.';
-
-/** The person a record's data names (`beneficiaryId`), or '' (never an erased id). */
-const personOf = (data: unknown): string => {
-  const id = (data as { beneficiaryId?: unknown } | null)?.beneficiaryId;
-  return typeof id === 'string' ? id : '';
-};
-
-/** The entities whose data names a person by `beneficiaryId`. */
-const NAMING = new Set(['mandate', 'followup', 'accompaniment']);
-
-/**
- * The op, with its personal fields blanked (personalFields.ts) when it is a visit naming an
- * erased person: her free text never comes back onto the server, neither in the record nor in
- * the op log's copy of a conflict.
- */
-export function withoutErasedText(op: IncomingOp, erased: ReadonlySet<string>): IncomingOp {
-  if (isRefused(op) || op.deleted || op.entity !== 'accompaniment' || !erased.has(personOf(op.data))) return op;
-  return { ...op, data: takePersonal('accompaniment', op.data as object).rest } as IncomingOp;
-}
 
 /** An op as remembered (or just claimed in this batch): enough to answer its opId again. */
 interface OpRow {
@@ -157,8 +138,7 @@ export class SqlitePushBatches {
     for (const h of this.s.heads.all(ids) as (StoredHead & { id: string; createdBy: string })[]) heads.set(h.id, h);
     const seq = (this.s.readSeq.get() as { value: number }).value;
     // Erased records, and erased people a pushed mandate, follow-up or visit names (made offline).
-    const named = ops.flatMap((o) => (!isRefused(o) && !o.deleted && NAMING.has(o.entity) ? [personOf(o.data)] : []));
-    const erased = new Set(this.s.erased.all(named.length ? JSON.stringify([...JSON.parse(ids), ...named]) : ids) as string[]);
+    const erased = new Set(this.s.erased.all(JSON.stringify(idsToCheckForErasure(ops))) as string[]);
     return { actor, now, seq, known, heads, kept: this.kept.among(ids), erased, refs: this.refs.prefetch(ops) };
   }
 
@@ -172,8 +152,7 @@ export class SqlitePushBatches {
     if (known) return this.previousResult(known, actor);
     const refused = isRefused(op);
     const head = refused ? undefined : batch.heads.get(op.id);
-    const erased =
-      !refused && (batch.erased.has(op.id) || (!op.deleted && (op.entity === 'mandate' || op.entity === 'followup') && batch.erased.has(personOf(op.data))));
+    const erased = refusedForErasure(op, batch.erased);
     const decision: Decision = refused
       ? { kind: 'rejected', fields: op.refused }
       : erased
