@@ -68,11 +68,20 @@ export async function wipeLocalData(db: RelaisDB, then: MetaRow[] = []): Promise
  * new one is made: every row sealed under the old key can never be opened again, and one such row
  * would make its whole table fail to read. They are deleted (rows in clear stay), in one
  * transaction with the pull cursor, so that the next pull fetches again what they held.
+ * Nothing is touched if a `meta` row in `unless` exists (checked in the same transaction): a vault
+ * set meanwhile by another tab means the rows are sealed under a key that is not lost.
  * Returns how many rows went.
  */
-export async function forgetRowsSealedUnderLostKey(db: RelaisDB): Promise<number> {
+export async function forgetRowsSealedUnderLostKey(db: RelaisDB, unless: readonly string[]): Promise<number> {
   const names = [...SEALED_TABLE_NAMES, 'meta'];
   return readAsStored(db, 'rw', names, async () => {
+    if (
+      (await db.meta
+        .where('key')
+        .anyOf([...unless])
+        .count()) > 0
+    )
+      return 0;
     let n = 0;
     for (const name of SEALED_TABLE_NAMES) {
       const table = db.table(name);

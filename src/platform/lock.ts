@@ -10,7 +10,7 @@ import { db as appDb, type RelaisDB } from '../db/database';
 import { afterFirstUnlock } from '../db/sealing/migrate';
 import { forgetRowsSealedUnderLostKey, hasUnsentWork, UnsentWorkError, wipeLocalData } from '../db/wipe';
 import { currentDataKey, setDataKey } from '../crypto/keySession';
-import { changeLockCode, createVault, openVault, WrongCodeError } from '../crypto/keys';
+import { changeLockCode, createVault, openVault, VAULT_KEY, WrongCodeError } from '../crypto/keys';
 import { ensureEscrowCopy } from '../crypto/escrow';
 import { forgetUnreadableEnrolment, sealLegacyToken } from '../sync/credentials';
 import { afterWrongCode, loadAttempts, reserveAttempt, resetAttempts, type AfterWrongCode } from './lockAttempts';
@@ -83,10 +83,12 @@ export async function setFirstCode(code: string, db: RelaisDB = appDb): Promise<
     // A new key cannot open a token sealed before: that enrolment is done again.
     // A key wrapped by a code is never here (a vault exists then); a hand-over's key not wrapped yet may be.
     const inMemory = currentDataKey();
-    if (!inMemory) {
+    // Never on a blocked tablet: its sealed waiting changes are kept for the recovery (recovery.ts).
+    if (!inMemory && !(await loadAttempts(db)).blocked) {
       // A lost key (a reload before the new user chose her code): what was sealed under it goes,
       // with the pull cursor, so that the tables stay readable and the next pull fetches it again.
-      await forgetRowsSealedUnderLostKey(db);
+      // Not if a code was set meanwhile (another tab): those rows are sealed under its key.
+      await forgetRowsSealedUnderLostKey(db, [VAULT_KEY]);
       if (await forgetUnreadableEnrolment(db)) useLock.setState({ notice: 'Inscrivez à nouveau cette tablette (Réglages).' });
     }
     key = await createVault(db, code, inMemory ?? undefined);

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import { newDataKey } from '../../src/crypto/cipher';
 import { currentDataKey, isKeyWrapped, setDataKey } from '../../src/crypto/keySession';
+import { createVault } from '../../src/crypto/keys';
 import { RelaisDB } from '../../src/db/database';
 import { saveDraft } from '../../src/db/drafts';
 import { PULL_CURSOR_KEY } from '../../src/db/schema';
@@ -62,4 +63,16 @@ it('another tab, told of the hand-over, drops the previous user’s key at once 
   await vi.waitFor(() => expect(currentDataKey()).toBeNull());
   expect(useLock.getState().ready).toBe(false);
   otherTab.close();
+});
+
+it('a tab choosing a first code after another tab already set one drops nothing (those rows are not under a lost key)', async () => {
+  const key = await newDataKey();
+  await createVault(db, '482913', key); // the other tab chose her code
+  setDataKey(key);
+  const kept = newId();
+  await saveRecord('accompaniment', kept, accompaniment({ note: 'sealed under the vault key' }), db);
+  setDataKey(null); // this tab never had the key
+  await expect(setFirstCode('12345678', db)).rejects.toThrow();
+  setDataKey(key);
+  expect((await db.accompaniments.get(kept))?.data.note).toBe('sealed under the vault key');
 });
