@@ -10,7 +10,13 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { newEnrolmentCode, newToken, normalizeCode, requireCoordinator, sha256 } from '../auth';
 import type { ServerContext } from '../context';
-import { ApiError } from '../errors';
+import { ApiError, badRequest } from '../errors';
+
+/** Refuses control characters (NUL cannot even be stored by PostgreSQL) in a name or a label. */
+function refuseControlCharacters(path: string, value: string): void {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw badRequest('Requête invalide.', [{ path, message: 'Caractères de contrôle interdits.' }]);
+}
 
 const ENROLMENT_TTL_MS = 24 * 3600 * 1000;
 const ROLE_LABEL = { mediator: 'médiatrice ou médiateur', coordinator: 'coordination' } as const;
@@ -36,6 +42,7 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
       const caller = await ctx.caller(request);
       requireCoordinator(caller);
       const { role, name } = request.body as { role: 'mediator' | 'coordinator'; name: string };
+      refuseControlCharacters('name', name);
       const existing = await ctx.repo.findUserByName(name);
       if (existing && existing.role !== role) {
         throw new ApiError(409, 'role_mismatch', `« ${existing.name} » est déjà inscrit(e) avec le rôle ${ROLE_LABEL[existing.role]}.`, [
@@ -79,6 +86,7 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
       const retryAfter = ctx.enrolmentFailures.blocked(request.ip);
       if (retryAfter) throw new ApiError(429, 'rate_limited', 'Trop d’essais de code : réessayez dans quelques minutes.', undefined, retryAfter);
       const { code, label } = request.body as { code: string; label: string };
+      refuseControlCharacters('label', label);
       const token = newToken();
       const result = await ctx.repo.enrolDevice({
         codeHash: sha256(normalizeCode(code)),
