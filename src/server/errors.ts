@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { FieldError } from '../domain/validation';
+import { isUnavailable } from './store/postgres/pool';
 
 export class ApiError extends Error {
   constructor(
@@ -45,6 +46,12 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (status >= 400 && status < 500) {
       // Malformed JSON, wrong content type, empty body…
       return reply.code(status).send({ error: { code: status === 415 ? 'unsupported_media_type' : 'invalid', message: 'Requête invalide : JSON attendu.' } });
+    }
+    if (isUnavailable(error)) {
+      // The database timed out or is out of reach (pool.ts): the device tries again later.
+      request.log.warn({ err: { message: error.message, code: error.code } }, 'database unavailable');
+      reply.header('Retry-After', '30');
+      return reply.code(503).send({ error: { code: 'unavailable', message: 'Base de données momentanément indisponible : réessayez plus tard.' } });
     }
     request.log.error({ err: { message: error.message, code: error.code } }, 'internal error');
     return reply.code(500).send({ error: { code: 'internal', message: 'Erreur interne du serveur.' } });
