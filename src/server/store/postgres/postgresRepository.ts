@@ -66,17 +66,16 @@ export class PostgresRepository implements Repository {
   /** The push batches (`onSeqTaken` is a seam for the cursor test). */
   readonly batches = new PgPushBatches(this.facts);
   private readonly timers: NodeJS.Timeout[] = [];
+  private nextSweep = 0;
   private lastIdentityCheck = Date.now();
 
   private constructor(
     readonly pool: pg.Pool,
     identityCheckEveryMs: number,
   ) {
-    // Off the request path, on timers: the hourly sweep of old review copies (a batch never
-    // waits on it nor fails because of it; the daily job of main.ts also runs it at start) and the check of where the database runs (a failover under a
-    // running server gives cursors a reset, migrations.ts `recheckIdentity`), also run when
-    // the pool connects again after a while (a lost connection is how a failover shows).
-    this.timers.push(setInterval(() => void this.sweepQuietly(), SWEEP_EVERY_MS).unref());
+    // On a timer, off the request path: the check of where the database runs (a failover under
+    // a running server gives cursors a reset, migrations.ts `recheckIdentity`), also run when the
+    // pool connects again after a while (a lost connection is how a failover shows).
     this.timers.push(setInterval(() => void this.checkIdentityQuietly(), identityCheckEveryMs).unref());
     pool.on('connect', () => {
       if (Date.now() - this.lastIdentityCheck > 10_000) setImmediate(() => void this.checkIdentityQuietly());
@@ -109,9 +108,9 @@ export class PostgresRepository implements Repository {
     }
   }
 
-  private async sweepQuietly(): Promise<void> {
+  private async sweepQuietly(now: string): Promise<void> {
     try {
-      await this.purgeExpiredCopies(new Date().toISOString());
+      await this.purgeExpiredCopies(now);
     } catch (error) {
       console.error(`PostgreSQL : purge des copies anciennes impossible (${(error as Error).message}).`);
     }
@@ -197,6 +196,13 @@ export class PostgresRepository implements Repository {
   }
 
   async push(actor: PgBatch['actor'], ops: IncomingOp[], now: string): Promise<PushResult[]> {
+    // The 90-day sweep, at most once an hour per server, before the batch and in a transaction
+    // of its own: it never waits on rows others hold (purgeExpiredCopies), and a failure of it
+    // is logged, never the push's answer.
+    if (Date.parse(now) >= this.nextSweep) {
+      this.nextSweep = Date.parse(now) + SWEEP_EVERY_MS;
+      await this.sweepQuietly(now);
+    }
     return transaction(
       this.pool,
       async (c) => {
