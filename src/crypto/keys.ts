@@ -63,7 +63,7 @@ export async function wrapDataKey(dataKey: CryptoKey, code: string, iterations =
 
 /**
  * The data key of `vault` under `code`, with the vault's own iteration count; `WrongCodeError`
- * otherwise. Extractable, so that a change of code (or a later escrow copy) can wrap it again.
+ * otherwise. Extractable, so that a change of code and the escrow copy (escrow.ts) can wrap it.
  */
 export async function unwrapDataKey(vault: Vault, code: string): Promise<CryptoKey> {
   const kek = await keyEncryptionKey(code, vault.salt, vault.iterations);

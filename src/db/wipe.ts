@@ -3,10 +3,12 @@
  * and follow-ups too, and records of entities this version does not know), what waits to be
  * sent, refused changes, drafts, server copies and the pull cursor go, in one transaction; the
  * reference data (relays, catalogue) stays, and the next pull starts from the beginning. Callers
- * make sure nothing waits to be sent first (`hasUnsentWork`).
+ * make sure nothing waits to be sent first (`hasUnsentWork`). After ten wrong codes with changes
+ * waiting, `wipeAllButWaiting` keeps only what waits and what sending it needs.
  */
 import { REFERENCE_ENTITIES } from '../domain/records';
 import { TABLE_OF, type MetaRow, type RelaisDB, type StoredEntity } from './database';
+import { readAsStored } from './sealing/middleware';
 
 /** The tables of the user's records (every stored entity but reference data), and unknown entities. */
 export function userRecordTables(db: RelaisDB) {
@@ -36,4 +38,48 @@ export async function wipeLocalData(db: RelaisDB, then: MetaRow[] = []): Promise
     await Promise.all([...records.map((t) => t.clear()), db.drafts.clear(), db.serverCopies.clear(), db.meta.bulkDelete(meta)]);
     if (then.length > 0) await db.meta.bulkPut(then);
   });
+}
+
+/** The `meta` row of the enrolment (src/sync/credentials.ts; db cannot import sync). */
+const DEVICE_KEY = 'device';
+
+/**
+ * After ten wrong codes while changes wait (docs/privacy.md, Recovery), in one transaction: keeps
+ * the queue (outbox), the refused changes (syncIssues: resolving one queues the local record
+ * again), the local records and server copies these name (a settled op updates its record's
+ * version; a conflict is resolved against its server copy), and the `meta` rows in `keepMeta`
+ * (the escrow copy, the wrong-code count); the enrolment keeps who the tablet was for but not its
+ * sealed token. Everything else goes: other records, drafts, other server copies, the vault, the
+ * pull cursor; `then` rows are written last. Rows are handled as stored (sealed): no key is needed, none is in memory.
+ * Returns how many changes wait.
+ */
+export async function wipeAllButWaiting(db: RelaisDB, keepMeta: readonly string[], then: MetaRow[] = []): Promise<number> {
+  const records = userRecordTables(db);
+  const tables = [...records, db.outbox, db.syncIssues, db.drafts, db.serverCopies, db.meta];
+  return readAsStored(
+    db,
+    'rw',
+    tables.map((t) => t.name),
+    async () => {
+      const waiting = [...(await db.outbox.toArray()), ...(await db.syncIssues.toArray())];
+      const kept = new Set(waiting.map((w) => w.id));
+      const idOf = (key: unknown) => (Array.isArray(key) ? (key[1] as string) : (key as string));
+      for (const table of [...records, db.serverCopies]) {
+        const keys = (await table.toCollection().primaryKeys()) as unknown[];
+        const drop = keys.filter((k) => !kept.has(idOf(k)));
+        // eslint-disable-next-line @typescript-eslint/no-explicit-any
+        if (drop.length > 0) await (table as any).bulkDelete(drop);
+      }
+      await db.drafts.clear();
+      const device = (await db.meta.get(DEVICE_KEY))?.value as Record<string, unknown> | undefined;
+      const metaKeys = await db.meta.toCollection().primaryKeys();
+      await db.meta.bulkDelete(metaKeys.filter((k) => !keepMeta.includes(k)));
+      if (device) {
+        const { sealedToken: _sealed, token: _token, ...enrolment } = device;
+        await db.meta.put({ key: DEVICE_KEY, value: enrolment });
+      }
+      if (then.length > 0) await db.meta.bulkPut(then);
+      return waiting.length;
+    },
+  );
 }

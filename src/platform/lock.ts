@@ -11,6 +11,7 @@ import { afterFirstUnlock } from '../db/sealing/migrate';
 import { hasUnsentWork, UnsentWorkError, wipeLocalData } from '../db/wipe';
 import { currentDataKey, setDataKey } from '../crypto/keySession';
 import { createVault, openVault, WrongCodeError } from '../crypto/keys';
+import { ensureEscrowCopy } from '../crypto/escrow';
 import { forgetUnreadableEnrolment, sealLegacyToken } from '../sync/credentials';
 import { afterWrongCode, loadAttempts, reserveAttempt, resetAttempts, type AfterWrongCode } from './lockAttempts';
 
@@ -47,11 +48,14 @@ export async function lockNow(tellOtherTabs = true): Promise<void> {
   setDataKey(null);
 }
 
-async function open(db: RelaisDB, key: CryptoKey): Promise<void> {
+/** Installs `key` and runs the post-unlock work (also after a recovery: recovery.ts). */
+export async function openWithKey(db: RelaisDB, key: CryptoKey): Promise<void> {
   setDataKey(key);
   try {
     await sealLegacyToken(db);
     await afterFirstUnlock(db);
+    // The escrow copy of the key, when the server's public key is known and the copy is missing.
+    await ensureEscrowCopy(db, key).catch(() => false);
   } catch (error) {
     useLock.setState({ opening: false });
     setDataKey(null);
@@ -74,7 +78,7 @@ export async function setFirstCode(code: string, db: RelaisDB = appDb): Promise<
     useLock.setState({ opening: false });
     throw error;
   }
-  await open(db, key);
+  await openWithKey(db, key);
 }
 
 export type UnlockOutcome = { kind: 'open' } | { kind: 'tooSoon'; waitSeconds: number } | AfterWrongCode;
@@ -94,7 +98,7 @@ export async function unlock(code: string, db: RelaisDB = appDb, now: () => numb
   }
   useLock.setState({ opening: true });
   await resetAttempts(db);
-  await open(db, key);
+  await openWithKey(db, key);
   return { kind: 'open' };
 }
 

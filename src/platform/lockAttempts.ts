@@ -1,12 +1,16 @@
 /**
  * The wrong-code policy: each wrong code is counted in `meta` (a reload does not reset it) and
  * the next try waits longer (0, 0, 0, 5 s, 15 s, 30 s, 1 min, 2 min, 5 min); the 10th wrong code
- * wipes the local data if nothing waits to be sent, and otherwise blocks the tablet with its data
- * still encrypted (docs/privacy.md, Recovery). A right code resets the count. (A brake for codes
+ * wipes the local data if nothing waits to be sent; otherwise it wipes all but what waits (when the
+ * tablet holds an escrow copy of its key) and blocks the tablet until the coordinator's code
+ * recovers it (docs/privacy.md, Recovery; recovery.ts). A right code resets the count. (A brake for codes
  * tried by hand in the app; against a copy of the files, PBKDF2's cost per guess is the defence.)
  */
 import type { RelaisDB } from '../db/database';
-import { hasUnsentWork, UnsentWorkError, wipeLocalData } from '../db/wipe';
+import { hasUnsentWork, UnsentWorkError, wipeAllButWaiting, wipeLocalData } from '../db/wipe';
+import { ESCROW_COPY_KEY, loadEscrowCopy } from '../crypto/escrow';
+import { RESYNC_KEY } from '../sync/resync';
+import { SEALED_AT_REST_KEY } from '../db/sealing/migrate';
 
 export const ATTEMPTS_KEY = 'lockAttempts';
 export const MAX_WRONG_CODES = 10;
@@ -72,6 +76,13 @@ export async function afterWrongCode(db: RelaisDB, attempts: Attempts): Promise<
     }
   }
   const blocked = { ...attempts, blocked: true };
-  await db.meta.put({ key: ATTEMPTS_KEY, value: blocked });
+  // With an escrow copy the key can come back through the server: all but what waits is wiped,
+  // the vault (and so offline guessing of the code) with it. Without one (never online since this
+  // version) or while a resynchronisation still has to resend every record, everything stays.
+  if ((await loadEscrowCopy(db)) && !(await db.meta.get(RESYNC_KEY))) {
+    await wipeAllButWaiting(db, [ESCROW_COPY_KEY, SEALED_AT_REST_KEY], [{ key: ATTEMPTS_KEY, value: blocked }]);
+  } else {
+    await db.meta.put({ key: ATTEMPTS_KEY, value: blocked });
+  }
   return { kind: 'blocked', attempts: blocked };
 }

@@ -1,7 +1,8 @@
 /**
  * The app's one sync scheduler, started once at launch; screens call `syncNow()`. The engine is
  * loaded after the first paint (it is not needed to show today's screen). It syncs only while the
- * app is unlocked, and at once on unlock.
+ * app is unlocked, and at once on unlock; at unlock a tablet without an escrow copy of its key also
+ * asks the server for the escrow public key (sync/escrow.ts).
  */
 import { db } from '../db/database';
 import { useLock } from './lock';
@@ -16,7 +17,10 @@ export function startSync(): Promise<Scheduler> {
   scheduler ??= import('../sync/scheduler').then((m) => {
     const started = m.startScheduler(db, { canSync });
     useLock.subscribe((state, before) => {
-      if (state.ready && !before.ready) void started.syncNow();
+      if (state.ready && !before.ready) {
+        void started.syncNow();
+        void import('../sync/escrow').then((e) => e.refreshEscrowBinding(db, window.location.origin)).catch(() => undefined);
+      }
     });
     return started;
   });

@@ -1,6 +1,7 @@
-/** What every route needs: the store, the limiters, the clock, and how to authenticate. */
+/** What every route needs: the store, the limiters, the clock, how to authenticate, the escrow key. */
 import type { FastifyRequest } from 'fastify';
 import { authenticate, type Caller } from './auth';
+import { EscrowKeys } from './escrow';
 import { RateLimiter } from './rateLimit';
 import type { Repository } from './store/repository';
 
@@ -11,6 +12,8 @@ export interface ServerContext {
   authFailures: RateLimiter;
   enrolmentFailures: RateLimiter;
   caller: (request: FastifyRequest) => Promise<Caller>;
+  /** The escrow key pair, shared through the store (escrow.ts). */
+  escrow: EscrowKeys;
 }
 
 export interface LimitOptions {
@@ -29,6 +32,7 @@ export function createContext(repo: Repository, adminToken: string | undefined, 
     authFailures,
     enrolmentFailures,
     caller: (request) => authenticate(request, { repo, adminToken, authFailures }),
+    escrow: new EscrowKeys(repo, now),
   };
   return ctx;
 }

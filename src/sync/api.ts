@@ -3,6 +3,7 @@
  * /api/ is excluded from it). Failures are typed so the UI can say them in plain French.
  */
 import type { PushOp } from '../domain/outbox';
+import type { EscrowPublicKey } from '../domain/escrow';
 import type { PullAnswer, PushResult, Role } from '../domain/sync';
 
 export type SyncErrorKind = 'offline' | 'server' | 'auth' | 'refused' | 'storage';
@@ -71,12 +72,39 @@ export function createApi(baseUrl: string, token: string, fetchImpl: Fetch = (i,
   };
 }
 
+/** The enrolment answer: servers of this version add the user's id and the escrow public key. */
+export interface EnrolAnswer extends Enrolled {
+  userId?: string;
+  escrow?: EscrowPublicKey;
+}
+
 /** Enrols this tablet with a code from the coordinator. */
-export function enrolDevice(baseUrl: string, code: string, label: string, fetchImpl: Fetch = (i, init) => fetch(i, init)): Promise<Enrolled> {
-  return call<Enrolled>(fetchImpl, `${baseUrl}/api/v1/devices`, {
+export function enrolDevice(baseUrl: string, code: string, label: string, fetchImpl: Fetch = (i, init) => fetch(i, init)): Promise<EnrolAnswer> {
+  return call<EnrolAnswer>(fetchImpl, `${baseUrl}/api/v1/devices`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ code, label }),
+  });
+}
+
+/** The escrow public key for this device (a tablet enrolled before the server gave it at enrolment). */
+export function fetchEscrowKey(baseUrl: string, token: string, fetchImpl: Fetch = (i, init) => fetch(i, init)) {
+  return call<EscrowPublicKey & { deviceId: string; userId: string }>(fetchImpl, `${baseUrl}/api/v1/devices/escrow-key`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+}
+
+/** Sends a blocked tablet's escrow copy with the new device's token; the raw data key comes back (base64url). */
+export function recoverEscrowedKey(
+  baseUrl: string,
+  token: string,
+  body: { previousDeviceId: string; keyId: string; wrappedKey: string },
+  fetchImpl: Fetch = (i, init) => fetch(i, init),
+) {
+  return call<{ key: string }>(fetchImpl, `${baseUrl}/api/v1/devices/escrow-recovery`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
   });
 }
 
@@ -96,7 +124,7 @@ export interface AuditEntryInfo {
   at: string;
   actorId: string;
   actorName: string;
-  action: 'export' | 'merge' | 'erase' | 'revoke' | 'enrol' | 'retention';
+  action: 'export' | 'merge' | 'erase' | 'revoke' | 'enrol' | 'retention' | 'recover';
   entity: string | null;
   recordId: string | null;
   counts: Record<string, number> | null;

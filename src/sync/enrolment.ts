@@ -10,7 +10,8 @@ import { hasUnsentWork, UnsentWorkError, wipeLocalData } from '../db/wipe';
 import { enrolDevice, type Fetch } from './api';
 import { withSyncLock } from './engine';
 import { newDataKey } from '../crypto/cipher';
-import { setDataKey } from '../crypto/keySession';
+import { setDataKey, currentDataKey } from '../crypto/keySession';
+import { ensureEscrowCopy, ESCROW_KEY_KEY, type EscrowBinding } from '../crypto/escrow';
 import { credentialsRow, loadEnrolment, saveCredentials, type DeviceCredentials, type Enrolment } from './credentials';
 
 export const sameUser = (a: { name: string; role: string }, b: { name: string; role: string }) => a.role === b.role && sameUserName(a.name, b.name);
@@ -36,7 +37,10 @@ export async function enrolThisTablet(
   input: { baseUrl: string; code: string; label: string; fetch?: Fetch; now?: Date },
 ): Promise<EnrolmentOutcome> {
   const before = await loadEnrolment(db);
-  const enrolled = await enrolDevice(input.baseUrl, input.code, input.label, input.fetch);
+  const { userId, escrow, ...enrolled } = await enrolDevice(input.baseUrl, input.code, input.label, input.fetch);
+  // The server's escrow key, bound to this enrolment: the data key's escrow copy is made with it.
+  const binding: EscrowBinding | undefined = escrow && userId ? { ...escrow, deviceId: enrolled.deviceId, userId } : undefined;
+  const bindingRows = binding ? [{ key: ESCROW_KEY_KEY, value: binding }] : [];
   const credentials: DeviceCredentials = { ...enrolled, label: input.label, enrolledAt: (input.now ?? new Date()).toISOString() };
   // What a tablet recorded before its first enrolment belongs to whoever enrols it first.
   const handedOver = before !== undefined && !sameUser(before, enrolled);
@@ -48,11 +52,16 @@ export async function enrolThisTablet(
     // No sync may run on the previous user's enrolment while the tablet changes hands.
     await withSyncLock(async () => {
       if (await hasUnsentWork(db)) throw new UnsentWorkError();
-      await wipeLocalData(db, [row]);
+      await wipeLocalData(db, [row, ...bindingRows]);
     });
     setDataKey(dataKey);
   } else {
     await saveCredentials(db, credentials);
+    if (binding) {
+      await db.meta.bulkPut(bindingRows);
+      const key = currentDataKey();
+      if (key) await ensureEscrowCopy(db, key).catch(() => false);
+    }
   }
   return { credentials, handedOver };
 }

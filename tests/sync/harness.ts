@@ -35,7 +35,20 @@ export interface Server {
   close: () => Promise<void>;
 }
 
-const PG_TABLES = ['users', 'devices', 'enrolments', 'records', 'ops', 'counters', 'identity', 'merges', 'accompaniment_facts', 'permanence_facts'];
+const PG_TABLES = [
+  'users',
+  'devices',
+  'enrolments',
+  'records',
+  'ops',
+  'counters',
+  'identity',
+  'merges',
+  'accompaniment_facts',
+  'permanence_facts',
+  'escrow_key',
+  'escrow_recoveries',
+];
 
 export async function startServer(dir = mkdtempSync(path.join(tmpdir(), 'relais-sync-'))): Promise<Server> {
   const file = path.join(dir, 'relais.sqlite');

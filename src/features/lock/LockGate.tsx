@@ -9,6 +9,7 @@ import { useEffect, useSyncExternalStore, type ReactNode } from 'react';
 import { db } from '../../db/database';
 import { isUnlocked, onLockChange } from '../../crypto/keySession';
 import { loadVault } from '../../crypto/keys';
+import { loadEscrowCopy } from '../../crypto/escrow';
 import { loadEnrolment } from '../../sync/credentials';
 import { loadAttempts } from '../../platform/lockAttempts';
 import { DEFAULT_LOCK_DELAY, loadLockDelay, useAutoLock } from './autoLock';
@@ -24,7 +25,8 @@ export function LockGate({ children }: { children: ReactNode }) {
   const state = useLiveQuery(async () => {
     const [vault, attempts, enrolment, delay] = await Promise.all([loadVault(db), loadAttempts(db), loadEnrolment(db), loadLockDelay(db)]);
     const waiting = attempts.blocked ? (await db.outbox.count()) + (await db.syncIssues.count()) : 0;
-    return { vault: vault ?? null, attempts, enrolment: enrolment ?? null, delay, waiting };
+    const recoverable = attempts.blocked && (await loadEscrowCopy(db)) !== undefined;
+    return { vault: vault ?? null, attempts, enrolment: enrolment ?? null, delay, waiting, recoverable };
   });
   useAutoLock(ready && unlocked && !!state?.vault, state?.delay ?? DEFAULT_LOCK_DELAY);
   // The code is gone while open (the tablet handed to another person): the app and the sync wait
@@ -42,7 +44,7 @@ export function LockGate({ children }: { children: ReactNode }) {
   }, [ready, notice]);
 
   if (!state) return null;
-  if (state.attempts.blocked) return <BlockedScreen waiting={state.waiting} />;
+  if (state.attempts.blocked) return <BlockedScreen waiting={state.waiting} recoverable={state.recoverable} enrolledAs={state.enrolment?.name} />;
   if (opening)
     return (
       <main className="app-main lock-screen" id="contenu">

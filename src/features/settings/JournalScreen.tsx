@@ -17,6 +17,7 @@ const ACTION_LABELS: Record<AuditEntryInfo['action'], string> = {
   revoke: 'Révocation',
   enrol: 'Inscription',
   retention: 'Conservation : anonymisation automatique',
+  recover: 'Récupération de la clé d’une tablette bloquée',
 };
 
 const ENTITY_LABELS: Record<string, string> = {

@@ -4,13 +4,15 @@
  * of its name is refused (409 role_mismatch) when it is made and when it is used; names are
  * compared after NFC normalisation, trimmed, case-insensitively (store/names.ts). Using a code
  * and creating the device are one transaction (Repository.enrolDevice). Codes made, devices
- * enrolled and devices revoked go to the audit log.
+ * enrolled and devices revoked go to the audit log. The enrolment answer also gives the server's
+ * escrow public key (docs/privacy.md, Recovery); escrow recovery: escrow.ts here.
  */
 import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { newEnrolmentCode, newToken, normalizeCode, requireCoordinator, sha256 } from '../auth';
 import type { ServerContext } from '../context';
 import { ApiError, badRequest } from '../errors';
+import { registerEscrowRoutes } from './escrow';
 
 /** Refuses control characters (NUL cannot even be stored by PostgreSQL) in a name or a label. */
 function refuseControlCharacters(path: string, value: string): void {
@@ -121,9 +123,12 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
         recordId: device.id,
         counts: null,
       });
-      return reply.code(201).send({ deviceId: device.id, token, role: device.user.role, name: device.user.name });
+      const escrow = await ctx.escrow.publicKey();
+      return reply.code(201).send({ deviceId: device.id, token, role: device.user.role, name: device.user.name, userId: device.user.id, escrow });
     },
   );
+
+  registerEscrowRoutes(app, ctx);
 
   app.get('/api/v1/devices', async (request) => {
     requireCoordinator(await ctx.caller(request));

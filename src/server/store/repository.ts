@@ -41,6 +41,16 @@ export interface NewDevice {
   newUserId: string;
 }
 
+/** The server's escrow key pair (JWK text); the private half never leaves the server. */
+export interface EscrowKeyRow {
+  keyId: string;
+  publicJwk: string;
+  privateJwk: string;
+  createdAt: string;
+}
+
+export type RecoveryResult = 'recorded' | 'again' | 'taken';
+
 export type EnrolResult = { status: 'enrolled'; device: Device } | { status: 'invalid_code' } | { status: 'role_mismatch'; userRole: Role };
 
 export type MergeResult =
@@ -49,7 +59,7 @@ export type MergeResult =
   | { status: 'refused'; reason: MergeRefusal };
 
 /** What the audit log records (README "Audit log"): ids, actions and counts, never a personal value. */
-export type AuditAction = 'export' | 'merge' | 'erase' | 'revoke' | 'enrol' | 'retention';
+export type AuditAction = 'export' | 'merge' | 'erase' | 'revoke' | 'enrol' | 'retention' | 'recover';
 
 export interface AuditEntry {
   /** ISO 8601 UTC instant. */
@@ -171,6 +181,19 @@ export interface Repository {
   listDevices(): Promise<Device[]>;
   revokeDevice(id: string, now: string): Promise<boolean>;
   touchDevice(id: string, now: string): Promise<void>;
+  findDeviceById(id: string): Promise<Device | undefined>;
+
+  /** The escrow key pair of this database (docs/privacy.md, Recovery), or undefined before the first. */
+  escrowKey(): Promise<EscrowKeyRow | undefined>;
+  /** Stores `candidate` unless a key pair exists; returns the one stored (the first writer wins). */
+  saveEscrowKey(candidate: EscrowKeyRow): Promise<EscrowKeyRow>;
+  /**
+   * In one transaction: remembers that `oldDeviceId`'s escrow copy was recovered by `newDeviceId`
+   * and revokes the old device. `again` when the same new device recovered it before (a lost
+   * answer), `taken` when another device did and is not revoked: nothing changes then (once the
+   * coordinator revokes that device, a recovery that never finished may be done again).
+   */
+  recordRecovery(r: { oldDeviceId: string; newDeviceId: string; userId: string; now: string }): Promise<RecoveryResult>;
 
   /**
    * Applies a batch in order, in one transaction (which also records the device's last sync);

@@ -130,7 +130,7 @@ describe('migrations of PostgreSQL', () => {
       await dropSchema(schema);
     });
     const q = (sql: string) => repos[0].pool.query(sql).then((r) => r.rows);
-    expect(await q(`SELECT version FROM schema_migrations`)).toEqual([{ version: 1 }]);
+    expect(await q(`SELECT version FROM schema_migrations ORDER BY version`)).toEqual([{ version: 1 }, { version: 2 }]);
     expect(await q(`SELECT COUNT(*) AS n FROM records WHERE entity = 'relay'`)).toEqual([{ n: 8 }]);
     const ids = new Set(await Promise.all(repos.map((r) => r.databaseId())));
     expect(ids.size).toBe(1);

@@ -158,6 +158,27 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       await c.query(`UPDATE counters SET value = $1 WHERE name = 'seq'`, [seq]);
     },
   },
+  {
+    version: 2,
+    name: 'escrow key pair (one, shared by every app server) and escrow recoveries (one per blocked device)',
+    up: async (c) => {
+      await c.query(`
+        CREATE TABLE escrow_key (
+          one integer PRIMARY KEY CHECK (one = 1),
+          key_id text NOT NULL,
+          public_jwk text NOT NULL,
+          private_jwk text NOT NULL,
+          created_at text NOT NULL
+        );
+        CREATE TABLE escrow_recoveries (
+          old_device_id text PRIMARY KEY,
+          new_device_id text NOT NULL,
+          user_id text NOT NULL,
+          recovered_at text NOT NULL
+        );
+      `);
+    },
+  },
 ];
 
 /** A database identity: 16 hex digits, as in pull cursors (domain/sync.ts). */

@@ -14,7 +14,7 @@
 import type pg from 'pg';
 import { formatCursor, PULL_MAX_BYTES, type Actor, type Cursor, type IncomingOp, type PullAnswer, type PushResult } from '../../../domain/sync';
 import { displayName, nameKey } from '../names';
-import type { Device, Enrolment, EnrolResult, MergeResult, NewDevice, Repository, StoredRecord, User } from '../repository';
+import type { Device, Enrolment, EnrolResult, EscrowKeyRow, RecoveryResult, MergeResult, NewDevice, Repository, StoredRecord, User } from '../repository';
 import type { FactsAnswer, FactsQuery } from '../types';
 import { KEPT_COPIES_DAYS, SWEEP_EVERY_MS } from '../sqlite/retention';
 import { pgMerge } from './merges';
@@ -193,6 +193,59 @@ export class PostgresRepository implements Repository {
   async touchDevice(id: string, now: string): Promise<void> {
     const aMinuteAgo = new Date(Date.parse(now) - 60_000).toISOString();
     await this.pool.query(`UPDATE devices SET last_sync_at = $1 WHERE id = $2 AND (last_sync_at IS NULL OR last_sync_at < $3)`, [now, id, aMinuteAgo]);
+  }
+
+  async findDeviceById(id: string): Promise<Device | undefined> {
+    const row = (await this.pool.query(`${DEVICE_SELECT} WHERE d.id = $1`, [id])).rows[0] as DeviceRow | undefined;
+    return row && toDevice(row);
+  }
+
+  async escrowKey(): Promise<EscrowKeyRow | undefined> {
+    return (
+      await this.pool.query(
+        `SELECT key_id AS "keyId", public_jwk AS "publicJwk", private_jwk AS "privateJwk", created_at AS "createdAt" FROM escrow_key WHERE one = 1`,
+      )
+    ).rows[0] as EscrowKeyRow | undefined;
+  }
+
+  async saveEscrowKey(k: EscrowKeyRow): Promise<EscrowKeyRow> {
+    // Two app servers starting at once: the primary key lets one row in, both read that one.
+    await this.pool.query(`INSERT INTO escrow_key (one, key_id, public_jwk, private_jwk, created_at) VALUES (1, $1, $2, $3, $4) ON CONFLICT (one) DO NOTHING`, [
+      k.keyId,
+      k.publicJwk,
+      k.privateJwk,
+      k.createdAt,
+    ]);
+    return (await this.escrowKey())!;
+  }
+
+  async recordRecovery(r: { oldDeviceId: string; newDeviceId: string; userId: string; now: string }): Promise<RecoveryResult> {
+    return transaction(this.pool, async (c): Promise<RecoveryResult> => {
+      const inserted = await c.query(
+        `INSERT INTO escrow_recoveries (old_device_id, new_device_id, user_id, recovered_at) VALUES ($1, $2, $3, $4) ON CONFLICT (old_device_id) DO NOTHING`,
+        [r.oldDeviceId, r.newDeviceId, r.userId, r.now],
+      );
+      if (inserted.rowCount === 0) {
+        // A recovery at once waits on the first one's row, then sees it committed.
+        const done = (
+          await c.query(
+            `SELECT e.new_device_id, d.revoked_at FROM escrow_recoveries e LEFT JOIN devices d ON d.id = e.new_device_id WHERE e.old_device_id = $1 FOR UPDATE OF e`,
+            [r.oldDeviceId],
+          )
+        ).rows[0] as { new_device_id: string; revoked_at: string | null };
+        if (done.new_device_id === r.newDeviceId) return 'again';
+        // Taken, unless the coordinator revoked the device that recovered it (a recovery that never finished).
+        if (done.revoked_at === null) return 'taken';
+        await c.query(`UPDATE escrow_recoveries SET new_device_id = $2, user_id = $3, recovered_at = $4 WHERE old_device_id = $1`, [
+          r.oldDeviceId,
+          r.newDeviceId,
+          r.userId,
+          r.now,
+        ]);
+      }
+      await c.query(`UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL`, [r.now, r.oldDeviceId]);
+      return 'recorded';
+    });
   }
 
   async push(actor: PgBatch['actor'], ops: IncomingOp[], now: string): Promise<PushResult[]> {

@@ -215,6 +215,26 @@ export const MIGRATIONS: readonly Migration[] = [
         );
       `),
   },
+  {
+    version: 9,
+    name: 'escrow key pair (one, shared by every server on this database) and escrow recoveries (one per blocked device)',
+    up: (db) =>
+      db.exec(`
+        CREATE TABLE escrow_key (
+          one INTEGER PRIMARY KEY CHECK (one = 1),
+          key_id TEXT NOT NULL,
+          public_jwk TEXT NOT NULL,
+          private_jwk TEXT NOT NULL,
+          created_at TEXT NOT NULL
+        );
+        CREATE TABLE escrow_recoveries (
+          old_device_id TEXT PRIMARY KEY,
+          new_device_id TEXT NOT NULL,
+          user_id TEXT NOT NULL,
+          recovered_at TEXT NOT NULL
+        );
+      `),
+  },
 ];
 
 /**

@@ -22,8 +22,10 @@ import type {
   DossierResult,
   Enrolment,
   EnrolResult,
+  EscrowKeyRow,
   ErasureResult,
   MergeResult,
+  RecoveryResult,
   NewDevice,
   Repository,
   RetentionCounts,
@@ -142,6 +144,18 @@ export class SqliteRepository implements Repository {
       listDevices: db.prepare(`${DEVICE_SELECT} ORDER BY d.revoked_at IS NOT NULL, u.name, d.created_at`),
       deviceRevokedAt: db.prepare(`SELECT revoked_at FROM devices WHERE id = ?`),
       revokeDevice: db.prepare(`UPDATE devices SET revoked_at = ? WHERE id = ?`),
+      revokeIfLive: db.prepare(`UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL`),
+      escrowKey: db.prepare(
+        `SELECT key_id AS keyId, public_jwk AS publicJwk, private_jwk AS privateJwk, created_at AS createdAt FROM escrow_key WHERE one = 1`,
+      ),
+      insertEscrowKey: db.prepare(
+        `INSERT INTO escrow_key (one, key_id, public_jwk, private_jwk, created_at) VALUES (1, ?, ?, ?, ?) ON CONFLICT (one) DO NOTHING`,
+      ),
+      recoveryOf: db.prepare(`SELECT new_device_id FROM escrow_recoveries WHERE old_device_id = ?`),
+      putRecovery: db.prepare(
+        `INSERT INTO escrow_recoveries (old_device_id, new_device_id, user_id, recovered_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (old_device_id) DO UPDATE SET new_device_id = excluded.new_device_id, user_id = excluded.user_id, recovered_at = excluded.recovered_at`,
+      ),
       // A fixed shape for any list of entities (a JSON array), with or without an owner.
       records: [false, true].map((own) =>
         db.prepare(
@@ -221,6 +235,38 @@ export class SqliteRepository implements Repository {
     // Pulls come often: a write (and its durable commit) at most once a minute per device.
     const aMinuteAgo = new Date(Date.parse(now) - 60_000).toISOString();
     this.stmt.touchIfOld.run(now, id, aMinuteAgo);
+  }
+
+  async findDeviceById(id: string): Promise<Device | undefined> {
+    const row = this.stmt.deviceById.get(id) as DeviceRow | undefined;
+    return row && toDevice(row);
+  }
+
+  async escrowKey(): Promise<EscrowKeyRow | undefined> {
+    return this.stmt.escrowKey.get() as EscrowKeyRow | undefined;
+  }
+
+  async saveEscrowKey(k: EscrowKeyRow): Promise<EscrowKeyRow> {
+    this.stmt.insertEscrowKey.run(k.keyId, k.publicJwk, k.privateJwk, k.createdAt);
+    return (await this.escrowKey())!;
+  }
+
+  async recordRecovery(r: { oldDeviceId: string; newDeviceId: string; userId: string; now: string }): Promise<RecoveryResult> {
+    const s = this.stmt;
+    const record = this.db.transaction((): RecoveryResult => {
+      const done = s.recoveryOf.get(r.oldDeviceId) as { new_device_id: string } | undefined;
+      if (done?.new_device_id === r.newDeviceId) return 'again';
+      if (done) {
+        // Taken, unless the coordinator revoked the device that recovered it (a recovery that never finished).
+        const holder = s.deviceRevokedAt.get(done.new_device_id) as { revoked_at: string | null } | undefined;
+        if (!holder?.revoked_at) return 'taken';
+      }
+      s.putRecovery.run(r.oldDeviceId, r.newDeviceId, r.userId, r.now);
+      s.revokeIfLive.run(r.now, r.oldDeviceId);
+      return 'recorded';
+    });
+    // IMMEDIATE: two servers on one file cannot both read the recovery as absent.
+    return record.immediate();
   }
 
   async push(actor: Batch['actor'], ops: IncomingOp[], now: string): Promise<PushResult[]> {
