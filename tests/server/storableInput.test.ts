@@ -49,6 +49,18 @@ describe('inputs the stores cannot hold', () => {
     expect(device.statusCode).toBe(201);
   });
 
+  it('a NUL in the ids of a key recovery is a 400 naming the field, not a 500', async () => {
+    const anne = await enrol(s.app, 'Anne');
+    const res = await s.app.inject({
+      method: 'POST',
+      url: '/api/v1/devices/escrow-recovery',
+      headers: anne.headers,
+      payload: { previousDeviceId: 'a\u0000b', keyId: 'k', wrappedKey: 'AAAA' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.fields).toEqual([expect.objectContaining({ path: 'previousDeviceId' })]);
+  });
+
   it('a visit whose note holds \\u0000 is kept, and merging her person still works', async () => {
     const anne = await enrol(s.app, 'Anne');
     const coline = await enrol(s.app, 'Coline', 'coordinator');

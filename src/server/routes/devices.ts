@@ -11,14 +11,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { newEnrolmentCode, newToken, normalizeCode, requireCoordinator, sha256 } from '../auth';
 import type { ServerContext } from '../context';
-import { ApiError, badRequest } from '../errors';
+import { ApiError, refuseControlCharacters } from '../errors';
 import { registerEscrowRoutes } from './escrow';
-
-/** Refuses control characters (NUL cannot even be stored by PostgreSQL) in a name or a label. */
-function refuseControlCharacters(path: string, value: string): void {
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(value)) throw badRequest('Requête invalide.', [{ path, message: 'Caractères de contrôle interdits.' }]);
-}
 
 const ENROLMENT_TTL_MS = 24 * 3600 * 1000;
 const ROLE_LABEL = { mediator: 'médiatrice ou médiateur', coordinator: 'coordination' } as const;
