@@ -196,7 +196,10 @@ export class PgPushBatches {
    * then the tally facts (in the same transaction); then the commit-ordered part: the `seq`
    * counter row is locked (`UPDATE … RETURNING` takes its row lock until commit) and the batch's
    * records are written with their seqs. Every kind of lock is taken in one order (records, ops,
-   * facts, device, counter), each in id order, so batches queue but never deadlock. Whoever holds the counter row commits before the next holder reads it, so seqs become
+   * facts, device, counter), each in id order, by batches and merges alike (merges.ts), so they
+   * queue rather than deadlock; should a cycle still form (e.g. with a sweep of old copies),
+   * PostgreSQL aborts one transaction and `transaction()` runs it again. Whoever holds the
+   * counter row commits before the next holder reads it, so seqs become
    * visible in order: a pull (`seq > cursor ORDER BY seq`) sees a prefix of the sequence, never a
    * later seq before an earlier one (tests/server/postgres/cursor.test.ts).
    * New records are inserted only under the counter lock, so two batches creating one record
