@@ -12,6 +12,8 @@ export class LockedError extends Error {
 }
 
 let dataKey: CryptoKey | null = null;
+/** Whether the key in memory is the one wrapped in the vault (a lock code is set for it). */
+let wrapped = false;
 const listeners = new Set<(unlocked: boolean) => void>();
 
 /** The data key, or null while locked. */
@@ -29,10 +31,23 @@ export function isUnlocked(): boolean {
   return dataKey !== null;
 }
 
-/** Unlock (a key) or lock (null); listeners are told when the state changes. */
-export function setDataKey(key: CryptoKey | null): void {
+/**
+ * Whether the key in memory can be found again after a reload: it is wrapped in the vault. A
+ * hand-over's new key is not, until its user chose her code: nothing may be synced (sealed) under
+ * it meanwhile, since a reload would lose it.
+ */
+export function isKeyWrapped(): boolean {
+  return dataKey !== null && wrapped;
+}
+
+/**
+ * Unlock (a key) or lock (null); listeners are told when the state changes. `wrapped: false` for
+ * a key no lock code wraps yet (a hand-over's new key, enrolment.ts).
+ */
+export function setDataKey(key: CryptoKey | null, options: { wrapped?: boolean } = {}): void {
   const was = dataKey !== null;
   dataKey = key;
+  wrapped = key !== null && options.wrapped !== false;
   if (was !== (key !== null)) for (const listener of listeners) listener(key !== null);
 }
 

@@ -58,10 +58,17 @@ export const SCHEMA_V5 = {
   otherRecords: '[entity+id]',
 };
 
+/**
+ * v6: no store change. Personal fields are sealed at rest from this version on (src/db/sealing):
+ * opening v6 tells every tab still running an older version (which would write them in clear) to
+ * close its database and reload (`versionchange` → RelaisDB.onNewerVersion).
+ */
+export const SCHEMA_V6 = SCHEMA_V5;
+
 /** Where the pull cursor is kept in `meta` (src/sync/cursor.ts; the db layer cannot import sync). */
 export const PULL_CURSOR_KEY = 'pullCursor';
 
-export const LATEST_SCHEMA_VERSION = 5;
+export const LATEST_SCHEMA_VERSION = 6;
 
 export function declareVersions(db: Dexie): void {
   db.version(1).stores(SCHEMA_V1);
@@ -87,4 +94,5 @@ export function declareVersions(db: Dexie): void {
       const meta = tx.table('meta');
       if ((await meta.get(PULL_CURSOR_KEY)) !== undefined) await meta.put({ key: PULL_CURSOR_KEY, value: '' });
     });
+  db.version(6).stores(SCHEMA_V6);
 }

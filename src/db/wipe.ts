@@ -8,7 +8,10 @@
  */
 import { REFERENCE_ENTITIES } from '../domain/records';
 import { TABLE_OF, type MetaRow, type RelaisDB, type StoredEntity } from './database';
+import { PULL_CURSOR_KEY } from './schema';
+import { isSealedRow } from './sealing/codecs';
 import { readAsStored } from './sealing/middleware';
+import { SEALED_TABLE_NAMES } from './sealing/tables';
 
 /** The tables of the user's records (every stored entity but reference data), and unknown entities. */
 export function userRecordTables(db: RelaisDB) {
@@ -16,10 +19,30 @@ export function userRecordTables(db: RelaisDB) {
   return [...entities.filter((e) => !REFERENCE_ENTITIES.has(e)).map((e) => db.tableOf(e)), db.otherRecords];
 }
 
-/** Whether anything on this tablet has not reached the server (queued or refused changes). */
+/** What on this tablet has not reached the server: queued or refused changes, and form drafts (a half-typed visit). */
+export interface UnsentWork {
+  changes: number;
+  drafts: number;
+}
+
+/** Counts what has not reached the server (rows are counted, not opened: it works while locked). */
+export async function unsentWork(db: RelaisDB): Promise<UnsentWork> {
+  const [queued, refused, drafts] = await Promise.all([db.outbox.count(), db.syncIssues.count(), db.drafts.count()]);
+  return { changes: queued + refused, drafts };
+}
+
+/** Whether anything on this tablet has not reached the server (queued or refused changes, drafts). */
 export async function hasUnsentWork(db: RelaisDB): Promise<boolean> {
-  const [queued, refused] = await Promise.all([db.outbox.count(), db.syncIssues.count()]);
-  return queued + refused > 0;
+  const { changes, drafts } = await unsentWork(db);
+  return changes + drafts > 0;
+}
+
+/** « 2 changements à envoyer, 1 brouillon »: what waits, in words. */
+export function describeUnsent({ changes, drafts }: UnsentWork): string {
+  const parts = [];
+  if (changes > 0) parts.push(`${changes} changement${changes > 1 ? 's' : ''} à envoyer`);
+  if (drafts > 0) parts.push(`${drafts} brouillon${drafts > 1 ? 's' : ''}`);
+  return parts.join(', ');
 }
 
 export class UnsentWorkError extends Error {
@@ -37,6 +60,40 @@ export async function wipeLocalData(db: RelaisDB, then: MetaRow[] = []): Promise
     const meta = await db.meta.toCollection().primaryKeys();
     await Promise.all([...records.map((t) => t.clear()), db.drafts.clear(), db.serverCopies.clear(), db.meta.bulkDelete(meta)]);
     if (then.length > 0) await db.meta.bulkPut(then);
+  });
+}
+
+/**
+ * When the data key is lost (a hand-over's key, never wrapped by a code, gone with a reload) and a
+ * new one is made: every row sealed under the old key can never be opened again, and one such row
+ * would make its whole table fail to read. They are deleted (rows in clear stay), in one
+ * transaction with the pull cursor, so that the next pull fetches again what they held.
+ * Nothing is touched if a `meta` row in `unless` exists (checked in the same transaction): a vault
+ * set meanwhile by another tab means the rows are sealed under a key that is not lost.
+ * Returns how many rows went.
+ */
+export async function forgetRowsSealedUnderLostKey(db: RelaisDB, unless: readonly string[]): Promise<number> {
+  const names = [...SEALED_TABLE_NAMES, 'meta'];
+  return readAsStored(db, 'rw', names, async () => {
+    if (
+      (await db.meta
+        .where('key')
+        .anyOf([...unless])
+        .count()) > 0
+    )
+      return 0;
+    let n = 0;
+    for (const name of SEALED_TABLE_NAMES) {
+      const table = db.table(name);
+      const keys = [] as unknown[];
+      await table.toCollection().each((row: unknown, cursor) => {
+        if (isSealedRow(row)) keys.push(cursor.primaryKey);
+      });
+      if (keys.length) await table.bulkDelete(keys as never[]);
+      n += keys.length;
+    }
+    if (n > 0) await db.meta.delete(PULL_CURSOR_KEY);
+    return n;
   });
 }
 

@@ -61,6 +61,14 @@ export function latestDate(dates: readonly (IsoDate | null | undefined)[]): IsoD
   return latest;
 }
 
+/**
+ * A person's last contact for retention: the latest of `dates` that is not after `today` (a
+ * follow-up due or a mandate expiring in the future is not a contact: it must not keep her forever).
+ */
+export function lastContact(dates: readonly (IsoDate | null | undefined)[], today: IsoDate): IsoDate | null {
+  return latestDate(dates.filter((d) => typeof d === 'string' && d <= today));
+}
+
 /** The day a mandate stopped applying: its revocation, or its expiry (the first day it no longer applies). */
 export function mandateEnd(m: { expiresOn: IsoDate; revokedOn: IsoDate | null }): IsoDate {
   return m.revokedOn !== null && m.revokedOn < m.expiresOn ? m.revokedOn : m.expiresOn;

@@ -114,6 +114,9 @@ export type Decision = { kind: 'apply'; version: number } | { kind: 'conflict' }
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The largest version a record can have (PostgreSQL `integer`): no device ever gets near it. */
+export const MAX_VERSION = 2 ** 31 - 1;
+
 /** Checks an op's envelope; `opId` problems make the whole request invalid (no result can name it). */
 export function envelopeErrors(op: unknown): { opIdValid: boolean; fields: FieldError[] } {
   if (!isObj(op)) return { opIdValid: false, fields: [{ path: 'op', message: 'Opération attendue (objet).' }] };
@@ -125,6 +128,8 @@ export function envelopeErrors(op: unknown): { opIdValid: boolean; fields: Field
   if (typeof op.id !== 'string' || !UUID_RE.test(op.id)) fields.push({ path: 'id', message: 'id doit être un UUID.' });
   if (typeof op.baseVersion !== 'number' || !Number.isSafeInteger(op.baseVersion) || op.baseVersion < 0)
     fields.push({ path: 'baseVersion', message: 'baseVersion doit être un entier positif ou nul.' });
+  // Versions are 32-bit integers in both stores: a larger one is refused, never a 500.
+  else if (op.baseVersion > MAX_VERSION) fields.push({ path: 'baseVersion', message: `baseVersion doit être au plus ${MAX_VERSION}.` });
   if (typeof op.deleted !== 'boolean') fields.push({ path: 'deleted', message: 'deleted doit être true ou false.' });
   if (!isObj(op.data)) fields.push({ path: 'data', message: 'data doit être un objet.' });
   return { opIdValid, fields };

@@ -8,9 +8,9 @@
 import { create } from 'zustand';
 import { db as appDb, type RelaisDB } from '../db/database';
 import { afterFirstUnlock } from '../db/sealing/migrate';
-import { hasUnsentWork, UnsentWorkError, wipeLocalData } from '../db/wipe';
+import { forgetRowsSealedUnderLostKey, hasUnsentWork, UnsentWorkError, wipeLocalData } from '../db/wipe';
 import { currentDataKey, setDataKey } from '../crypto/keySession';
-import { createVault, openVault, WrongCodeError } from '../crypto/keys';
+import { changeLockCode, createVault, openVault, VAULT_KEY, WrongCodeError } from '../crypto/keys';
 import { ensureEscrowCopy } from '../crypto/escrow';
 import { forgetUnreadableEnrolment, sealLegacyToken } from '../sync/credentials';
 import { afterWrongCode, loadAttempts, reserveAttempt, resetAttempts, type AfterWrongCode } from './lockAttempts';
@@ -37,7 +37,18 @@ export function beforeLock(flush: () => Promise<void>): () => void {
 const channel = typeof BroadcastChannel === 'undefined' ? null : new BroadcastChannel('relais-lock');
 channel?.addEventListener('message', (e: MessageEvent) => {
   if (e.data === 'lock') void lockNow(false);
+  // Another tab handed the tablet over: this tab's key belongs to the previous user. It is dropped
+  // at once (no draft written with it, never wrapped by the new user's code).
+  if (e.data === 'handover') {
+    useLock.setState({ ready: false });
+    setDataKey(null);
+  }
 });
+
+/** After a hand-over in this tab: the other tabs drop the previous user's key. */
+export function handOverOtherTabs(): void {
+  channel?.postMessage('handover');
+}
 
 /** Locks now: drafts are written first (with the key still in memory), then the key is dropped. */
 export async function lockNow(tellOtherTabs = true): Promise<void> {
@@ -70,8 +81,16 @@ export async function setFirstCode(code: string, db: RelaisDB = appDb): Promise<
   let key: CryptoKey;
   try {
     // A new key cannot open a token sealed before: that enrolment is done again.
+    // A key wrapped by a code is never here (a vault exists then); a hand-over's key not wrapped yet may be.
     const inMemory = currentDataKey();
-    if (!inMemory && (await forgetUnreadableEnrolment(db))) useLock.setState({ notice: 'Inscrivez à nouveau cette tablette (Réglages).' });
+    // Never on a blocked tablet: its sealed waiting changes are kept for the recovery (recovery.ts).
+    if (!inMemory && !(await loadAttempts(db)).blocked) {
+      // A lost key (a reload before the new user chose her code): what was sealed under it goes,
+      // with the pull cursor, so that the tables stay readable and the next pull fetches it again.
+      // Not if a code was set meanwhile (another tab): those rows are sealed under its key.
+      await forgetRowsSealedUnderLostKey(db, [VAULT_KEY]);
+      if (await forgetUnreadableEnrolment(db)) useLock.setState({ notice: 'Inscrivez à nouveau cette tablette (Réglages).' });
+    }
     key = await createVault(db, code, inMemory ?? undefined);
     await resetAttempts(db);
   } catch (error) {
@@ -100,6 +119,32 @@ export async function unlock(code: string, db: RelaisDB = appDb, now: () => numb
   await resetAttempts(db);
   await openWithKey(db, key);
   return { kind: 'open' };
+}
+
+export type ChangeCodeOutcome = { kind: 'changed' } | { kind: 'tooSoon'; waitSeconds: number } | AfterWrongCode;
+
+/**
+ * « Changer le code »: the old code is tried under the same wrong-code policy as the lock screen
+ * (counted before it is checked, slowed down, the 10th wipes or blocks, which locks the app).
+ */
+export async function changeCode(oldCode: string, newCode: string, db: RelaisDB = appDb, now: () => number = Date.now): Promise<ChangeCodeOutcome> {
+  const reserved = await reserveAttempt(db, new Date(now()));
+  if (!reserved.ok) {
+    if (!reserved.blocked) return { kind: 'tooSoon', waitSeconds: reserved.waitSeconds };
+    await lockNow();
+    return { kind: 'blocked', attempts: await loadAttempts(db) };
+  }
+  try {
+    await changeLockCode(db, oldCode, newCode);
+  } catch (error) {
+    if (!(error instanceof WrongCodeError)) throw error;
+    const outcome = await afterWrongCode(db, reserved.attempts);
+    if (outcome.kind !== 'wait') await lockNow();
+    if (outcome.kind === 'wiped') useLock.setState({ notice: 'Trop de codes incorrects : les données de cette tablette ont été effacées.' });
+    return outcome;
+  }
+  await resetAttempts(db);
+  return { kind: 'changed' };
 }
 
 /** « Oublier cette tablette »: wipes everything, code and enrolment included, if nothing waits to be sent. */

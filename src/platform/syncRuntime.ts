@@ -4,14 +4,19 @@
  * app is unlocked, and at once on unlock; at unlock a tablet without an escrow copy of its key also
  * asks the server for the escrow public key (sync/escrow.ts).
  */
+import { isKeyWrapped } from '../crypto/keySession';
 import { db } from '../db/database';
 import { useLock } from './lock';
 import type { Scheduler } from '../sync/scheduler';
 
 let scheduler: Promise<Scheduler> | null = null;
 
-/** Sync runs only while unlocked (it reads the sealed token and writes sealed records); a locked tablet keeps its queue. */
-const canSync = () => useLock.getState().ready;
+/**
+ * Sync runs only while unlocked (it reads the sealed token and writes sealed records), and only
+ * with the key a lock code wraps: after a hand-over, not before the new user chose her code (a
+ * reload would lose the key, and every row pulled with it). A locked tablet keeps its queue.
+ */
+export const canSync = () => useLock.getState().ready && isKeyWrapped();
 
 export function startSync(): Promise<Scheduler> {
   scheduler ??= import('../sync/scheduler').then((m) => {

@@ -123,14 +123,13 @@ function reapplyErasures(previous: string, restored: string): number {
   const db = openSqliteDatabase(restored);
   try {
     migrate(db);
-    const erasure = new SqliteErasure(db, new KeptCopies(db));
-    const audit = new SqliteAudit(db);
+    const erasure = new SqliteErasure(db, new KeptCopies(db), new SqliteAudit(db));
     const now = new Date().toISOString();
     let n = 0;
     for (const id of ids) {
-      const result = erasure.run({ userId: 'system', role: 'coordinator', deviceId: null }, id, now);
+      // Audited (in the erasure's transaction) only when something of her had come back.
+      const result = erasure.run({ userId: 'system', role: 'coordinator', deviceId: null, name: 'Restauration' }, id, now, false);
       if (result.status !== 'erased' || result.counts.people + result.counts.mandates + result.counts.followups + result.counts.accompaniments === 0) continue;
-      audit.add({ at: now, actorId: 'system', actorName: 'Restauration', action: 'erase', entity: 'beneficiary', recordId: id, counts: { ...result.counts } });
       n++;
     }
     db.pragma('journal_mode = DELETE');

@@ -4,6 +4,7 @@
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
 import type { FieldError } from '../domain/validation';
+import { isUnavailable } from './store/postgres/pool';
 
 export class ApiError extends Error {
   constructor(
@@ -19,6 +20,15 @@ export class ApiError extends Error {
 }
 
 export const badRequest = (message: string, fields?: FieldError[]) => new ApiError(400, 'invalid', message, fields);
+
+/** Refuses control characters (NUL cannot even be stored by PostgreSQL) in a name, a label, an id. */
+export function refuseControlCharacters(path: string, value: string): void {
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw badRequest('Requête invalide.', [{ path, message: 'Caractères de contrôle interdits.' }]);
+}
+
+/** PostgreSQL refusing a character of the input (NUL in text, `\u0000` in jsonb): bad input, not a bug. */
+const PG_BAD_CHARACTER = new Set(['22021', '22P05']);
 
 function fieldsFromValidation(error: FastifyError): FieldError[] {
   return (error.validation ?? []).map((v) => {
@@ -45,6 +55,16 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (status >= 400 && status < 500) {
       // Malformed JSON, wrong content type, empty body…
       return reply.code(status).send({ error: { code: status === 415 ? 'unsupported_media_type' : 'invalid', message: 'Requête invalide : JSON attendu.' } });
+    }
+    if (PG_BAD_CHARACTER.has(error.code)) {
+      // A backstop: the routes refuse such characters themselves, naming the field.
+      return reply.code(400).send({ error: { code: 'invalid', message: 'Requête invalide : caractère non admis (caractère nul).' } });
+    }
+    if (isUnavailable(error)) {
+      // The database timed out or is out of reach (pool.ts): the device tries again later.
+      request.log.warn({ err: { message: error.message, code: error.code } }, 'database unavailable');
+      reply.header('Retry-After', '30');
+      return reply.code(503).send({ error: { code: 'unavailable', message: 'Base de données momentanément indisponible : réessayez plus tard.' } });
     }
     request.log.error({ err: { message: error.message, code: error.code } }, 'internal error');
     return reply.code(500).send({ error: { code: 'internal', message: 'Erreur interne du serveur.' } });

@@ -54,7 +54,8 @@ export async function enrolThisTablet(
       if (await hasUnsentWork(db)) throw new UnsentWorkError();
       await wipeLocalData(db, [row, ...bindingRows]);
     });
-    setDataKey(dataKey);
+    // Not wrapped yet: no sync until she chose her code (keySession.isKeyWrapped).
+    setDataKey(dataKey, { wrapped: false });
   } else {
     await saveCredentials(db, credentials);
     if (binding) {

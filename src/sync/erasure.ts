@@ -5,7 +5,8 @@
  * knew, serverCopies.ts), not a change waiting to be sent or refused (the server refuses them for
  * good), not a kept server copy, not a form draft of it. For the person herself, her mandates and
  * follow-ups held here go too (a server tombstone may not reach this device for those it made
- * offline), and the deleted visits naming her lose their free text (note, referral note). The
+ * offline), and the visits naming her (live or deleted) lose their free text (note, referral note),
+ * in the row, in their waiting or refused changes and in form drafts (a new visit naming her too). The
  * people search index follows the people table (peopleIndex.ts), so she leaves it at once.
  * Runs inside the pull's transaction (syncTables scope). Nothing here logs.
  */
@@ -36,8 +37,37 @@ export async function forgetErased(db: RelaisDB, change: ChangeRecord): Promise<
     const ids = await db.tableOf(entity).where('data.beneficiaryId').equals(change.id).primaryKeys();
     for (const id of ids) await forgetRecord(db, entity, id);
   }
-  const visits = await db.accompaniments.where('data.beneficiaryId').equals(change.id).toArray();
-  for (const v of visits as LocalRecord<'accompaniment'>[]) {
-    if (v.deleted) await db.accompaniments.update(v.id, { data: anonymisedData('accompaniment', v.data) });
+  const visits = (await db.accompaniments.where('data.beneficiaryId').equals(change.id).toArray()) as LocalRecord<'accompaniment'>[];
+  for (const v of visits) await forgetVisitText(db, v);
+  // A form being typed that names her (a new visit, or one whose person was just changed to her).
+  const drafts = await db.drafts.filter((d) => d.key.startsWith('accompaniment:') && draftNames(d.value, change.id)).toArray();
+  if (drafts.length) await db.drafts.bulkPut(drafts.map((d) => ({ ...d, value: blankDraft(d.value) })));
+}
+
+/** Whether an accompaniment form draft (`{ state: FormState }`) names this person. */
+const draftNames = (value: unknown, personId: string): boolean => (value as { state?: { beneficiaryId?: unknown } } | null)?.state?.beneficiaryId === personId;
+
+/** An accompaniment form draft without its free text (the form's `note` and `referralNote`). */
+function blankDraft(value: unknown): unknown {
+  const v = value as { state?: Record<string, unknown> } | null;
+  if (!v?.state) return value;
+  return { ...v, state: { ...v.state, note: '', referralNote: '' } };
+}
+
+/**
+ * A visit naming an erased person stays (it is counted) but loses its free text here too: the
+ * row, its changes waiting to be sent or refused, and its form draft.
+ */
+async function forgetVisitText(db: RelaisDB, v: LocalRecord<'accompaniment'>): Promise<void> {
+  await db.accompaniments.update(v.id, { data: anonymisedData('accompaniment', v.data) });
+  const key: [StoredEntity, string] = ['accompaniment', v.id];
+  const ops = await db.outbox.where('[entity+id]').equals(key).toArray();
+  const waiting = ops.filter((o) => !o.deleted && o.data && typeof o.data === 'object');
+  if (waiting.length) await db.outbox.bulkPut(waiting.map((o) => ({ ...o, data: anonymisedData('accompaniment', o.data as object) }) as typeof o));
+  const issues = await db.syncIssues.where('[entity+id]').equals(key).toArray();
+  if (issues.length) {
+    await db.syncIssues.bulkPut(issues.map((i) => ({ ...i, sent: { ...i.sent, data: anonymisedData('accompaniment', i.sent.data) } })));
   }
+  const draft = await db.drafts.get(`accompaniment:${v.id}`);
+  if (draft) await db.drafts.put({ ...draft, value: blankDraft(draft.value) });
 }

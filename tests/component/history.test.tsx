@@ -1,6 +1,9 @@
 import { within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { currentDataKey, setDataKey } from '../../src/crypto/keySession';
 import { newId, saveRecord } from '../../src/db/writes';
+import { lockNow } from '../../src/platform/lock';
+import { forgetPersonalScreenState } from '../../src/features/common/useScreenState';
 import { addDays, isoWeekOf, parisDate } from '../../src/domain/dates';
 import { weekLabel } from '../../src/domain/format';
 import { accompaniment } from '../unit/fixtures';
@@ -8,6 +11,7 @@ import { freshDatabase, renderApp, screen } from './helpers';
 
 beforeEach(async () => {
   sessionStorage.clear();
+  forgetPersonalScreenState();
   await freshDatabase();
 });
 
@@ -56,5 +60,25 @@ describe('Historique', () => {
     await user.click(screen.getByRole('link', { name: 'Historique' }));
     const heading = await screen.findByRole('heading', { name: weekLabel(isoWeekOf(lastWeek)) });
     expect(within(heading.parentElement!).getByRole('button', { name: 'Semaine suivante' })).toBeEnabled();
+  });
+
+  it('keeps the search (it may be a name) in memory only: found again after leaving, never in sessionStorage, forgotten on lock', async () => {
+    await seed();
+    const key = currentDataKey();
+    const { user, unmount } = renderApp('#/historique');
+    const search = () => screen.findByRole('searchbox', { name: 'Rechercher dans tout l’historique' });
+    await user.type(await search(), 'loupian');
+    await user.click(screen.getByRole('link', { name: 'Aujourd’hui' }));
+    await screen.findByRole('link', { name: 'Nouvel accompagnement' });
+    await user.click(screen.getByRole('link', { name: 'Historique' }));
+    expect(await search()).toHaveValue('loupian');
+    const stored = Object.keys(sessionStorage).map((k) => `${k}=${sessionStorage.getItem(k)}`);
+    expect(stored.join('\n')).not.toMatch(/loupian/);
+
+    unmount();
+    await lockNow(false);
+    setDataKey(key);
+    renderApp('#/historique');
+    expect(await search()).toHaveValue('');
   });
 });

@@ -8,6 +8,7 @@ import { newDataKey } from '../../src/crypto/cipher';
 import { setDataKey } from '../../src/crypto/keySession';
 import { loadVault, openVault, WrongCodeError } from '../../src/crypto/keys';
 import { db } from '../../src/db/database';
+import { saveDraft } from '../../src/db/drafts';
 import { newId, saveRecord } from '../../src/db/writes';
 import { parisDate } from '../../src/domain/dates';
 import { LockGate } from '../../src/features/lock/LockGate';
@@ -65,7 +66,7 @@ describe('Verrouillage et données', () => {
     await saveRecord('accompaniment', newId(), accompaniment({ permanenceId: null, placeType: 'agency', communeInsee: '34301', date: parisDate(new Date()) }));
     const user = renderSettings();
     await user.click(await screen.findByRole('button', { name: 'Oublier cette tablette' }));
-    expect(await screen.findByText(/n’ont pas encore été envoyées au serveur : rien n’a été effacé/)).toBeInTheDocument();
+    expect(await screen.findByText(/n’ont pas encore été envoyées au serveur \(1 changement à envoyer\) : rien n’a été effacé/)).toBeInTheDocument();
     expect(await db.accompaniments.count()).toBe(1);
 
     await db.outbox.clear(); // sent
@@ -74,5 +75,13 @@ describe('Verrouillage et données', () => {
     expect(await screen.findByRole('heading', { name: 'Choisir un code de verrouillage' })).toBeInTheDocument();
     expect(await db.accompaniments.count()).toBe(0);
     expect(await loadVault(db)).toBeUndefined();
+  });
+
+  it('« Oublier cette tablette » is refused while a form is half-typed (its draft), and says so', async () => {
+    await saveDraft('accompaniment:new', { state: { note: 'rappeler la CAF' } });
+    const user = renderSettings();
+    await user.click(await screen.findByRole('button', { name: 'Oublier cette tablette' }));
+    expect(await screen.findByText(/\(1 brouillon\) : rien n’a été effacé/)).toBeInTheDocument();
+    expect(await db.drafts.count()).toBe(1);
   });
 });

@@ -138,7 +138,7 @@ describe('the daily retention job', () => {
     const ids = await twoPeople();
     const stale = op({ entity: 'mandate', id: ids.leaMandate.id, baseVersion: 0, data: mandate(ids.lea.id, { actions: 'Suivi retraite et santé' }) as never });
     expect((await push(s.app, anne.headers, [stale])).json().results[0].status).toBe('conflict');
-    const counts = await s.repo.anonymiseInactive('2027-01-06', '2026-12-01T10:00:00.000Z');
+    const counts = await s.repo.anonymiseInactive('2027-01-06', '2029-01-06T10:00:00.000Z');
     expect(counts).toMatchObject({ people: 1, opCopies: 1 });
     expect(JSON.stringify(await s.sql(`SELECT * FROM ops`))).not.toContain('Suivi retraite');
   });

@@ -36,7 +36,7 @@ function groupByDay(rows: LocalRecord<'accompaniment'>[]): [string, LocalRecord<
 export default function HistoryScreen() {
   const today = parisDate(new Date());
   const [week, setWeek] = useScreenState<IsoWeek>('history.week', () => isoWeekOf(today));
-  const [query, setQuery] = useScreenState('history.query', () => '');
+  const [query, setQuery] = useScreenState('history.query', () => '', { personal: true });
   const period = weekPeriod(week);
   const procedureLabel = useProcedureLabels();
   const relays = useRelays();

@@ -6,9 +6,9 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { db } from '../../db/database';
-import { hasUnsentWork, UnsentWorkError } from '../../db/wipe';
-import { changeLockCode, lockCodeProblem, WrongCodeError } from '../../crypto/keys';
-import { forgetTablet } from '../../platform/lock';
+import { describeUnsent, unsentWork, UnsentWorkError, type UnsentWork } from '../../db/wipe';
+import { lockCodeProblem } from '../../crypto/keys';
+import { changeCode, forgetTablet } from '../../platform/lock';
 import { SelectField } from '../common/SelectField';
 import { TextField } from '../common/TextField';
 import { useToast } from '../common/toastStore';
@@ -35,13 +35,18 @@ function ChangeCode() {
     if (first) return document.getElementById(first)?.focus();
     setBusy(true);
     try {
-      await changeLockCode(db, codes.old, codes.next);
-      setCodes({ old: '', next: '', again: '' });
-      showToast({ message: 'Code de verrouillage changé.' });
-    } catch (error) {
-      if (!(error instanceof WrongCodeError)) throw error;
-      setErrors({ old: 'Code actuel incorrect.' });
-      document.getElementById('code-old')?.focus();
+      // Wrong old codes count like on the lock screen (lockAttempts.ts).
+      const outcome = await changeCode(codes.old, codes.next, db);
+      if (outcome.kind === 'changed') {
+        setCodes({ old: '', next: '', again: '' });
+        showToast({ message: 'Code de verrouillage changé.' });
+      } else if (outcome.kind === 'tooSoon') {
+        setErrors({ old: `Trop d’essais : réessayez dans ${outcome.waitSeconds} s.` });
+        document.getElementById('code-old')?.focus();
+      } else if (outcome.kind === 'wait') {
+        setErrors({ old: 'Code actuel incorrect.' });
+        document.getElementById('code-old')?.focus();
+      }
     } finally {
       setBusy(false);
     }
@@ -82,8 +87,13 @@ function ChangeCode() {
 function Forget() {
   const [step, setStep] = useState<'idle' | 'confirm' | 'unsent'>('idle');
   const [busy, setBusy] = useState(false);
+  const [waiting, setWaiting] = useState<UnsentWork>({ changes: 0, drafts: 0 });
 
-  const ask = async () => setStep((await hasUnsentWork(db)) ? 'unsent' : 'confirm');
+  const ask = async () => {
+    const work = await unsentWork(db);
+    setWaiting(work);
+    setStep(work.changes + work.drafts > 0 ? 'unsent' : 'confirm');
+  };
   const forget = async () => {
     setBusy(true);
     try {
@@ -91,6 +101,7 @@ function Forget() {
       useSync.getState().set({ enrolled: false, error: null, lastSuccessAt: null });
     } catch (error) {
       if (!(error instanceof UnsentWorkError)) throw error;
+      setWaiting(await unsentWork(db));
       setStep('unsent');
       setBusy(false);
     }
@@ -102,7 +113,8 @@ function Forget() {
       <p className="muted">Efface de cette tablette les données, l’inscription et le code. Ce qui a été envoyé reste sur le serveur.</p>
       {step === 'unsent' && (
         <p className="form-error" role="alert">
-          Des saisies de cette tablette n’ont pas encore été envoyées au serveur : rien n’a été effacé. Synchronisez d’abord.
+          Des saisies de cette tablette n’ont pas encore été envoyées au serveur ({describeUnsent(waiting)}) : rien n’a été effacé. Synchronisez d’abord, et
+          terminez ou abandonnez les saisies commencées.
         </p>
       )}
       {step !== 'confirm' && (

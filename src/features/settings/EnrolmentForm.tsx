@@ -4,6 +4,7 @@
  */
 import { useState } from 'react';
 import { navigate } from '../../platform/router';
+import { handOverOtherTabs } from '../../platform/lock';
 import { syncNow } from '../../platform/syncRuntime';
 import { db } from '../../db/database';
 import { UnsentWorkError } from '../../db/wipe';
@@ -45,6 +46,8 @@ export function EnrolmentForm({ initialCode = '', again = false, onEnrolled }: {
     setBusy(true);
     try {
       const { credentials, handedOver } = await enrolThisTablet(db, { baseUrl: window.location.origin, code: code.trim(), label: label.trim() });
+      // Other tabs still hold the previous user's key: they drop it (never wrapped by her code).
+      if (handedOver) handOverOtherTabs();
       useSync.getState().set({ enrolled: true, error: null, ...(handedOver ? { lastSuccessAt: null } : {}) });
       showToast({
         message: handedOver
@@ -53,6 +56,7 @@ export function EnrolmentForm({ initialCode = '', again = false, onEnrolled }: {
       });
       navigate({ name: 'settings' });
       onEnrolled?.();
+      // After a hand-over this waits for her code (syncRuntime.canSync): the key is not wrapped yet.
       void syncNow();
     } catch (err) {
       if (err instanceof UnsentWorkError) {

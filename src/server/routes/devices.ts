@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { newEnrolmentCode, newToken, normalizeCode, requireCoordinator, sha256 } from '../auth';
 import type { ServerContext } from '../context';
-import { ApiError } from '../errors';
+import { ApiError, refuseControlCharacters } from '../errors';
 import { registerEscrowRoutes } from './escrow';
 
 const ENROLMENT_TTL_MS = 24 * 3600 * 1000;
@@ -38,6 +38,7 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
       const caller = await ctx.caller(request);
       requireCoordinator(caller);
       const { role, name } = request.body as { role: 'mediator' | 'coordinator'; name: string };
+      refuseControlCharacters('name', name);
       const existing = await ctx.repo.findUserByName(name);
       if (existing && existing.role !== role) {
         throw new ApiError(409, 'role_mismatch', `« ${existing.name} » est déjà inscrit(e) avec le rôle ${ROLE_LABEL[existing.role]}.`, [
@@ -81,6 +82,7 @@ export function registerDeviceRoutes(app: FastifyInstance, ctx: ServerContext): 
       const retryAfter = ctx.enrolmentFailures.blocked(request.ip);
       if (retryAfter) throw new ApiError(429, 'rate_limited', 'Trop d’essais de code : réessayez dans quelques minutes.', undefined, retryAfter);
       const { code, label } = request.body as { code: string; label: string };
+      refuseControlCharacters('label', label);
       const token = newToken();
       const result = await ctx.repo.enrolDevice({
         codeHash: sha256(normalizeCode(code)),

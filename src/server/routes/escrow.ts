@@ -10,7 +10,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context';
-import { ApiError } from '../errors';
+import { ApiError, refuseControlCharacters } from '../errors';
 
 const B64URL = '^[A-Za-z0-9_-]+$';
 
@@ -41,6 +41,8 @@ export function registerEscrowRoutes(app: FastifyInstance, ctx: ServerContext): 
       const caller = await ctx.caller(request);
       if (!caller.deviceId) throw new ApiError(403, 'forbidden', 'Réservé aux tablettes inscrites.');
       const { previousDeviceId, keyId, wrappedKey } = request.body as { previousDeviceId: string; keyId: string; wrappedKey: string };
+      refuseControlCharacters('previousDeviceId', previousDeviceId);
+      refuseControlCharacters('keyId', keyId);
       const previous = await ctx.repo.findDeviceById(previousDeviceId);
       if (!previous || previous.id === caller.deviceId || previous.user.id !== caller.userId) {
         // The same answer whether the device is unknown or someone else's: nothing to learn.

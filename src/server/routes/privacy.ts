@@ -41,7 +41,7 @@ export function registerPrivacyRoutes(app: FastifyInstance, ctx: ServerContext):
     requireCoordinator(caller);
     return caller;
   };
-  const audit = (caller: Caller, action: 'export' | 'erase', entity: string, recordId: string, counts: Record<string, number> | null) =>
+  const audit = (caller: Caller, action: 'export', entity: string, recordId: string, counts: Record<string, number> | null) =>
     ctx.repo.addAudit({ at: ctx.now().toISOString(), actorId: caller.userId, actorName: caller.name, action, entity, recordId, counts });
 
   app.get('/api/v1/beneficiaries/:id/dossier', { schema: { params: idParams } }, async (request, reply) => {
@@ -65,10 +65,14 @@ export function registerPrivacyRoutes(app: FastifyInstance, ctx: ServerContext):
   app.post('/api/v1/beneficiaries/:id/erase', { schema: { params: idParams } }, async (request) => {
     const caller = await coordinator(request);
     const { id } = request.params as { id: string };
-    const result = await ctx.repo.erase({ userId: caller.userId, role: caller.role, deviceId: caller.deviceId }, id, ctx.now().toISOString());
+    const result = await ctx.repo.erase(
+      { userId: caller.userId, role: caller.role, deviceId: caller.deviceId, name: caller.name },
+      id,
+      ctx.now().toISOString(),
+    );
     if (result.status === 'not_found') throw notFound();
     if (result.status === 'merged') throw merged(result.survivorId);
-    await audit(caller, 'erase', 'beneficiary', id, { ...result.counts });
+    // Its audit entry was written with it, in the same transaction (Repository.erase).
     // The opaque id only: if the database file is ever lost, the log says whom to erase again
     // after restoring a backup (README "Backups").
     request.log.info({ erasedPerson: id }, 'person erased');

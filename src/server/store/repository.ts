@@ -146,6 +146,9 @@ export interface ErasureCounts {
   opCopies: number;
 }
 
+/** Who erases: the caller, with the name the audit log shows (the user's name when absent). */
+export type ErasingActor = Actor & { deviceId: string | null; name?: string };
+
 export type ErasureResult = { status: 'erased'; counts: ErasureCounts } | { status: 'not_found' } | { status: 'merged'; survivorId: string };
 
 export interface RetentionCounts {
@@ -245,8 +248,10 @@ export interface Repository {
    * without any name (`erased_people`) so tallies count the same; every op-log copy of these
    * records is purged. Running it again changes nothing (no new versions) unless a tablet sent
    * something new about her since. `merged` for a person merged away, `not_found` for an unknown id.
+   * When erased, its `erase` audit entry (actor, her id, the counts) is written in the same
+   * transaction: an erasure is never left unaudited, nor an audit entry without its erasure.
    */
-  erase(actor: Actor & { deviceId: string | null }, personId: string, now: string): Promise<ErasureResult>;
+  erase(actor: ErasingActor, personId: string, now: string): Promise<ErasureResult>;
   /**
    * The retention job (domain.md §5), in one transaction: people whose last contact (latest of her
    * accompaniments' dates, consent date, mandate dates, follow-up dates, the day the server first

@@ -7,7 +7,8 @@
  * with them (anonymising keeps every counted field: tallies stay the same).
  */
 import type pg from 'pg';
-import { anonymisedData, isAnonymised, latestDate, mandateEndedBefore } from '../../../domain/anonymise';
+import { anonymisedData, isAnonymised, lastContact, latestDate, mandateEndedBefore } from '../../../domain/anonymise';
+import { parisDate } from '../../../domain/dates';
 import type { Entity, MandateData } from '../../../domain/records';
 import type { RetentionCounts } from '../repository';
 import { RETENTION_ACTOR } from '../sqlite/anonymise';
@@ -63,15 +64,18 @@ async function planRun(c: pg.ClientBase, cutoff: string, now: string): Promise<{
       m.survivor,
     ]),
   );
-  const j = (field: string) => `MAX(d ->> '${field}' COLLATE "C")`;
+  // Only dates up to today ($1) count as contact: a date in the future does not.
+  const today = parisDate(new Date(now));
+  const j = (field: string) => `MAX(CASE WHEN d ->> '${field}' COLLATE "C" <= $1 THEN d ->> '${field}' END COLLATE "C")`;
   // Each record's JSON parsed once (`OFFSET 0` keeps the subquery from being inlined, which
   // would parse it again for every field: twice as slow).
   const contacts = (
     await c.query(
       `SELECT d ->> 'beneficiaryId' AS pid, ${j('date')} AS a, ${j('signedOn')} AS b, ${j('expiresOn')} AS c, ${j('revokedOn')} AS d,
          ${j('dueOn')} AS e, ${j('doneOn')} AS f
-       FROM (SELECT data::jsonb AS d FROM records WHERE entity IN ('accompaniment', 'mandate', 'followup') AND deleted = 0 OFFSET 0) x
+       FROM (SELECT data::json AS d FROM records WHERE entity IN ('accompaniment', 'mandate', 'followup') AND deleted = 0 OFFSET 0) x
        WHERE d ->> 'beneficiaryId' IS NOT NULL GROUP BY 1`,
+      [today],
     )
   ).rows as Contacts[];
   const last = new Map<string, string>();
@@ -81,13 +85,17 @@ async function planRun(c: pg.ClientBase, cutoff: string, now: string): Promise<{
     if (latest) last.set(who, latest);
   }
   // 2. Inactive people, and the records naming them (or an id merged into them).
-  const people = (await c.query(`SELECT ${ROW_COLUMNS}, substr(created_at, 1, 10) AS created_on FROM records WHERE entity = 'beneficiary' AND deleted = 0`))
-    .rows as (PgRow & { created_on: string })[];
+  const people = (
+    await c.query(
+      `SELECT ${ROW_COLUMNS}, substr(created_at, 1, 10) AS created_on, substr(updated_at, 1, 10) AS updated_on FROM records WHERE entity = 'beneficiary' AND deleted = 0`,
+    )
+  ).rows as (PgRow & { created_on: string; updated_on: string })[];
   const inactive: (PgRow & { parsed: { consentedOn?: string } })[] = [];
   for (const p of people) {
     const parsed = JSON.parse(p.data) as { consentedOn?: string };
-    const lastContact = latestDate([last.get(p.id), parsed.consentedOn, p.created_on]);
-    if (lastContact !== null && lastContact < cutoff) inactive.push({ ...p, parsed });
+    // An edit of her own record (updated_at) is a contact too.
+    const contact = lastContact([last.get(p.id), parsed.consentedOn, p.created_on, p.updated_on], today);
+    if (contact !== null && contact < cutoff) inactive.push({ ...p, parsed });
   }
   if (inactive.length) {
     const inactiveIds = new Set(inactive.map((p) => p.id));
@@ -96,7 +104,7 @@ async function planRun(c: pg.ClientBase, cutoff: string, now: string): Promise<{
     const referencing = (
       await c.query(
         `SELECT ${ROW_COLUMNS} FROM records WHERE entity IN ('accompaniment', 'mandate', 'followup') AND deleted = 0
-         AND (data::jsonb ->> 'beneficiaryId') IN (SELECT unnest($1::text[]))`,
+         AND (data::json ->> 'beneficiaryId') IN (SELECT unnest($1::text[]))`,
         [named],
       )
     ).rows as PgRow[];

@@ -90,7 +90,7 @@ export async function pgDossier(c: pg.ClientBase, personId: string): Promise<Dos
     (
       await c.query(
         `SELECT ${COLUMNS} ${FROM} WHERE r.entity IN ('accompaniment', 'mandate', 'followup') AND r.deleted = 0
-         AND r.data LIKE ANY($2::text[]) AND (r.data::jsonb ->> 'beneficiaryId') = ANY($1::text[]) ORDER BY r.entity COLLATE "C", r.created_at COLLATE "C"`,
+         AND r.data LIKE ANY($2::text[]) AND (r.data::json ->> 'beneficiaryId') = ANY($1::text[]) ORDER BY r.entity COLLATE "C", r.created_at COLLATE "C"`,
         [ids, containing(ids)],
       )
     ).rows as Row[]

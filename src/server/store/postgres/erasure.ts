@@ -4,23 +4,18 @@
  * without name in `erased_people` so tallies count the same, op-log copies purged, idempotent),
  * in one transaction that first takes the records table for itself (rewrite.ts `lockRecords`):
  * a push landing at the same time either commits before (and is erased with her) or waits and
- * then finds her ids erased (refused, pushBatch.ts). The new versions take commit-ordered seqs.
+ * then finds her ids erased (refused, pushBatch.ts). The new versions take commit-ordered seqs;
+ * its `erase` audit entry is written in the same transaction.
  */
 import type pg from 'pg';
 import { anonymisedData, isAnonymised } from '../../../domain/anonymise';
 import type { Entity } from '../../../domain/records';
-import type { Actor } from '../../../domain/sync';
-import type { ErasureCounts, ErasureResult } from '../repository';
+import type { ErasingActor, ErasureCounts, ErasureResult } from '../repository';
+import { addAudit, userName } from './audit';
 import { containing, forgetCopies, lockRecords, PgRewriter, ROW_COLUMNS, type PgRow } from './rewrite';
 import type { PgFacts } from './tallyFacts';
 
-export async function pgErase(
-  c: pg.ClientBase,
-  facts: PgFacts,
-  actor: Actor & { deviceId: string | null },
-  personId: string,
-  now: string,
-): Promise<ErasureResult> {
+export async function pgErase(c: pg.ClientBase, facts: PgFacts, actor: ErasingActor, personId: string, now: string): Promise<ErasureResult> {
   await lockRecords(c);
   const person = (await c.query(`SELECT ${ROW_COLUMNS} FROM records WHERE id = $1`, [personId])).rows[0] as PgRow | undefined;
   if (person?.entity !== 'beneficiary') return { status: 'not_found' };
@@ -57,7 +52,7 @@ export async function pgErase(
   const referencing = (
     await c.query(
       `SELECT ${ROW_COLUMNS} FROM records WHERE entity IN ('accompaniment', 'mandate', 'followup') AND deleted = 0
-       AND data LIKE ANY($2::text[]) AND (data::jsonb ->> 'beneficiaryId') = ANY($1::text[])`,
+       AND data LIKE ANY($2::text[]) AND (data::json ->> 'beneficiaryId') = ANY($1::text[])`,
       [ids, containing(ids)],
     )
   ).rows as PgRow[];
@@ -83,5 +78,8 @@ export async function pgErase(
   }
   counts.opCopies = await forgetCopies(c, touched);
   await writer.finish(c, facts);
+  // The audit entry commits with the erasure, or neither does.
+  const actorName = actor.name ?? (await userName(c, actor.userId));
+  await addAudit(c, { at: now, actorId: actor.userId, actorName, action: 'erase', entity: 'beneficiary', recordId: personId, counts: { ...counts } });
   return { status: 'erased', counts };
 }

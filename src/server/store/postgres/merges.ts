@@ -2,8 +2,9 @@
  * Merging two followed people on PostgreSQL: sqlite/merges.ts's guarantees (one transaction; every
  * live accompaniment, mandate and follow-up of the duplicate names the survivor as a new version
  * logged as the coordinator's op; the duplicate becomes a tombstone; chains flattened), with the
- * locks of pushBatch.ts: the records are locked first (in id order), the `seq` counter last, so a
- * merge and a push on another server never skip a change nor lose one.
+ * locks of pushBatch.ts, taken in its order: the records first (in id order), then ops, tally
+ * facts, and the `seq` counter last, so a merge and a push on another server never skip a change
+ * nor lose one, and queue rather than deadlock.
  */
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
@@ -38,13 +39,17 @@ export async function pgMerge(
   const refusal = mergeRefusal({ id: dup.id, deleted: dup.deleted === 1 }, { id: surv.id, deleted: surv.deleted === 1 });
   if (refusal) return { status: 'refused', reason: refusal };
 
+  // Prefiltered on the text, checked on the parsed value: no `::jsonb` cast, which fails for
+  // good on a row whose JSON text holds an escaped NUL (`\u0000`, valid JSON, not in jsonb).
   const rows = (
-    await c.query(
-      `SELECT ${cols} FROM records WHERE entity IN ('accompaniment', 'mandate', 'followup') AND deleted = 0
-         AND strpos(data, $1) > 0 AND (data::jsonb ->> 'beneficiaryId') = $1 ORDER BY id FOR UPDATE`,
-      [duplicateId],
-    )
-  ).rows as Row[];
+    (
+      await c.query(
+        `SELECT ${cols} FROM records WHERE entity IN ('accompaniment', 'mandate', 'followup') AND deleted = 0
+           AND strpos(data, $1) > 0 ORDER BY id FOR UPDATE`,
+        [duplicateId],
+      )
+    ).rows as Row[]
+  ).filter((r) => (JSON.parse(r.data) as { beneficiaryId?: unknown }).beneficiaryId === duplicateId);
   const byId = new Map(rows.map((r) => [r.id, r]));
   const records = rows.map((r) => ({
     entity: r.entity as ReferencingRecord['entity'],
@@ -71,7 +76,13 @@ export async function pgMerge(
       [randomUUID(), actor.userId, actor.deviceId, r.entity, r.id, r.version - 1, r.deleted, r.version, now],
     );
   }
-  // Commit-ordered seqs (pushBatch.ts `commit`): the counter row is locked last.
+  // The lock order of a push (pushBatch.ts `commit`: records, ops, facts, counter): the tally
+  // facts before the counter, else a merge holding the counter and a push holding a fact group
+  // would wait on each other. The counter row is locked last (commit-ordered seqs).
+  await facts.write(
+    c,
+    [...changed].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+  );
   const top = Number((await c.query(`UPDATE counters SET value = value + $1 WHERE name = 'seq' RETURNING value`, [changed.length])).rows[0].value);
   await c.query(
     `UPDATE records r SET version = v.version, deleted = v.deleted, data = v.data, updated_by = $5, updated_device = $6, updated_at = $7, seq = v.seq
@@ -87,6 +98,5 @@ export async function pgMerge(
       changed.map((_, i) => top - changed.length + 1 + i),
     ],
   );
-  await facts.write(c, changed);
   return { status: 'merged', version: dup.version + 1, moved };
 }

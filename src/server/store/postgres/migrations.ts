@@ -223,17 +223,66 @@ const newDbId = () => randomBytes(8).toString('hex');
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1].version;
 
-/** Where this database runs: the cluster's identifier and its timeline (null when not readable). */
-async function whereAmI(c: pg.ClientBase): Promise<{ systemId: string | null; timeline: number | null }> {
+/**
+ * Where this database runs: the cluster's identifier and its current timeline (the first 8 hex
+ * digits of the WAL file being written; `pg_control_checkpoint()` would give the timeline of the
+ * last checkpoint, still the old one for a while after a promotion). Null when not readable (a
+ * standby has no current WAL position; a managed service may hide pg_control_*, which are
+ * executable by everyone on a stock PostgreSQL 15): restores are then stamped by hand
+ * (`npm run migrate -- --new-identity`, docs/deployment.md).
+ */
+export async function whereAmI(c: pg.ClientBase): Promise<{ systemId: string | null; timeline: number | null }> {
   try {
     const r = await c.query(
-      `SELECT (SELECT system_identifier::text FROM pg_control_system()) AS system_id, (SELECT timeline_id FROM pg_control_checkpoint()) AS timeline`,
+      `SELECT (SELECT system_identifier::text FROM pg_control_system()) AS system_id,
+         CASE WHEN pg_is_in_recovery() THEN NULL ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END AS timeline`,
     );
     return { systemId: r.rows[0].system_id, timeline: r.rows[0].timeline };
   } catch {
-    // pg_control_* need a superuser or pg_monitor: without them, restores are stamped by hand
-    // (`npm run migrate -- --new-identity`, docs/deployment.md).
     return { systemId: null, timeline: null };
+  }
+}
+
+/**
+ * Compares where the database runs with where it was stamped; moved (a restore, a copy into
+ * another cluster, a failover to a promoted standby) or asked: a new identity. Returns whether
+ * it stamped one. Runs under the migration lock (migratePg, recheckIdentity).
+ */
+async function checkIdentity(c: pg.ClientBase, newIdentity = false): Promise<boolean> {
+  const here = await whereAmI(c);
+  const known = (await c.query(`SELECT system_id, timeline FROM identity`)).rows[0] as { system_id: string | null; timeline: number | null };
+  const moved =
+    known.system_id !== null &&
+    here.systemId !== null &&
+    (known.system_id !== here.systemId || (known.timeline !== null && here.timeline !== null && known.timeline !== here.timeline));
+  if (moved || newIdentity) await stampNewIdentity(c);
+  if (here.systemId !== null)
+    await c.query(`UPDATE identity SET system_id = $1, timeline = COALESCE($2, timeline) WHERE system_id IS DISTINCT FROM $1 OR timeline IS DISTINCT FROM $2`, [
+      here.systemId,
+      here.timeline,
+    ]);
+  return moved || newIdentity;
+}
+
+/**
+ * The same check in a running server (every minute, and when the pool connects again): a
+ * failover under a running server gives cursors a `cursor_reset` instead of seqs used twice.
+ */
+export async function recheckIdentity(pool: pg.Pool): Promise<boolean> {
+  const c = await pool.connect();
+  try {
+    await c.query('BEGIN');
+    try {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK.toString()]);
+      const stamped = await checkIdentity(c);
+      await c.query('COMMIT');
+      return stamped;
+    } catch (error) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    c.release();
   }
 }
 
@@ -256,6 +305,9 @@ export async function stampNewIdentity(c: pg.ClientBase): Promise<string> {
 export async function migratePg(pool: pg.Pool, options: { newIdentity?: boolean } = {}): Promise<number> {
   const c = await pool.connect();
   try {
+    // A migration may take long, or wait for another server's: no pool timeouts (pool.ts) on
+    // this session, which is closed afterwards rather than given back to the pool.
+    await c.query('SET statement_timeout = 0; SET lock_timeout = 0');
     await c.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK.toString()]);
     try {
       await c.query(`CREATE TABLE IF NOT EXISTS schema_migrations (version integer PRIMARY KEY, name text NOT NULL, applied_at text NOT NULL)`);
@@ -272,19 +324,12 @@ export async function migratePg(pool: pg.Pool, options: { newIdentity?: boolean 
           throw error;
         }
       }
-      const here = await whereAmI(c);
-      const known = (await c.query(`SELECT system_id, timeline FROM identity`)).rows[0] as { system_id: string | null; timeline: number | null };
-      const moved =
-        known.system_id !== null &&
-        here.systemId !== null &&
-        (known.system_id !== here.systemId || (known.timeline !== null && known.timeline !== here.timeline));
-      if (moved || options.newIdentity) await stampNewIdentity(c);
-      if (here.systemId !== null) await c.query(`UPDATE identity SET system_id = $1, timeline = $2`, [here.systemId, here.timeline]);
+      await checkIdentity(c, options.newIdentity);
       return Math.max(0, ...(await c.query(`SELECT version FROM schema_migrations`)).rows.map((r) => r.version as number));
     } finally {
       await c.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK.toString()]);
     }
   } finally {
-    c.release();
+    c.release(true);
   }
 }

@@ -10,10 +10,27 @@ import pg from 'pg';
 
 const INT8 = 20;
 
-export function openPool(connectionString: string, max = 10): pg.Pool {
+/**
+ * How long a session may wait, so a stuck one fails fast (503 `unavailable`, errors.ts) instead of
+ * hanging every server behind it: a connection (ms), a lock, a statement, and a transaction left
+ * open by a client that stopped talking. A push batch takes well under a second.
+ */
+export interface PoolTimeouts {
+  connectMs: number;
+  lockMs: number;
+  statementMs: number;
+  idleInTransactionMs: number;
+}
+export const DEFAULT_TIMEOUTS: PoolTimeouts = { connectMs: 10_000, lockMs: 20_000, statementMs: 30_000, idleInTransactionMs: 60_000 };
+
+export function openPool(connectionString: string, max = 10, timeouts: PoolTimeouts = DEFAULT_TIMEOUTS): pg.Pool {
   const pool = new pg.Pool({
     connectionString,
     max,
+    connectionTimeoutMillis: timeouts.connectMs,
+    lock_timeout: timeouts.lockMs,
+    statement_timeout: timeouts.statementMs,
+    idle_in_transaction_session_timeout: timeouts.idleInTransactionMs,
     types: {
       getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
         oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
@@ -22,6 +39,14 @@ export function openPool(connectionString: string, max = 10): pg.Pool {
   // An idle client losing its connection (server restart, failover) must not crash the process.
   pool.on('error', (error) => console.error(`PostgreSQL : ${error.message}`));
   return pool;
+}
+
+/** Errors meaning "the database is busy or out of reach", not a bug: answered 503 (errors.ts). */
+export function isUnavailable(error: unknown): boolean {
+  const e = error as { code?: string; message?: string };
+  // 57014 statement timeout, 55P03 lock timeout, 25P03 idle in transaction, 57P01-03 shutdown.
+  if (e.code && ['57014', '55P03', '25P03', '57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECONNRESET'].includes(e.code)) return true;
+  return /timeout exceeded when trying to connect|Connection terminated/.test(e.message ?? '');
 }
 
 /** SQLSTATEs after which the whole transaction is run again (a unique key only when asked). */

@@ -24,6 +24,7 @@ import type {
   DossierResult,
   Enrolment,
   EnrolResult,
+  ErasingActor,
   ErasureResult,
   EscrowKeyRow,
   MergeResult,
@@ -42,8 +43,8 @@ import { addAudit, listAudit, purgeAudit } from './audit';
 import { pgDossier } from './dossier';
 import { pgErase } from './erasure';
 import { pgMerge } from './merges';
-import { migratePg } from './migrations';
-import { openPool, transaction } from './pool';
+import { migratePg, recheckIdentity } from './migrations';
+import { DEFAULT_TIMEOUTS, openPool, transaction, type PoolTimeouts } from './pool';
 import { PgPushBatches, toChange, type PgBatch } from './pushBatch';
 import { PgFacts } from './tallyFacts';
 
@@ -90,24 +91,55 @@ export class PostgresRepository implements Repository {
   private readonly facts = new PgFacts();
   /** The push batches (`onSeqTaken` is a seam for the cursor test). */
   readonly batches = new PgPushBatches(this.facts);
+  private readonly timers: NodeJS.Timeout[] = [];
   private nextSweep = 0;
+  private lastIdentityCheck = Date.now();
 
-  private constructor(readonly pool: pg.Pool) {}
+  private constructor(
+    readonly pool: pg.Pool,
+    identityCheckEveryMs: number,
+  ) {
+    // On a timer, off the request path: the check of where the database runs (a failover under
+    // a running server gives cursors a reset, migrations.ts `recheckIdentity`), also run when the
+    // pool connects again after a while (a lost connection is how a failover shows).
+    this.timers.push(setInterval(() => void this.checkIdentityQuietly(), identityCheckEveryMs).unref());
+    pool.on('connect', () => {
+      if (Date.now() - this.lastIdentityCheck > 10_000) setImmediate(() => void this.checkIdentityQuietly());
+    });
+  }
 
   /** Connects to `url`, applies the migrations (under their advisory lock) and returns the store. */
-  static async open(url: string, options: { poolSize?: number } = {}): Promise<PostgresRepository> {
-    const pool = openPool(url, options.poolSize);
+  static async open(url: string, options: { poolSize?: number; timeouts?: PoolTimeouts; identityCheckEveryMs?: number } = {}): Promise<PostgresRepository> {
+    const pool = openPool(url, options.poolSize, options.timeouts ?? DEFAULT_TIMEOUTS);
     try {
       await migratePg(pool);
     } catch (error) {
       await pool.end();
       throw error;
     }
-    return new PostgresRepository(pool);
+    return new PostgresRepository(pool, options.identityCheckEveryMs ?? 60_000);
   }
 
   async close(): Promise<void> {
+    for (const t of this.timers) clearInterval(t);
     await this.pool.end();
+  }
+
+  private async checkIdentityQuietly(): Promise<void> {
+    this.lastIdentityCheck = Date.now();
+    try {
+      if (await recheckIdentity(this.pool)) console.warn('PostgreSQL : la base a changé de serveur ou de ligne temporelle, nouvelle identité.');
+    } catch (error) {
+      console.error(`PostgreSQL : vérification de l’identité impossible (${(error as Error).message}).`);
+    }
+  }
+
+  private async sweepQuietly(now: string): Promise<void> {
+    try {
+      await this.purgeExpiredCopies(now);
+    } catch (error) {
+      console.error(`PostgreSQL : purge des copies anciennes impossible (${(error as Error).message}).`);
+    }
   }
 
   async countUsers(): Promise<number> {
@@ -243,9 +275,13 @@ export class PostgresRepository implements Repository {
   }
 
   async push(actor: PgBatch['actor'], ops: IncomingOp[], now: string): Promise<PushResult[]> {
-    // The 90-day sweep runs on its own (not inside the batch: two servers sweeping the same rows
-    // must not make a batch wait), at most once an hour per server.
-    if (Date.parse(now) >= this.nextSweep) await this.purgeExpiredCopies(now);
+    // The 90-day sweep, at most once an hour per server, before the batch and in a transaction
+    // of its own: it never waits on rows others hold (purgeExpiredCopies), and a failure of it
+    // is logged, never the push's answer.
+    if (Date.parse(now) >= this.nextSweep) {
+      this.nextSweep = Date.parse(now) + SWEEP_EVERY_MS;
+      await this.sweepQuietly(now);
+    }
     return transaction(
       this.pool,
       async (c) => {
@@ -267,10 +303,14 @@ export class PostgresRepository implements Repository {
 
   async purgeExpiredCopies(now: string): Promise<number> {
     const t = Date.parse(now);
-    this.nextSweep = t + SWEEP_EVERY_MS;
-    const r = await this.pool.query(
-      `UPDATE ops SET data = NULL, current = NULL, fields = NULL WHERE received_at < $1 AND (data IS NOT NULL OR current IS NOT NULL)`,
-      [new Date(t - KEPT_COPIES_DAYS * DAY_MS).toISOString()],
+    // Rows a batch or a merge holds are skipped (swept next time), the others locked in key
+    // order: the sweep never makes a batch wait, nor forms a deadlock with one.
+    const r = await transaction(this.pool, (c) =>
+      c.query(
+        `UPDATE ops SET data = NULL, current = NULL, fields = NULL WHERE op_id IN (
+           SELECT op_id FROM ops WHERE received_at < $1 AND (data IS NOT NULL OR current IS NOT NULL) ORDER BY op_id FOR UPDATE SKIP LOCKED)`,
+        [new Date(t - KEPT_COPIES_DAYS * DAY_MS).toISOString()],
+      ),
     );
     return r.rowCount ?? 0;
   }
@@ -365,7 +405,7 @@ export class PostgresRepository implements Repository {
     });
   }
 
-  async erase(actor: PgBatch['actor'], personId: string, now: string): Promise<ErasureResult> {
+  async erase(actor: ErasingActor, personId: string, now: string): Promise<ErasureResult> {
     return transaction(this.pool, (c) => pgErase(c, this.facts, actor, personId, now));
   }
 

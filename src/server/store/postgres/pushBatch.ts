@@ -35,6 +35,7 @@ import {
   type StoredHead,
 } from '../../../domain/sync';
 import type { FieldError } from '../../../domain/validation';
+import { idsToCheckForErasure, refusedForErasure, withoutErasedText } from '../erasedPeople';
 import { ERASED_MESSAGE } from '../sqlite/pushBatch';
 import { addAudit, userName } from './audit';
 import { PgMandateRefs, type BatchRefs } from './mandateRefs';
@@ -62,12 +63,6 @@ export interface HeldRecord {
   /** Whether the row exists in the table (else it is inserted at commit). */
   stored: boolean;
 }
-
-/** The person a record's data names (`beneficiaryId`), or '' (never an erased id). */
-const personOf = (data: unknown): string => {
-  const id = (data as { beneficiaryId?: unknown } | null)?.beneficiaryId;
-  return typeof id === 'string' ? id : '';
-};
 
 export const toChange = (r: Pick<HeldRecord, 'id' | 'entity' | 'version' | 'deleted' | 'data'>): ChangeRecord => ({
   entity: r.entity as ChangeRecord['entity'],
@@ -127,21 +122,22 @@ export class PgPushBatches {
       ),
     );
     const refs = await this.refs.prefetch(c, ops);
-    const named = ops.flatMap((o) => (!isRefused(o) && !o.deleted && (o.entity === 'mandate' || o.entity === 'followup') ? [personOf(o.data)] : []));
-    const erased = new Set((await c.query(`SELECT id FROM erased WHERE id = ANY($1::text[])`, [[...ids, ...named]])).rows.map((r) => r.id as string));
+    // Erased records, and erased people a pushed mandate, follow-up or visit names (made offline).
+    const erased = new Set((await c.query(`SELECT id FROM erased WHERE id = ANY($1::text[])`, [idsToCheckForErasure(ops)])).rows.map((r) => r.id as string));
     return { actor, now, known, records, kept, erased, revoked: [], refs, newOps: [], changed: new Map(), purges: new Map() };
   }
 
   /** Decides one op of the batch, in memory (the repository's `pushOne`). */
-  one(op: IncomingOp, batch: PgBatch): PushResult | { previous: OpRow } {
+  one(pushed: IncomingOp, batch: PgBatch): PushResult | { previous: OpRow } {
     const { actor } = batch;
+    // A visit naming an erased person keeps none of her free text, applied or kept for review.
+    const op = withoutErasedText(pushed, batch.erased);
     const known = batch.known.get(op.opId);
     if (known) return { previous: known };
     const refused = isRefused(op);
     const held = refused ? undefined : batch.records.get(op.id);
     const head: StoredHead | undefined = held && { entity: held.entity as StoredHead['entity'], version: held.version, ownerId: held.owner_id };
-    const erased =
-      !refused && (batch.erased.has(op.id) || (!op.deleted && (op.entity === 'mandate' || op.entity === 'followup') && batch.erased.has(personOf(op.data))));
+    const erased = refusedForErasure(op, batch.erased);
     const decision: Decision = refused
       ? { kind: 'rejected', fields: op.refused }
       : erased
@@ -234,7 +230,10 @@ export class PgPushBatches {
    * then the tally facts (in the same transaction); then the commit-ordered part: the `seq`
    * counter row is locked (`UPDATE … RETURNING` takes its row lock until commit) and the batch's
    * records are written with their seqs. Every kind of lock is taken in one order (records, ops,
-   * facts, device, counter), each in id order, so batches queue but never deadlock. Whoever holds the counter row commits before the next holder reads it, so seqs become
+   * facts, device, counter), each in id order, by batches and merges alike (merges.ts), so they
+   * queue rather than deadlock; should a cycle still form (e.g. with a sweep of old copies),
+   * PostgreSQL aborts one transaction and `transaction()` runs it again. Whoever holds the
+   * counter row commits before the next holder reads it, so seqs become
    * visible in order: a pull (`seq > cursor ORDER BY seq`) sees a prefix of the sequence, never a
    * later seq before an earlier one (tests/server/postgres/cursor.test.ts).
    * New records are inserted only under the counter lock, so two batches creating one record

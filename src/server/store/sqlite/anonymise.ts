@@ -2,8 +2,8 @@
  * The retention job on SQLite (domain.md §5; Repository.anonymiseInactive says what changes; the
  * rules are domain/anonymise.ts's). One IMMEDIATE transaction; set-based, so a first run over years
  * of data reads each table once:
- * 1. the last contact of every person: the latest of her consent date, the day the server first
- *    stored her, and the dates of the live accompaniments (date), mandates (signed, expiry,
+ * 1. the last contact of every person: the latest date not after today (Paris) among her consent
+ *    date, the days the server first stored and last changed her record, and the dates of the live accompaniments (date), mandates (signed, expiry,
  *    revocation) and follow-ups (due, done) naming her or an id merged into her (one grouped
  *    query, by `json_extract`);
  * 2. people whose last contact is before the cutoff are anonymised (names become « Anonyme »,
@@ -15,7 +15,8 @@
  * version reaches the tablets. Each record written gets a new version and `seq` (tablets pull it).
  */
 import type Database from 'better-sqlite3';
-import { anonymisedData, isAnonymised, latestDate, mandateEndedBefore } from '../../../domain/anonymise';
+import { anonymisedData, isAnonymised, lastContact, latestDate, mandateEndedBefore } from '../../../domain/anonymise';
+import { parisDate } from '../../../domain/dates';
 import type { Entity, MandateData } from '../../../domain/records';
 import type { RetentionCounts } from '../repository';
 import type { SqliteAudit } from './audit';
@@ -41,9 +42,12 @@ export class SqliteAnonymise {
     private readonly audit: SqliteAudit,
   ) {
     const pid = `json_extract(data, '$.beneficiaryId')`;
-    const j = (field: string) => `json_extract(data, '$.${field}')`;
+    // Only dates up to today (the `today` parameter) count as contact: a date in the future does not.
+    const j = (field: string) => `CASE WHEN json_extract(data, '$.${field}') <= @today THEN json_extract(data, '$.${field}') END`;
     this.s = {
-      people: db.prepare(`SELECT id, version, data, substr(created_at, 1, 10) AS created_on FROM records WHERE entity = 'beneficiary' AND deleted = 0`),
+      people: db.prepare(
+        `SELECT id, version, data, substr(created_at, 1, 10) AS created_on, substr(updated_at, 1, 10) AS updated_on FROM records WHERE entity = 'beneficiary' AND deleted = 0`,
+      ),
       merges: db.prepare(`SELECT duplicate_id AS id, survivor_id AS survivor FROM merges`),
       // The latest date of each kind, per person id named (MAX ignores nulls).
       contacts: db.prepare(
@@ -79,7 +83,8 @@ export class SqliteAnonymise {
         // 1. Last contact per person (records naming a merged id count for her survivor).
         const survivorOf = new Map((s.merges.all() as { id: string; survivor: string }[]).map((m) => [m.id, m.survivor]));
         const last = new Map<string, string>();
-        for (const c of s.contacts.all() as {
+        const today = parisDate(new Date(now));
+        for (const c of s.contacts.all({ today }) as {
           pid: string;
           a: string | null;
           b: string | null;
@@ -94,10 +99,11 @@ export class SqliteAnonymise {
         }
         // 2. Inactive people, and the records naming them (or an id merged into them).
         const inactive: (Row & { parsed: { consentedOn?: string } })[] = [];
-        for (const p of s.people.all() as (Row & { created_on: string })[]) {
+        for (const p of s.people.all() as (Row & { created_on: string; updated_on: string })[]) {
           const parsed = JSON.parse(p.data) as { consentedOn?: string };
-          const lastContact = latestDate([last.get(p.id), parsed.consentedOn, p.created_on]);
-          if (lastContact !== null && lastContact < cutoff) inactive.push({ ...p, entity: 'beneficiary', parsed });
+          // An edit of her own record (updated_at) is a contact too.
+          const contact = lastContact([last.get(p.id), parsed.consentedOn, p.created_on, p.updated_on], today);
+          if (contact !== null && contact < cutoff) inactive.push({ ...p, entity: 'beneficiary', parsed });
         }
         if (inactive.length) {
           const inactiveIds = new Set(inactive.map((p) => p.id));

@@ -13,13 +13,14 @@
  *   residence) move to `erased_people`, which tallies read for an erased person: the numbers of
  *   every past period stay the same;
  * - every op-log copy (refused or conflicting changes, field reasons) of all these records goes;
- * - idempotent: a record already erased or already blank is not written again.
+ * - idempotent: a record already erased or already blank is not written again;
+ * - its `erase` audit entry (ids and counts) is written in the same transaction.
  */
 import type Database from 'better-sqlite3';
 import { anonymisedData, isAnonymised } from '../../../domain/anonymise';
 import type { Entity } from '../../../domain/records';
-import type { Actor } from '../../../domain/sync';
-import type { ErasureCounts, ErasureResult } from '../repository';
+import type { ErasingActor, ErasureCounts, ErasureResult } from '../repository';
+import type { SqliteAudit } from './audit';
 import type { KeptCopies } from './retention';
 import { RecordRewriter } from './rewrite';
 
@@ -40,6 +41,7 @@ export class SqliteErasure {
   constructor(
     private readonly db: Database.Database,
     private readonly kept: KeptCopies,
+    private readonly audit: SqliteAudit,
   ) {
     this.s = {
       record: db.prepare(`SELECT ${COLUMNS} FROM records WHERE id = ?`),
@@ -57,7 +59,8 @@ export class SqliteErasure {
     };
   }
 
-  run(actor: Actor & { deviceId: string | null }, personId: string, now: string): ErasureResult {
+  /** `auditUnchanged: false` (a restore erasing again): no audit entry when nothing changed. */
+  run(actor: ErasingActor, personId: string, now: string, auditUnchanged = true): ErasureResult {
     const s = this.s;
     return this.db
       .transaction((): ErasureResult => {
@@ -100,6 +103,11 @@ export class SqliteErasure {
         }
         counts.opCopies = this.kept.forget(touched);
         writer.finish();
+        // The audit entry commits with the erasure, or neither does.
+        const actorName = actor.name ?? this.audit.nameOf(actor.userId);
+        const changed = counts.people + counts.mandates + counts.followups + counts.accompaniments > 0;
+        if (changed || auditUnchanged)
+          this.audit.add({ at: now, actorId: actor.userId, actorName, action: 'erase', entity: 'beneficiary', recordId: personId, counts: { ...counts } });
         return { status: 'erased', counts };
       })
       .immediate();

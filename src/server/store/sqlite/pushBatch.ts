@@ -17,7 +17,9 @@
  *   an envelope refusal keeps no copy, and data too deep or large to be valid is never serialised;
  * - a change of a record erased at the person's request (erasure.ts), or a mandate or follow-up
  *   naming an erased person, is rejected and no copy of it is kept: an offline tablet cannot bring
- *   her back (a new visit naming her is applied: it is counted); a mandate revocation is written to the audit log.
+ *   her back; a visit naming her (a new one, or an edit on an older version) is counted but keeps
+ *   none of her free text (personal fields blanked before the record or the conflict copy is written);
+ *   a mandate revocation is written to the audit log.
  */
 import type Database from 'better-sqlite3';
 import type { PushOp } from '../../../domain/outbox';
@@ -33,6 +35,7 @@ import {
   type ChangeRecord,
 } from '../../../domain/sync';
 import type { FieldError } from '../../../domain/validation';
+import { idsToCheckForErasure, refusedForErasure, withoutErasedText } from '../erasedPeople';
 import { SqliteMandateRefs, type BatchRefs } from './mandateRefs';
 import type { SqliteAudit } from './audit';
 import type { KeptCopies } from './retention';
@@ -41,12 +44,6 @@ import { RECORD_COLUMNS, toChange, type RecordRow } from './rows';
 
 /** The answer to a change of a record erased at the person's request (no copy of it is kept). */
 export const ERASED_MESSAGE = 'Cette personne a été effacée à sa demande : cette fiche n’existe plus et ne peut plus être modifiée.';
-
-/** The person a record's data names (`beneficiaryId`), or '' (never an erased id). */
-const personOf = (data: unknown): string => {
-  const id = (data as { beneficiaryId?: unknown } | null)?.beneficiaryId;
-  return typeof id === 'string' ? id : '';
-};
 
 /** An op as remembered (or just claimed in this batch): enough to answer its opId again. */
 interface OpRow {
@@ -140,22 +137,22 @@ export class SqlitePushBatches {
     const heads: Batch['heads'] = new Map();
     for (const h of this.s.heads.all(ids) as (StoredHead & { id: string; createdBy: string })[]) heads.set(h.id, h);
     const seq = (this.s.readSeq.get() as { value: number }).value;
-    // Erased records, and erased people a pushed mandate or follow-up names (a new one made offline).
-    const named = ops.flatMap((o) => (!isRefused(o) && !o.deleted && (o.entity === 'mandate' || o.entity === 'followup') ? [personOf(o.data)] : []));
-    const erased = new Set(this.s.erased.all(named.length ? JSON.stringify([...JSON.parse(ids), ...named]) : ids) as string[]);
+    // Erased records, and erased people a pushed mandate, follow-up or visit names (made offline).
+    const erased = new Set(this.s.erased.all(JSON.stringify(idsToCheckForErasure(ops))) as string[]);
     return { actor, now, seq, known, heads, kept: this.kept.among(ids), erased, refs: this.refs.prefetch(ops) };
   }
 
   /** Decides one op of the batch and writes its result (and its record when applied). */
-  one(op: IncomingOp, batch: Batch): PushResult {
+  one(pushed: IncomingOp, batch: Batch): PushResult {
     const { actor, now } = batch;
+    // A visit naming an erased person keeps none of her free text, applied or kept for review.
+    const op = withoutErasedText(pushed, batch.erased);
     const s = this.s;
     const known = batch.known.get(op.opId);
     if (known) return this.previousResult(known, actor);
     const refused = isRefused(op);
     const head = refused ? undefined : batch.heads.get(op.id);
-    const erased =
-      !refused && (batch.erased.has(op.id) || (!op.deleted && (op.entity === 'mandate' || op.entity === 'followup') && batch.erased.has(personOf(op.data))));
+    const erased = refusedForErasure(op, batch.erased);
     const decision: Decision = refused
       ? { kind: 'rejected', fields: op.refused }
       : erased

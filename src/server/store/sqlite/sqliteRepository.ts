@@ -22,6 +22,7 @@ import type {
   DossierResult,
   Enrolment,
   EnrolResult,
+  ErasingActor,
   EscrowKeyRow,
   ErasureResult,
   MergeResult,
@@ -115,7 +116,7 @@ export class SqliteRepository implements Repository {
     this.audit = new SqliteAudit(db);
     this.batches = new SqlitePushBatches(db, this.kept, this.facts, this.audit);
     this.merges = new SqliteMerges(db, this.kept, this.facts);
-    this.erasure = new SqliteErasure(db, this.kept);
+    this.erasure = new SqliteErasure(db, this.kept, this.audit);
     this.dossiers = new SqliteDossier(db);
     this.anonymise = new SqliteAnonymise(db, this.kept, this.audit);
     // A database written before facts were kept at push time catches up now, not at its first tally.
@@ -350,7 +351,7 @@ export class SqliteRepository implements Repository {
   }
 
   // Both rewrite records (new seqs): the tally facts catch up at once, as after a push or a merge.
-  async erase(actor: Batch['actor'], personId: string, now: string): Promise<ErasureResult> {
+  async erase(actor: ErasingActor, personId: string, now: string): Promise<ErasureResult> {
     const result = this.erasure.run(actor, personId, now);
     this.facts.refresh();
     return result;
