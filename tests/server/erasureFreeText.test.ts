@@ -1,7 +1,6 @@
 // After an erasure, a visit naming her pushed by an offline tablet (an edit on the version before
 // the erasure, or a new visit) brings none of her free text back onto the server: not in the
 // record, not in the op log's copy of a conflict, not after "keep mine".
-import type { SqliteRepository } from '../../src/server/store/sqlite/sqliteRepository';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { accompaniment } from '../unit/fixtures';
 import { enrol, op, push, testServer, type TestServer } from './helpers';
@@ -18,7 +17,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await s.close();
 });
-const storedText = () => JSON.stringify(['records', 'ops'].map((t) => (s.repo as SqliteRepository).db.prepare(`SELECT * FROM ${t}`).all()));
+const storedText = async () => JSON.stringify(await Promise.all(['records', 'ops'].map((t) => s.sql(`SELECT * FROM ${t}`))));
 const erase = async (id: string) => (await s.app.inject({ method: 'POST', url: `/api/v1/beneficiaries/${id}/erase`, headers: coline.headers })).statusCode;
 
 it('an offline edit of her visit on the version before the erasure keeps no copy of its note, even after "keep mine"', async () => {
@@ -26,16 +25,16 @@ it('an offline edit of her visit on the version before the erasure keeps no copy
   const v = op({ data: accompaniment({ beneficiaryId: zoe.id, anonymous: null, date: '2026-11-24', note: 'Zoé Quintard, 3 rue des Lilas' }) as never });
   expect((await push(s.app, anne.headers, [zoe, v])).json().results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied']);
   expect(await erase(zoe.id)).toBe(200);
-  expect(storedText()).not.toContain('Lilas');
+  expect(await storedText()).not.toContain('Lilas');
   const data = accompaniment({ beneficiaryId: zoe.id, anonymous: null, date: '2026-11-24', note: 'Zoé Quintard, 3 rue des Lilas, rappeler' });
   const edit = op({ id: v.id, baseVersion: 1, data: data as never });
   const r = (await push(s.app, anne.headers, [edit])).json().results[0];
   expect(r.status).toBe('conflict');
-  expect(storedText()).not.toContain('Lilas');
+  expect(await storedText()).not.toContain('Lilas');
   // "Keep mine": the same change again on the server's version.
   const mine = op({ id: v.id, baseVersion: r.current.version, data: data as never });
   expect((await push(s.app, anne.headers, [mine])).json().results[0].status).toBe('applied');
-  expect(storedText()).not.toContain('Lilas');
+  expect(await storedText()).not.toContain('Lilas');
 });
 
 it('a new visit naming her, made offline before the erasure, is counted but stored without its free text', async () => {
@@ -46,8 +45,8 @@ it('a new visit naming her, made offline before the erasure, is counted but stor
     data: accompaniment({ beneficiaryId: zoe.id, anonymous: null, date: '2026-11-28', note: 'Zoé Quintard, 3 rue des Lilas' }) as never,
   });
   expect((await push(s.app, anne.headers, [late])).json().results[0].status).toBe('applied');
-  expect(storedText()).not.toContain('Lilas');
-  const row = (s.repo as SqliteRepository).db.prepare(`SELECT data FROM records WHERE id = ?`).pluck().get(late.id) as string;
+  expect(await storedText()).not.toContain('Lilas');
+  const row = (await s.one(`SELECT data FROM records WHERE id = ?`, late.id))?.data as string;
   expect(JSON.parse(row)).toMatchObject({ beneficiaryId: zoe.id, date: '2026-11-28', note: null });
 });
 
@@ -60,5 +59,5 @@ it('a visit naming a record merged into her, pushed after her erasure, is stored
   expect(await erase(zoe.id)).toBe(200);
   const late = op({ data: accompaniment({ beneficiaryId: dup.id, anonymous: null, date: '2026-11-28', note: 'Zoé, 3 rue des Lilas' }) as never });
   expect((await push(s.app, anne.headers, [late])).json().results[0].status).toBe('applied');
-  expect(storedText()).not.toContain('Lilas');
+  expect(await storedText()).not.toContain('Lilas');
 });

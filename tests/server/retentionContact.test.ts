@@ -1,7 +1,6 @@
 // Retention's "last contact" (domain.md §5): only days that have come count. A follow-up due or a
 // mandate expiring years ahead must not keep a person's name forever; an edit of her own record is
 // a contact.
-import type { SqliteRepository } from '../../src/server/store/sqlite/sqliteRepository';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { ANONYMOUS_NAME } from '../../src/domain/anonymise';
 import { runDailyJob } from '../../src/server/retentionJob';
@@ -19,8 +18,7 @@ beforeEach(async () => {
 afterEach(async () => {
   await s.close();
 });
-const sqlite = () => s.repo as SqliteRepository;
-const lastName = (id: string) => JSON.parse(sqlite().db.prepare(`SELECT data FROM records WHERE id = ?`).pluck().get(id) as string).lastName;
+const lastName = async (id: string) => JSON.parse((await s.one(`SELECT data FROM records WHERE id = ?`, id))?.data as string).lastName;
 
 it('a follow-up due, or a mandate expiring, in the future does not count as contact', async () => {
   const lea = op({ entity: 'beneficiary', data: person({ lastName: 'Bernardin' }) as never });
@@ -31,10 +29,10 @@ it('a follow-up due, or a mandate expiring, in the future does not count as cont
   expect(results).toMatchObject([{ status: 'applied' }, { status: 'applied' }, { status: 'applied' }, { status: 'applied' }]);
   // A one-month period, run on 2026-12-10: no contact since 2026-11-02 (the day they were stored);
   // Léa's follow-up is due in 2028, Zoé's mandate expires on 2027-01-06: both are anonymised.
-  const report = await runDailyJob(sqlite(), new Date('2026-12-10T10:00:00Z'), 1);
+  const report = await runDailyJob(s.repo, new Date('2026-12-10T10:00:00Z'), 1);
   expect(report.cutoff).toBe('2026-11-10');
-  expect(lastName(lea.id)).toBe(ANONYMOUS_NAME);
-  expect(lastName(zoe.id)).toBe(ANONYMOUS_NAME);
+  expect(await lastName(lea.id)).toBe(ANONYMOUS_NAME);
+  expect(await lastName(zoe.id)).toBe(ANONYMOUS_NAME);
 });
 
 it('an edit of her own record counts as contact', async () => {
@@ -48,8 +46,8 @@ it('an edit of her own record counts as contact', async () => {
     data: person({ lastName: 'Bernardin', phone: '06 98 76 54 32', noPhone: false }) as never,
   });
   expect((await push(s.app, anne.headers, [edit])).json().results[0].status).toBe('applied');
-  await runDailyJob(sqlite(), new Date('2029-01-06T10:00:00Z'), 24);
-  expect(lastName(lea.id)).toBe('Bernardin');
-  await runDailyJob(sqlite(), new Date('2030-03-02T10:00:00Z'), 24);
-  expect(lastName(lea.id)).toBe(ANONYMOUS_NAME);
+  await runDailyJob(s.repo, new Date('2029-01-06T10:00:00Z'), 24);
+  expect(await lastName(lea.id)).toBe('Bernardin');
+  await runDailyJob(s.repo, new Date('2030-03-02T10:00:00Z'), 24);
+  expect(await lastName(lea.id)).toBe(ANONYMOUS_NAME);
 });
