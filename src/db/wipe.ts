@@ -56,7 +56,7 @@ export class UnsentWorkError extends Error {
 export async function wipeLocalData(db: RelaisDB, then: MetaRow[] = []): Promise<void> {
   const records = userRecordTables(db);
   await db.transaction('rw', [...records, db.outbox, db.syncIssues, db.drafts, db.serverCopies, db.meta], async () => {
-    if ((await db.outbox.count()) + (await db.syncIssues.count()) > 0) throw new UnsentWorkError();
+    if ((await db.outbox.count()) + (await db.syncIssues.count()) + (await db.drafts.count()) > 0) throw new UnsentWorkError();
     const meta = await db.meta.toCollection().primaryKeys();
     await Promise.all([...records.map((t) => t.clear()), db.drafts.clear(), db.serverCopies.clear(), db.meta.bulkDelete(meta)]);
     if (then.length > 0) await db.meta.bulkPut(then);
@@ -106,8 +106,8 @@ const DEVICE_KEY = 'device';
  * again), the local records and server copies these name (a settled op updates its record's
  * version; a conflict is resolved against its server copy), and the `meta` rows in `keepMeta`
  * (the escrow copy, the wrong-code count); the enrolment keeps who the tablet was for but not its
- * sealed token. Everything else goes: other records, drafts, other server copies, the vault, the
- * pull cursor; `then` rows are written last. Rows are handled as stored (sealed): no key is needed, none is in memory.
+ * sealed token, and the drafts (a half-typed form is unsent work). Everything else goes: other
+ * records, other server copies, the vault, the pull cursor; `then` rows are written last. Rows are handled as stored (sealed): no key is needed, none is in memory.
  * Returns how many changes wait.
  */
 export async function wipeAllButWaiting(db: RelaisDB, keepMeta: readonly string[], then: MetaRow[] = []): Promise<number> {
@@ -127,7 +127,8 @@ export async function wipeAllButWaiting(db: RelaisDB, keepMeta: readonly string[
         // eslint-disable-next-line @typescript-eslint/no-explicit-any
         if (drop.length > 0) await (table as any).bulkDelete(drop);
       }
-      await db.drafts.clear();
+      // Drafts stay: a half-typed visit is work not yet sent too; sealed, they open again once
+      // the key is recovered.
       const device = (await db.meta.get(DEVICE_KEY))?.value as Record<string, unknown> | undefined;
       const metaKeys = await db.meta.toCollection().primaryKeys();
       await db.meta.bulkDelete(metaKeys.filter((k) => !keepMeta.includes(k)));

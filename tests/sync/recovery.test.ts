@@ -7,7 +7,7 @@ import { currentDataKey, isUnlocked, setDataKey } from '../../src/crypto/keySess
 import { ESCROW_COPY_KEY, ESCROW_KEY_KEY, loadEscrowBinding, loadEscrowCopy } from '../../src/crypto/escrow';
 import { changeLockCode, loadVault } from '../../src/crypto/keys';
 import { RelaisDB } from '../../src/db/database';
-import { saveDraft } from '../../src/db/drafts';
+import { loadDraft, saveDraft } from '../../src/db/drafts';
 import { readAsStored } from '../../src/db/sealing/middleware';
 import { saveRecord } from '../../src/db/writes';
 import { createApi, SyncError } from '../../src/sync/api';
@@ -74,7 +74,7 @@ describe('a tablet blocked with a change waiting', () => {
     expect(await db.outbox.count()).toBe(1);
     const kept = await readAsStored(db, 'r', ['accompaniments'], () => db.accompaniments.toCollection().primaryKeys());
     expect(kept).toEqual([waiting]);
-    expect(await db.drafts.count()).toBe(0);
+    expect(await db.drafts.count()).toBe(1);
     expect(await loadVault(db)).toBeUndefined();
     expect(await db.meta.get('pullCursor')).toBeUndefined();
     expect(await loadEscrowCopy(db)).toEqual(copy);
@@ -110,8 +110,9 @@ describe('a tablet blocked with a change waiting', () => {
     expect(await db.outbox.count()).toBe(0);
     const onServer = await serverAccompaniments(server);
     expect(onServer.get(waiting)).toMatchObject({ durationMinutes: 45, note: 'Dossier CAF' });
-    // The pull brought back what was wiped.
+    // The pull brought back what was wiped; the half-typed form is back too.
     expect((await db.accompaniments.get(sent))?.data.durationMinutes).toBe(30);
+    expect(await loadDraft('accompaniment:new', db)).toEqual({ note: 'brouillon' });
     // The blocked tablet's former device is revoked.
     const devices = (await adminCall(server.base, 'GET', '/api/v1/devices')).devices as { deviceId: string; revokedAt: string | null }[];
     expect(devices.find((d) => d.deviceId === firstDevice)?.revokedAt).not.toBeNull();
