@@ -56,14 +56,14 @@ export async function runBench(body: () => Promise<void>): Promise<never> {
   process.once('SIGINT', interrupted('SIGINT'));
   process.once('SIGTERM', interrupted('SIGTERM'));
   process.on('uncaughtException', (error) => {
-    console.error(`Bench failed: ${error.message.split('\n')[0]}`);
+    console.error(`Bench failed: ${error.message.split('\n')[0]}`, error.stack);
     void stopAll().finally(() => process.exit(1));
   });
   let code = 0;
   try {
     await body();
   } catch (error) {
-    console.error(`Bench failed: ${(error as Error).message.split('\n')[0]}`);
+    console.error(`Bench failed: ${(error as Error).message.split('\n')[0]}`, (error as Error).stack);
     code = 1;
   } finally {
     await stopAll();

@@ -49,9 +49,17 @@ await runBench(async () => {
   results.people = people;
   rows.push(...peopleRows(people));
 
-  const sealing = await sealingFigures();
-  results.sealing = sealing;
-  rows.push(...sealingRows(sealing));
+  // Known flake (2026-11-30): after the other browser figures, this page sometimes finds the key
+  // dropped ("The app is locked"); alone it passes. Its failure is reported in its row instead of
+  // stopping every later figure.
+  try {
+    const sealing = await sealingFigures();
+    results.sealing = sealing;
+    rows.push(...sealingRows(sealing));
+  } catch (error) {
+    results.sealing = `failed: ${(error as Error).message}`;
+    rows.push(['Sealing figures', `failed: ${(error as Error).message.split('\n')[0]}`, '—']);
+  }
 
   const lh = await lighthouseFigures();
   results.lighthouse = lh;
