@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RelaisDB } from '../src/db/database';
+import { newDataKey } from '../src/crypto/cipher';
+import { setDataKey } from '../src/crypto/keySession';
 import { saveRecord } from '../src/db/writes';
 import type { PushOp } from '../src/domain/outbox';
 import { buildApp } from '../src/server/app';
@@ -17,6 +19,9 @@ import { createApi, enrolDevice } from '../src/sync/api';
 import { syncOnce } from '../src/sync/engine';
 import { track } from './lifecycle';
 import { sampleAccompaniment } from './sample';
+
+// The client engine's database (fake-indexeddb, in Node) seals personal values: unlocked with a key of its own.
+setDataKey(await newDataKey());
 
 const ADMIN = 'bench-admin-token';
 
