@@ -6,69 +6,9 @@
  * dossier is one consistent moment. Names of users (who wrote what) are the mediators', never hers.
  */
 import type Database from 'better-sqlite3';
-import type { Dossier, DossierOp, DossierRecord, DossierResult } from '../repository';
+import type { Dossier, DossierResult } from '../repository';
 
-interface Row {
-  id: string;
-  entity: string;
-  version: number;
-  deleted: number;
-  data: string;
-  created_by: string;
-  created_at: string;
-  updated_by: string;
-  updated_at: string;
-}
-
-interface OpRow {
-  op_id: string;
-  entity: string;
-  record_id: string;
-  status: string;
-  received_at: string;
-  by_name: string;
-  device_id: string | null;
-  base_version: number;
-  version: number | null;
-  deleted: number;
-  fields: string | null;
-  data: string | null;
-  current: string | null;
-}
-
-const COLUMNS = `r.id, r.entity, r.version, r.deleted, r.data, COALESCE(c.name, r.created_by) AS created_by, r.created_at,
-  COALESCE(u.name, r.updated_by) AS updated_by, r.updated_at`;
-const FROM = `FROM records r LEFT JOIN users c ON c.id = r.created_by LEFT JOIN users u ON u.id = r.updated_by`;
-
-const toRecord = (r: Row): DossierRecord => ({
-  entity: r.entity,
-  id: r.id,
-  version: r.version,
-  deleted: r.deleted === 1,
-  data: JSON.parse(r.data) as Record<string, unknown>,
-  createdBy: r.created_by,
-  createdAt: r.created_at,
-  updatedBy: r.updated_by,
-  updatedAt: r.updated_at,
-});
-
-const parsed = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
-
-const toOp = (o: OpRow): DossierOp => ({
-  opId: o.op_id,
-  entity: o.entity,
-  recordId: o.record_id,
-  status: o.status,
-  receivedAt: o.received_at,
-  by: o.by_name,
-  deviceId: o.device_id,
-  baseVersion: o.base_version,
-  version: o.version,
-  deleted: o.deleted === 1,
-  fields: parsed(o.fields),
-  sent: parsed(o.data),
-  current: parsed(o.current),
-});
+import { COLUMNS, FROM, toOp, toRecord, type OpRow, type Row } from '../dossierRows';
 
 export class SqliteDossier {
   private readonly s;
