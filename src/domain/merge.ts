@@ -20,12 +20,26 @@ export interface ReferencingRecord {
   data: { beneficiaryId?: string | null } & Record<string, unknown>;
 }
 
-export type MergeRefusal = 'same' | 'deleted';
+export type MergeRefusal = 'same' | 'deleted' | 'owners';
 
-/** Why two people cannot be merged (null when they can): the same person, or either deleted. */
-export function mergeRefusal(duplicate: { id: string; deleted: boolean }, survivor: { id: string; deleted: boolean }): MergeRefusal | null {
+/** One side of a merge: a person's record, with the user who follows her (her records' owner). */
+export interface MergeSide {
+  id: string;
+  deleted: boolean;
+  ownerId: string;
+}
+
+/**
+ * Why two people cannot be merged (null when they can): the same person, either deleted, or
+ * followed by two different users. A mediator's tablet pulls only the records she owns: moving
+ * her visits, mandates and follow-ups onto someone else's person would leave them on her tablet
+ * naming a person it never receives (her page, her search hit, her mandates gone), so records
+ * only move between two people of one owner.
+ */
+export function mergeRefusal(duplicate: MergeSide, survivor: MergeSide): MergeRefusal | null {
   if (duplicate.id === survivor.id) return 'same';
   if (duplicate.deleted || survivor.deleted) return 'deleted';
+  if (duplicate.ownerId !== survivor.ownerId) return 'owners';
   return null;
 }
 

@@ -202,6 +202,24 @@ describe('Personnes and her page', () => {
     expect(fetchSpy).not.toHaveBeenCalled();
   });
 
+  it('says two people followed by different mediators cannot be merged, instead of offering « Fusionner »', async () => {
+    const id = await person({ firstName: 'Awa', lastName: 'Diallo', birthYear: 1980 });
+    const other = await person({ firstName: 'Awa', lastName: 'Dialo', birthYear: 1980 });
+    // As pulled back from the server: each names who created her.
+    await db.beneficiaries.update(id, { createdBy: 'Anne' });
+    await db.beneficiaries.update(other, { createdBy: 'Béatrice' });
+    const { saveCredentials } = await import('../../src/sync/credentials');
+    await saveCredentials(db, { deviceId: 'd', token: 't', role: 'coordinator', name: 'Claire', label: 'Bureau', enrolledAt: new Date().toISOString() });
+    renderApp(`#/personnes/${id}`);
+    const flag = await screen.findByRole('note');
+    expect(flag).toHaveTextContent('Awa Dialo');
+    expect(flag).toHaveTextContent('Suivies par Anne et par Béatrice : pas de fusion possible');
+    expect(within(flag).queryByRole('button', { name: 'Fusionner' })).toBeNull();
+    // The same person created by one mediator, then pulled back with a differently typed name: one follower.
+    await db.beneficiaries.update(other, { createdBy: ' anne ' });
+    expect(await within(flag).findByRole('button', { name: 'Fusionner' })).toBeInTheDocument();
+  });
+
   it('Historique’s search finds her by name, and her visits', async () => {
     const id = await person({ firstName: 'Yasmina', lastName: 'Bensaïd' });
     await saveRecord(

@@ -100,6 +100,35 @@ describe('POST /api/v1/beneficiaries/{id}/merge', () => {
     expect(await s.one(`SELECT COUNT(*) AS n FROM merges`)).toEqual({ n: 1 });
   });
 
+  it('refuses to merge two people followed by different users, so no tablet is left with visits naming a person it never pulls', async () => {
+    const bea = await enrol(s.app, 'Béatrice');
+    const hers = op({ entity: 'beneficiary', data: person({ lastName: 'Martin', phone: '06 12 34 56 78', noPhone: false }) as never });
+    const anne_ = op({ entity: 'beneficiary', data: person({ lastName: 'MARTIN', phone: '0612345678', noPhone: false }) as never });
+    const herVisit = visit(hers.id);
+    expect((await push(s.app, bea.headers, [hers, herVisit])).json().results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied']);
+    expect((await push(s.app, anne.headers, [anne_])).json().results[0].status).toBe('applied');
+    const before = await pullAll(s.app, bea.headers);
+
+    for (const [dup, into] of [
+      [hers.id, anne_.id],
+      [anne_.id, hers.id],
+    ]) {
+      const res = await merge(dup, into);
+      expect(res.statusCode).toBe(409);
+      expect(res.json().error).toMatchObject({ code: 'different_owners', fields: [{ path: 'into' }] });
+      expect(res.body).not.toContain('Martin');
+    }
+    // Nothing moved: Béatrice's visit still names her person, who is still live, and nothing new to pull.
+    expect(await s.one(`SELECT COUNT(*) AS n FROM merges`)).toEqual({ n: 0 });
+    const page = (await s.app.inject({ url: `/api/v1/sync/pull?since=${before.cursor}`, headers: bea.headers })).json();
+    expect(page.changes).toEqual([]);
+    expect(before.changes.find((c) => c.id === herVisit.id)).toMatchObject({ data: { beneficiaryId: hers.id } });
+    // Not audited as a merge.
+    expect(
+      (await s.app.inject({ url: '/api/v1/audit', headers: coline.headers })).json().entries.filter((e: { action: string }) => e.action === 'merge'),
+    ).toEqual([]);
+  });
+
   it('follows successive merges: a person merged into one later merged again counts as the last survivor', async () => {
     const { dup, keep } = await twoRecordsOfLeila();
     const third = op({ entity: 'beneficiary', data: person({ firstName: 'Leila' }) as never });

@@ -23,11 +23,14 @@ describe('merging two people', () => {
     expect(records[0].data.beneficiaryId).toBe(DUP); // the input is not modified
   });
 
-  it('refuses to merge a person into herself or a deleted person', () => {
-    expect(mergeRefusal({ id: DUP, deleted: false }, { id: DUP, deleted: false })).toBe('same');
-    expect(mergeRefusal({ id: DUP, deleted: true }, { id: KEEP, deleted: false })).toBe('deleted');
-    expect(mergeRefusal({ id: DUP, deleted: false }, { id: KEEP, deleted: true })).toBe('deleted');
-    expect(mergeRefusal({ id: DUP, deleted: false }, { id: KEEP, deleted: false })).toBeNull();
+  it('refuses to merge a person into herself, a deleted person, or a person another user follows', () => {
+    const side = (id: string, deleted = false, ownerId = 'u-anne') => ({ id, deleted, ownerId });
+    expect(mergeRefusal(side(DUP), side(DUP))).toBe('same');
+    expect(mergeRefusal(side(DUP, true), side(KEEP))).toBe('deleted');
+    expect(mergeRefusal(side(DUP), side(KEEP, true))).toBe('deleted');
+    expect(mergeRefusal(side(DUP), side(KEEP, false, 'u-coline'))).toBe('owners');
+    expect(mergeRefusal(side(DUP, false, 'u-coline'), side(KEEP))).toBe('owners');
+    expect(mergeRefusal(side(DUP), side(KEEP))).toBeNull();
   });
 
   it('finds the survivor of a merged id through successive merges, and stops on a cycle', () => {

@@ -27,7 +27,8 @@ export default function DuplicatesScreen() {
             <li key={key} className="list-item">
               <a href={hrefOf({ name: 'person', id: d.a.id })}>{personName(d.a.data)}</a> et{' '}
               <a href={hrefOf({ name: 'person', id: d.b.id })}>{personName(d.b.data)}</a> <span className="muted">({d.why})</span>
-              {coordinator && merging !== key && (
+              {coordinator && d.apart && <p className="hint-muted">{d.apart}</p>}
+              {coordinator && !d.apart && merging !== key && (
                 <button type="button" className="button button-secondary" onClick={() => setMerging(key)}>
                   Fusionner
                 </button>

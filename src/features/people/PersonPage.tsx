@@ -91,7 +91,8 @@ export default function PersonPage({ id }: { id: string }) {
               return (
                 <li key={other.id}>
                   <a href={hrefOf({ name: 'person', id: other.id })}>{personName(other.data)}</a> ({d.why})
-                  {coordinator && merging !== i && (
+                  {coordinator && d.apart && <p className="hint-muted">{d.apart}</p>}
+                  {coordinator && !d.apart && merging !== i && (
                     <button type="button" className="button button-secondary" onClick={() => setMerging(i)}>
                       Fusionner
                     </button>

@@ -2,6 +2,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import type { LocalRecord } from '../../db/database';
 import { allPeople } from '../../db/people';
+import { sameUserName } from '../../domain/ownership';
 import { phoneKey, possibleDuplicates, searchKey, type DuplicateCriterion } from '../../domain/people';
 import type { BeneficiaryData } from '../../domain/records';
 
@@ -18,6 +19,17 @@ export interface DuplicatePair {
   a: LocalRecord<'beneficiary'>;
   b: LocalRecord<'beneficiary'>;
   why: string;
+  /**
+   * Set when two different users follow them (the server refuses to merge them, domain/merge.ts
+   * `mergeRefusal`): the words saying so, shown instead of « Fusionner ».
+   */
+  apart: string | null;
+}
+
+/** Words for two people followed by two different users, or null (same user, or not known yet here). */
+export function followedApart(a: LocalRecord<'beneficiary'>, b: LocalRecord<'beneficiary'>): string | null {
+  if (!a.createdBy || !b.createdBy || sameUserName(a.createdBy, b.createdBy)) return null;
+  return `Suivies par ${a.createdBy} et par ${b.createdBy} : pas de fusion possible, chacune ne verrait plus une partie de ses visites.`;
 }
 
 /** Whether two people share at least one criterion (a cheap first filter around one person). */
@@ -41,6 +53,10 @@ export function useDuplicates(personId?: string, enabled = true): DuplicatePair[
     const byId = new Map(people.map((p) => [p.id, p]));
     return possibleDuplicates(people)
       .filter((d) => !personId || d.a === personId || d.b === personId)
-      .map((d) => ({ a: byId.get(d.a)!, b: byId.get(d.b)!, why: whyDuplicate(d.matches) }));
+      .map((d) => {
+        const a = byId.get(d.a)!;
+        const b = byId.get(d.b)!;
+        return { a, b, why: whyDuplicate(d.matches), apart: followedApart(a, b) };
+      });
   }, [personId, enabled]);
 }

@@ -42,11 +42,13 @@ export function useMerge() {
       setError(
         e?.kind === 'offline'
           ? OFFLINE_MERGE
-          : e?.status === 409
-            ? 'Une des deux personnes a déjà été fusionnée ou effacée : synchronisez, puis vérifiez.'
-            : e?.status === 404
-              ? 'Le serveur ne connaît pas encore l’une des deux personnes : synchronisez d’abord les deux tablettes.'
-              : 'La fusion a échoué. Rien n’a été changé : réessayez.',
+          : e?.code === 'different_owners'
+            ? 'Ces deux fiches sont suivies par deux personnes différentes : pas de fusion possible, chacune ne verrait plus une partie de ses visites.'
+            : e?.status === 409
+              ? 'Une des deux personnes a déjà été fusionnée ou effacée : synchronisez, puis vérifiez.'
+              : e?.status === 404
+                ? 'Le serveur ne connaît pas encore l’une des deux personnes : synchronisez d’abord les deux tablettes.'
+                : 'La fusion a échoué. Rien n’a été changé : réessayez.',
       );
     } finally {
       setBusy(false);

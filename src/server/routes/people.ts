@@ -8,6 +8,9 @@ import { requireCoordinator } from '../auth';
 import type { ServerContext } from '../context';
 import { ApiError } from '../errors';
 
+const DIFFERENT_OWNERS =
+  'Ces deux fiches sont suivies par deux personnes différentes : chacune ne verrait plus une partie de ses visites. Fusionnez seulement deux fiches d’une même animatrice.';
+
 const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
 
 export function registerPeopleRoutes(app: FastifyInstance, ctx: ServerContext): void {
@@ -24,7 +27,9 @@ export function registerPeopleRoutes(app: FastifyInstance, ctx: ServerContext): 
       if (result.status === 'refused') {
         throw result.reason === 'same'
           ? new ApiError(409, 'same_person', 'On ne fusionne pas une personne avec elle-même.', [{ path: 'into', message: 'Choisissez une autre personne.' }])
-          : new ApiError(409, 'deleted', 'L’une des deux personnes a été supprimée ou déjà fusionnée : synchronisez puis réessayez.');
+          : result.reason === 'owners'
+            ? new ApiError(409, 'different_owners', DIFFERENT_OWNERS, [{ path: 'into', message: DIFFERENT_OWNERS }])
+            : new ApiError(409, 'deleted', 'L’une des deux personnes a été supprimée ou déjà fusionnée : synchronisez puis réessayez.');
       }
       await ctx.repo.addAudit({
         at: ctx.now().toISOString(),

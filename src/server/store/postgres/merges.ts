@@ -36,7 +36,10 @@ export async function pgMerge(
   const dup = pair.find((r) => r.id === duplicateId);
   const surv = pair.find((r) => r.id === survivorId);
   if (dup?.entity !== 'beneficiary' || surv?.entity !== 'beneficiary') return { status: 'not_found' };
-  const refusal = mergeRefusal({ id: dup.id, deleted: dup.deleted === 1 }, { id: surv.id, deleted: surv.deleted === 1 });
+  const refusal = mergeRefusal(
+    { id: dup.id, deleted: dup.deleted === 1, ownerId: dup.owner_id },
+    { id: surv.id, deleted: surv.deleted === 1, ownerId: surv.owner_id },
+  );
   if (refusal) return { status: 'refused', reason: refusal };
 
   // Prefiltered on the text, checked on the parsed value: no `::jsonb` cast, which fails for

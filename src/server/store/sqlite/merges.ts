@@ -8,7 +8,8 @@
  *   (data `{}`), and `merges` remembers duplicate → survivor; all or nothing;
  * - each change takes a new `seq` (every tablet pulls it) and is recorded in the op log as an
  *   applied op of the coordinator (who wrote it, from which device, when); owners are unchanged,
- *   so each mediator still pulls her own records;
+ *   so each mediator still pulls her own records — which is why two people of different owners
+ *   are never merged (`mergeRefusal`: 'owners');
  * - chains are flattened: people merged earlier into the duplicate now point to the survivor, so
  *   one lookup in `merges` always gives the survivor.
  */
@@ -26,6 +27,7 @@ interface Row {
   version: number;
   deleted: number;
   data: string;
+  owner_id: string;
 }
 
 export class SqliteMerges {
@@ -37,7 +39,7 @@ export class SqliteMerges {
     private readonly facts: SqliteTallyFacts,
   ) {
     this.s = {
-      record: db.prepare(`SELECT id, entity, version, deleted, data FROM records WHERE id = ?`),
+      record: db.prepare(`SELECT id, entity, version, deleted, data, owner_id FROM records WHERE id = ?`),
       referencing: db.prepare(
         `SELECT id, entity, version, deleted, data FROM records
          WHERE entity IN ('accompaniment', 'mandate', 'followup') AND deleted = 0 AND json_extract(data, '$.beneficiaryId') = ?`,
@@ -61,7 +63,10 @@ export class SqliteMerges {
         const dup = s.record.get(duplicateId) as Row | undefined;
         const surv = s.record.get(survivorId) as Row | undefined;
         if (dup?.entity !== 'beneficiary' || surv?.entity !== 'beneficiary') return { status: 'not_found' };
-        const refusal = mergeRefusal({ id: dup.id, deleted: dup.deleted === 1 }, { id: surv.id, deleted: surv.deleted === 1 });
+        const refusal = mergeRefusal(
+          { id: dup.id, deleted: dup.deleted === 1, ownerId: dup.owner_id },
+          { id: surv.id, deleted: surv.deleted === 1, ownerId: surv.owner_id },
+        );
         if (refusal) return { status: 'refused', reason: refusal };
 
         let seq = (s.readSeq.get() as { value: number }).value;
