@@ -80,6 +80,26 @@ export function mandateFit(mandate: MandateData | undefined, use: MandateUse): M
   return { ok: true };
 }
 
+/**
+ * The earliest day a revocation can take effect: the day it was signed, and never on or before a
+ * day it was already used (a use on day D needs `D < revokedOn`). Dating it earlier would make a
+ * visit already done under it invalid: offline, the revocation can reach the server before that
+ * visit, which the server would then refuse though it was done while the mandate held.
+ */
+export function earliestRevocation(mandate: MandateData, useDates: readonly IsoDate[]): IsoDate {
+  const lastUse = useDates.reduce<IsoDate | null>((last, d) => (last === null || d > last ? d : last), null);
+  const afterUse = lastUse === null ? null : addDays(lastUse, 1);
+  return afterUse !== null && afterUse > mandate.signedOn ? afterUse : mandate.signedOn;
+}
+
+/** Why a revocation on `revokedOn` is refused (plain words, ux.md), or null when it can be saved. */
+export function revocationProblem(mandate: MandateData, revokedOn: IsoDate, useDates: readonly IsoDate[]): string | null {
+  const earliest = earliestRevocation(mandate, useDates);
+  if (revokedOn >= earliest) return null;
+  if (earliest === mandate.signedOn) return `Le mandat a été signé le ${frenchDate(mandate.signedOn)} : la révocation ne peut pas être datée avant.`;
+  return `Le mandat a servi le ${frenchDate(addDays(earliest, -1))} : la révocation prend effet au plus tôt le lendemain, le ${frenchDate(earliest)}.`;
+}
+
 /** Whether a mandate is valid on `date` (signed, not revoked, not expired), whatever the domains. */
 export function isMandateValidOn(mandate: MandateData, date: IsoDate): boolean {
   return mandate.signedOn <= date && date < mandate.expiresOn && (mandate.revokedOn === null || date < mandate.revokedOn);

@@ -1,12 +1,13 @@
 // Mandates on a person (the "Mandats et suivis" screen, same components as her page's slots):
 // recording one (durations, end date, domains never « Compétences numériques », errors next to
 // the fields), revoking it, and « Mandats à renouveler » on the person and on the home screen.
-import { waitFor, within } from '@testing-library/react';
+import { fireEvent, waitFor, within } from '@testing-library/react';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../../src/db/database';
 import { newId, saveRecord } from '../../src/db/writes';
 import { addDays, frenchDate, parisDate } from '../../src/domain/dates';
 import { expiresOnFor } from '../../src/domain/mandates';
+import { accompaniment } from '../unit/fixtures';
 import { beneficiary, mandate } from '../unit/peopleFixtures';
 import { freshDatabase, renderApp, screen } from './helpers';
 
@@ -80,6 +81,39 @@ describe('Révoquer le mandat', () => {
     await screen.findByText(`Révoqué le ${frenchDate(today)}`);
     expect((await db.mandates.get(id))!.data.revokedOn).toBe(today);
     expect(screen.queryByRole('button', { name: 'Révoquer le mandat' })).not.toBeInTheDocument();
+  });
+});
+
+describe('Révoquer a mandate already used', () => {
+  it('dates it the day after its last use by default, says why, and refuses a day it was used', async () => {
+    const id = newId();
+    const signed = addDays(today, -10);
+    await saveRecord('mandate', id, mandate(personId, { signedOn: signed, expiresOn: expiresOnFor(signed, 365), domains: ['social'] }));
+    await saveRecord(
+      'accompaniment',
+      newId(),
+      accompaniment({ date: today, beneficiaryId: personId, anonymous: null, posture: 'fait_a_la_place', mandateId: id }),
+    );
+    const { user } = renderApp(`#/personnes/${personId}`);
+    await user.click(await screen.findByRole('button', { name: 'Révoquer le mandat' }));
+    const date = screen.getByLabelText('Révoqué le');
+    expect(date).toHaveValue(addDays(today, 1));
+    expect(date).toHaveAttribute('min', addDays(today, 1));
+    expect(screen.getByText(new RegExp(`Il a servi le ${frenchDate(today)} : la révocation prend effet au plus tôt le lendemain`))).toBeInTheDocument();
+
+    // Typed back to today (a keyboard ignores min): refused next to the field, nothing saved.
+    fireEvent.change(date, { target: { value: today } });
+    await user.click(screen.getByRole('button', { name: 'Oui, révoquer' }));
+    expect(
+      await screen.findByText(
+        `Le mandat a servi le ${frenchDate(today)} : la révocation prend effet au plus tôt le lendemain, le ${frenchDate(addDays(today, 1))}.`,
+      ),
+    ).toBeInTheDocument();
+    expect((await db.mandates.get(id))!.data.revokedOn).toBeNull();
+
+    fireEvent.change(date, { target: { value: addDays(today, 1) } });
+    await user.click(screen.getByRole('button', { name: 'Oui, révoquer' }));
+    await waitFor(async () => expect((await db.mandates.get(id))!.data.revokedOn).toBe(addDays(today, 1)));
   });
 });
 

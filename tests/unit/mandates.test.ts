@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { expiresOnFor, isMandateValidOn, MANDATE_DURATIONS, mandateFit, mandatesToRenew } from '../../src/domain/mandates';
+import {
+  earliestRevocation,
+  expiresOnFor,
+  isMandateValidOn,
+  MANDATE_DURATIONS,
+  mandateFit,
+  mandatesToRenew,
+  revocationProblem,
+} from '../../src/domain/mandates';
 import type { MandateData } from '../../src/domain/records';
 import { validateMandate } from '../../src/domain/validation';
 
@@ -104,5 +112,29 @@ describe('mandatesToRenew', () => {
       ['2026-12-02', 1],
       ['2026-12-31', 30],
     ]);
+  });
+});
+
+describe('the earliest revocation', () => {
+  it('is the signing day when unused, and the day after its last use otherwise, so no use becomes invalid', () => {
+    const m = mandate();
+    expect(earliestRevocation(m, [])).toBe('2026-03-12');
+    expect(earliestRevocation(m, ['2026-04-02', '2026-05-20', '2026-04-30'])).toBe('2026-05-21');
+    // A use on the signing day: not on that day, the next.
+    expect(earliestRevocation(m, ['2026-03-12'])).toBe('2026-03-13');
+    // Each use stays valid with the earliest revocation, and would not the day before.
+    const revoked = { ...m, revokedOn: earliestRevocation(m, ['2026-05-20']) };
+    expect(isMandateValidOn(revoked, '2026-05-20')).toBe(true);
+    expect(isMandateValidOn({ ...m, revokedOn: '2026-05-20' }, '2026-05-20')).toBe(false);
+  });
+
+  it('says in plain words why an earlier date is refused', () => {
+    const m = mandate();
+    expect(revocationProblem(m, '2026-05-21', ['2026-05-20'])).toBeNull();
+    expect(revocationProblem(m, '2026-05-20', ['2026-05-20'])).toBe(
+      'Le mandat a servi le 20/05/2026 : la révocation prend effet au plus tôt le lendemain, le 21/05/2026.',
+    );
+    expect(revocationProblem(m, '2026-03-11', [])).toBe('Le mandat a été signé le 12/03/2026 : la révocation ne peut pas être datée avant.');
+    expect(revocationProblem(m, '2026-03-12', [])).toBeNull();
   });
 });

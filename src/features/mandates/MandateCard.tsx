@@ -69,7 +69,7 @@ export function MandateCard({ mandate, uses, today }: Props) {
           </button>
         )}
       </div>
-      {revoking && <RevokeMandate mandate={mandate} today={today} onDone={() => setRevoking(false)} />}
+      {revoking && <RevokeMandate mandate={mandate} uses={uses} today={today} onDone={() => setRevoking(false)} />}
     </li>
   );
 }

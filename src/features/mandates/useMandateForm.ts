@@ -7,6 +7,8 @@ import { useState } from 'react';
 import type { LocalRecord } from '../../db/database';
 import { StorageError } from '../../db/storageError';
 import { editBaseOf, newId, saveRecord, StaleEditError, ValidationError } from '../../db/writes';
+import { usesOfMandate } from '../../db/mandates';
+import { revocationProblem } from '../../domain/mandates';
 import type { IsoDate } from '../../domain/records';
 import { validateMandate, type FieldError } from '../../domain/validation';
 import { mandateDataOf, newMandateForm, type MandateFormState } from './mandateModel';
@@ -63,6 +65,13 @@ export function useMandateForm(personId: string, today: IsoDate, onSaved: (saved
 
 /** Révoquer le mandat: sets `revokedOn` (the reason is not stored: see RevokeMandate). */
 export async function revokeMandate(mandate: LocalRecord<'mandate'>, revokedOn: IsoDate): Promise<string | null> {
+  // Its uses as held now (another tab may have logged one since the card was drawn).
+  const problem = revocationProblem(
+    mandate.data,
+    revokedOn,
+    (await usesOfMandate(mandate.id)).map((u) => u.data.date),
+  );
+  if (problem) return problem;
   try {
     await saveRecord('mandate', mandate.id, { ...mandate.data, revokedOn }, { base: editBaseOf(mandate) });
     return null;
