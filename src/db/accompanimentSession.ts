@@ -21,7 +21,8 @@
  */
 import type { AccompanimentData, FollowupData } from '../domain/records';
 import { db as appDb, type LocalRecord, type RelaisDB } from './database';
-import { deleteRecord, editBaseOf, newId, saveRecord, writeScope, type EditBase } from './writes';
+import { mandateProblems } from './mandates';
+import { deleteRecord, editBaseOf, newId, saveRecord, ValidationError, writeScope, type EditBase } from './writes';
 
 /** One entry as the form holds it. */
 export interface EntryDraft<S> {
@@ -84,11 +85,15 @@ export interface Saved {
 /**
  * Saves the form's entry and clears its draft in one transaction. An edit throws `StaleEditError`
  * when the record changed since `draft.base` (unless `overwriteStale`); a new entry whose id is
- * already taken is saved under a fresh id. A set-aside `next` entry becomes the draft.
+ * already taken is saved under a fresh id. A set-aside `next` entry becomes the draft. A « Fait à
+ * sa place » visit whose mandate does not fit as held now throws `ValidationError` (`mandateId`)
+ * before anything is written: the server would refuse it.
  */
 export async function saveEntry<S>(request: SaveRequest<S>, db: RelaisDB = appDb): Promise<Saved> {
   const { key, draft, data, editing } = request;
-  return db.transaction('rw', [...writeScope(db, 'accompaniment'), db.followups], async () => {
+  return db.transaction('rw', [...writeScope(db, 'accompaniment'), db.followups, db.mandates, db.beneficiaries], async () => {
+    const misfit = await mandateProblems(data, db);
+    if (misfit.length > 0) throw new ValidationError(misfit);
     let record: LocalRecord<'accompaniment'>;
     let previous: LocalRecord<'accompaniment'> | null = null;
     if (editing) {

@@ -53,6 +53,8 @@ export function useAccompanimentForm({ draftKey, initial, restored, record: star
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [dialog, setDialog] = useState<Dialog>(null);
+  // What the save itself refused (the mandate as held at that moment): shown until the next change.
+  const [saveErrors, setSaveErrors] = useState<FieldError[]>([]);
   const showToast = useToast((s) => s.show);
   const autosave = useAutosave(draftKey, draft, dirty);
   const intent = useRef<'home' | 'next'>('home');
@@ -70,7 +72,7 @@ export function useAccompanimentForm({ draftKey, initial, restored, record: star
   const relayId = open && open.id === s.permanenceId ? open.data.relayId : null;
   const followup = useMemo(() => visitFollowup(s, data, context.catalogue, relayId), [s, data, context.catalogue, relayId]);
   const problems = useMemo(() => [...validateAccompaniment(data), ...visitFollowupErrors(followup)], [data, followup]);
-  const errorList: FieldError[] = submitted ? problems : [];
+  const errorList: FieldError[] = submitted ? [...problems, ...saveErrors] : [];
 
   /** Shows `next` as the form's content, already stored (or deliberately not) as its draft. */
   const show = useCallback((next: FormDraft, why: Notice, stored = true) => {
@@ -102,6 +104,7 @@ export function useAccompanimentForm({ draftKey, initial, restored, record: star
     setDraft((d) => ({ ...d, state: { ...d.state, ...patch } }));
     setDirty(true);
     setFormError(null);
+    setSaveErrors([]);
   };
 
   const afterSave = (saved: LocalRecord<'accompaniment'>, previous: LocalRecord<'accompaniment'> | null) => {
@@ -125,7 +128,10 @@ export function useAccompanimentForm({ draftKey, initial, restored, record: star
     setSubmitted(true);
     if (problems.length > 0) return firstErrorField(errorsByField(problems));
     setBusy(true);
-    autosave.pause(); // the save clears the draft: no late write may bring it back
+    // What was typed last is in the draft before the save is tried: if the save is refused or
+    // fails, nothing is lost (the save clears the draft in its own transaction when it succeeds).
+    await autosave.flush();
+    autosave.pause(); // no late write may bring the draft back
     try {
       // She may have been merged into another person since she was chosen: save under the survivor.
       const who = data.beneficiaryId ? { ...data, beneficiaryId: await survivorId(data.beneficiaryId) } : data;
@@ -134,8 +140,10 @@ export function useAccompanimentForm({ draftKey, initial, restored, record: star
       afterSave(saved, previous);
     } catch (err) {
       if (err instanceof StaleEditError) setDialog({ kind: 'stale', current: err.current as LocalRecord<'accompaniment'> });
-      else if (err instanceof ValidationError) return firstErrorField(errorsByField(err.fields));
-      else setFormError(err instanceof StorageError ? err.message : 'L’enregistrement a échoué. Votre saisie est gardée : réessayez.');
+      else if (err instanceof ValidationError) {
+        setSaveErrors(err.fields);
+        return firstErrorField(errorsByField(err.fields));
+      } else setFormError(err instanceof StorageError ? err.message : 'L’enregistrement a échoué. Votre saisie est gardée : réessayez.');
     } finally {
       setBusy(false);
     }
