@@ -1,30 +1,18 @@
 /**
- * Reading consent mandates: those to renew soon ("Mandats à renouveler") and the uses of one
- * mandate (each "Fait à sa place" visit that names it). A mandate is valid while
+ * Reading consent mandates: those to renew soon ("Mandats à renouveler"), the uses of one
+ * mandate (each "Fait à sa place" visit that names it) and the check of a visit's mandate at save. A mandate is valid while
  * `signedOn <= date < expiresOn` and not revoked (api.md); the validity rule for a given visit
  * belongs to the domain (src/domain/mandates.ts). Each function takes an optional `db`.
  */
 import { addDays } from '../domain/dates';
 import type { AccompanimentData, IsoDate } from '../domain/records';
+import { mandatesToRenew } from '../domain/mandates';
 import { mandateErrors } from '../domain/sync';
 import type { FieldError } from '../domain/validation';
 import { isOwnRecord } from '../domain/ownership';
 import { db as appDb, type LocalRecord, type RelaisDB } from './database';
 import { ownerName } from './owner';
-import { newestVisitFirst, survivorId } from './people';
-
-/**
- * Mandates still valid `today`, not revoked, whose last valid day falls within the next `days`
- * days (`today < expiresOn <= today + days`), the soonest to end first.
- */
-export async function mandatesExpiringWithin(days: number, today: IsoDate, db: RelaisDB = appDb): Promise<LocalRecord<'mandate'>[]> {
-  const rows = await db.mandates
-    .where('data.expiresOn')
-    .between(today, addDays(today, days), false, true)
-    .filter((m) => !m.deleted && m.data.revokedOn === null && m.data.signedOn <= today)
-    .toArray();
-  return rows.sort((a, b) => a.data.expiresOn.localeCompare(b.data.expiresOn));
-}
+import { newestVisitFirst, resolvePerson, survivorId } from './people';
 
 /**
  * The last check before a « Fait à sa place » visit is saved: the server's own rule
@@ -51,14 +39,24 @@ export async function usesOfMandate(mandateId: string, db: RelaisDB = appDb): Pr
   return rows.sort(newestVisitFirst);
 }
 
-/** « Mandats à renouveler » on the home screen: hers only, with the person's name, soonest first. */
+/**
+ * « Mandats à renouveler » on the home screen: hers only, as the domain's `mandatesToRenew` decides
+ * (valid today, never revoked, ending within `days` days), soonest first, each with the person it
+ * names now (after merges; undefined when not held here) and its days left.
+ */
 export async function myMandatesToRenew(
   days: number,
   today: IsoDate,
   db: RelaisDB = appDb,
-): Promise<{ mandate: LocalRecord<'mandate'>; person: LocalRecord<'beneficiary'> | undefined }[]> {
+): Promise<{ mandate: LocalRecord<'mandate'>; daysLeft: number; person: LocalRecord<'beneficiary'> | undefined }[]> {
   const owner = await ownerName(db);
-  const mine = (await mandatesExpiringWithin(days, today, db)).filter((m) => isOwnRecord(m, owner));
-  const people = await db.beneficiaries.bulkGet(mine.map((m) => m.data.beneficiaryId));
-  return mine.map((mandate, i) => ({ mandate, person: people[i] && !people[i].deleted ? people[i] : undefined }));
+  // The index narrows to the end dates that can be due; the rule itself is the domain's.
+  const ending = await db.mandates
+    .where('data.expiresOn')
+    .between(today, addDays(today, days), false, true)
+    .filter((m) => !m.deleted && isOwnRecord(m, owner))
+    .toArray();
+  const due = mandatesToRenew(ending, today, days);
+  const people = await Promise.all(due.map((d) => resolvePerson(d.mandate.data.beneficiaryId, db)));
+  return due.map((d, i) => ({ ...d, person: people[i] }));
 }

@@ -113,11 +113,12 @@ export interface MandateToRenew<T> {
 
 /**
  * Mandates to renew (ux.md « Mandats à renouveler »): valid today and expiring within `withinDays`
- * days (`expiresOn - today <= withinDays`), soonest first. Revoked ones are not renewed.
+ * days (`expiresOn - today <= withinDays`), soonest first. Revoked ones (even from a later day)
+ * are not renewed.
  */
 export function mandatesToRenew<T extends { data: MandateData }>(mandates: readonly T[], today: IsoDate, withinDays = RENEW_WITHIN_DAYS): MandateToRenew<T>[] {
   return mandates
-    .filter((m) => isMandateValidOn(m.data, today))
+    .filter((m) => m.data.revokedOn === null && isMandateValidOn(m.data, today))
     .map((m) => ({ mandate: m, daysLeft: daysBetween(today, m.data.expiresOn) }))
     .filter((m) => m.daysLeft <= withinDays)
     .sort((a, b) => a.daysLeft - b.daysLeft);

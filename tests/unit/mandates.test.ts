@@ -106,7 +106,15 @@ describe('mandateFit', () => {
 describe('mandatesToRenew', () => {
   it('lists valid mandates expiring within 30 days, soonest first, not revoked or expired ones', () => {
     const at = (expiresOn: string, over: Partial<MandateData> = {}) => ({ id: expiresOn, data: mandate({ expiresOn, ...over }) });
-    const list = [at('2026-12-31'), at('2026-12-02'), at('2027-01-01'), at('2026-12-01'), at('2026-11-30'), at('2026-12-10', { revokedOn: '2026-11-15' })];
+    const list = [
+      at('2026-12-31'),
+      at('2026-12-02'),
+      at('2027-01-01'),
+      at('2026-12-01'),
+      at('2026-11-30'),
+      at('2026-12-10', { revokedOn: '2026-11-15' }),
+      at('2026-12-11', { revokedOn: '2026-12-05' }),
+    ];
     const due = mandatesToRenew(list, '2026-12-01', 30);
     expect(due.map((m) => [m.mandate.id, m.daysLeft])).toEqual([
       ['2026-12-02', 1],

@@ -3,7 +3,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { db } from '../../src/db/database';
 import { markFollowupDone, openFollowupsOf, overdueFollowups } from '../../src/db/followups';
-import { mandatesExpiringWithin, usesOfMandate } from '../../src/db/mandates';
+import { myMandatesToRenew, usesOfMandate } from '../../src/db/mandates';
 import { lastVisitsOf, peopleSummaries, personMandates, personOpenFollowups, personPage } from '../../src/db/people';
 import { newId } from '../../src/db/writes';
 import type { ChangeRecord } from '../../src/domain/sync';
@@ -104,19 +104,32 @@ describe('the parts of her page read without her visits', () => {
 });
 
 describe('mandates', () => {
-  it('lists those to renew within 30 days: still valid, not revoked, soonest first', async () => {
-    const person = newId();
-    const ids = Object.fromEntries(['soon', 'later', 'edge', 'expired', 'revoked', 'far', 'deleted'].map((k) => [k, newId()]));
+  it('lists those to renew within 30 days: hers, still valid, never revoked, soonest first, with the person they name now', async () => {
+    const [person, merged] = [newId(), newId()];
+    const ids = Object.fromEntries(
+      ['soon', 'later', 'edge', 'expired', 'revoked', 'revokedLater', 'far', 'deleted', 'notYet', 'ofMerged'].map((k) => [k, newId()]),
+    );
     await install([
+      pulled('beneficiary', person, 1, beneficiary()),
+      pulledTombstone('beneficiary', merged, 2, { mergedInto: person }),
       pulled('mandate', ids.later, 1, mandate(person, { expiresOn: '2026-12-20' })),
       pulled('mandate', ids.soon, 1, mandate(person, { expiresOn: '2026-11-25' })),
       pulled('mandate', ids.edge, 1, mandate(person, { expiresOn: '2026-12-24' })),
       pulled('mandate', ids.expired, 1, mandate(person, { expiresOn: '2026-11-24' })),
       pulled('mandate', ids.revoked, 1, mandate(person, { expiresOn: '2026-12-01', revokedOn: '2026-11-01' })),
+      pulled('mandate', ids.revokedLater, 1, mandate(person, { expiresOn: '2026-12-02', revokedOn: '2026-11-30' })),
       pulled('mandate', ids.far, 1, mandate(person, { expiresOn: '2026-12-25' })),
+      pulled('mandate', ids.notYet, 1, mandate(person, { signedOn: '2026-11-26', expiresOn: '2026-11-27' })),
+      pulled('mandate', ids.ofMerged, 1, mandate(merged, { expiresOn: '2026-12-10' })),
       pulledTombstone('mandate', ids.deleted, 2),
     ]);
-    expect((await mandatesExpiringWithin(30, TODAY, db)).map((m) => m.id)).toEqual([ids.soon, ids.later, ids.edge]);
+    const due = await myMandatesToRenew(30, TODAY, db);
+    expect(due.map((d) => [d.mandate.id, d.daysLeft, d.person?.id])).toEqual([
+      [ids.soon, 1, person],
+      [ids.ofMerged, 16, person], // names a person merged into her: shown as hers
+      [ids.later, 26, person],
+      [ids.edge, 30, person],
+    ]);
   });
 
   it("lists a mandate's uses: the visits done on her behalf under it, newest first", async () => {

@@ -5,7 +5,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import './mandates.css';
 import { myMandatesToRenew } from '../../db/mandates';
-import { daysBetween, frenchDate } from '../../domain/dates';
+import { frenchDate } from '../../domain/dates';
 import { RENEW_WITHIN_DAYS } from '../../domain/mandates';
 import { hrefOf } from '../../platform/router';
 import { domainsLabel, lastValidDay } from './mandateModel';
@@ -20,15 +20,15 @@ export function MandatesToRenew({ today }: { today: string }) {
         Mandats à renouveler
       </h2>
       <ul className="entries" aria-label="Mandats à renouveler">
-        {rows.map(({ mandate, person }) => (
+        {rows.map(({ mandate, person, daysLeft }) => (
           <li key={mandate.id}>
-            <a className="entry" href={hrefOf({ name: 'person', id: mandate.data.beneficiaryId })}>
+            <a className="entry" href={hrefOf({ name: 'person', id: person?.id ?? mandate.data.beneficiaryId })}>
               <span className="entry-main">
                 <span>
                   <strong>{person ? `${person.data.firstName} ${person.data.lastName}` : 'Personne'}</strong> — {domainsLabel(mandate.data.domains)}
                 </span>
                 <span className="entry-detail">
-                  Valable jusqu’au {frenchDate(lastValidDay(mandate.data))} inclus ({daysLeftLabel(daysBetween(today, mandate.data.expiresOn))})
+                  Valable jusqu’au {frenchDate(lastValidDay(mandate.data))} inclus ({daysLeftLabel(daysLeft)})
                 </span>
               </span>
             </a>
