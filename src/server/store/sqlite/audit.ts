@@ -6,29 +6,8 @@
  * Listing is newest first, paged by row id (`before`: the last id of the previous page).
  */
 import type Database from 'better-sqlite3';
+import { AUDIT_COLUMNS, auditPage, auditValues, type AuditRow } from '../auditRows';
 import type { AuditEntry, AuditQuery, StoredAuditEntry } from '../repository';
-
-interface AuditRow {
-  id: number;
-  at: string;
-  actor_id: string;
-  actor_name: string;
-  action: AuditEntry['action'];
-  entity: string | null;
-  record_id: string | null;
-  counts: string | null;
-}
-
-const toEntry = (r: AuditRow): StoredAuditEntry => ({
-  id: r.id,
-  at: r.at,
-  actorId: r.actor_id,
-  actorName: r.actor_name,
-  action: r.action,
-  entity: r.entity,
-  recordId: r.record_id,
-  counts: r.counts === null ? null : (JSON.parse(r.counts) as Record<string, number>),
-});
 
 export class SqliteAudit {
   private readonly s;
@@ -37,7 +16,7 @@ export class SqliteAudit {
     this.s = {
       add: db.prepare(`INSERT INTO audit (at, actor_id, actor_name, action, entity, record_id, counts) VALUES (?, ?, ?, ?, ?, ?, ?)`),
       page: db.prepare(
-        `SELECT id, at, actor_id, actor_name, action, entity, record_id, counts FROM audit
+        `SELECT ${AUDIT_COLUMNS} FROM audit
          WHERE at >= ? AND at < ? AND id < ? ORDER BY id DESC LIMIT ?`,
       ),
       purge: db.prepare(`DELETE FROM audit WHERE at < ?`),
@@ -52,14 +31,12 @@ export class SqliteAudit {
 
   /** Adds one entry (inside the caller's transaction when there is one). */
   add(e: AuditEntry): void {
-    // Counts are numbers only: anything else is dropped rather than stored.
-    const counts = e.counts ? Object.fromEntries(Object.entries(e.counts).filter(([, n]) => typeof n === 'number' && Number.isFinite(n))) : null;
-    this.s.add.run(e.at, e.actorId, e.actorName, e.action, e.entity, e.recordId, counts ? JSON.stringify(counts) : null);
+    this.s.add.run(...auditValues(e));
   }
 
   list(q: AuditQuery): { entries: StoredAuditEntry[]; hasMore: boolean } {
     const rows = this.s.page.all(q.from, q.to, q.before ?? Number.MAX_SAFE_INTEGER, q.limit + 1) as AuditRow[];
-    return { entries: rows.slice(0, q.limit).map(toEntry), hasMore: rows.length > q.limit };
+    return auditPage(rows, q.limit);
   }
 
   /** Deletes the entries older than `before` (an instant); returns how many. */
