@@ -125,3 +125,26 @@ export async function axeViolations(page: Page): Promise<string[]> {
   });
   return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
+
+/** Every row of every store, read with the bare IndexedDB API; binary values decoded as text. */
+export function rawDump(page: Page): Promise<string> {
+  return page.evaluate(
+    () =>
+      new Promise<string>((resolve, reject) => {
+        const open = indexedDB.open('relais');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const idb = open.result;
+          const names = [...idb.objectStoreNames];
+          const tx = idb.transaction(names);
+          const out: Record<string, unknown> = {};
+          for (const n of names) tx.objectStore(n).getAll().onsuccess = (e) => (out[n] = (e.target as IDBRequest).result);
+          const text = (v: unknown): unknown => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? new TextDecoder('latin1').decode(v as ArrayBuffer) : v);
+          tx.oncomplete = () => {
+            idb.close();
+            resolve(JSON.stringify(out, (_k, v: unknown) => text(v)));
+          };
+        };
+      }),
+  );
+}

@@ -2,12 +2,7 @@
 // « Verrouiller »: every IndexedDB store read raw holds neither the name, nor the notes, nor the
 // device token. Unlocking brings the person's page and the visit back.
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import type { Page } from 'playwright-core';
-import { loadUnderServiceWorker, openTablet, type Tablet } from './browser';
-
-// The lock code `loadUnderServiceWorker` chooses at the first open (E2E_LOCK_CODE of the lock work's
-// tests/e2e/browser.ts): this test needs the lock screens, and runs once both works are merged.
-const E2E_LOCK_CODE = '135790';
+import { E2E_LOCK_CODE, loadUnderServiceWorker, openTablet, rawDump, type Tablet } from './browser';
 
 const baseUrl = inject('baseUrl');
 const admin = { authorization: `Bearer ${inject('adminToken')}`, 'content-type': 'application/json' };
@@ -19,29 +14,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await tablet.close();
 });
-
-/** Every row of every store, read with the bare IndexedDB API; binary values decoded as text. */
-function rawDump(page: Page): Promise<string> {
-  return page.evaluate(
-    () =>
-      new Promise<string>((resolve, reject) => {
-        const open = indexedDB.open('relais');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const idb = open.result;
-          const names = [...idb.objectStoreNames];
-          const tx = idb.transaction(names);
-          const out: Record<string, unknown> = {};
-          for (const n of names) tx.objectStore(n).getAll().onsuccess = (e) => (out[n] = (e.target as IDBRequest).result);
-          const text = (v: unknown): unknown => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? new TextDecoder('latin1').decode(v as ArrayBuffer) : v);
-          tx.oncomplete = () => {
-            idb.close();
-            resolve(JSON.stringify(out, (_k, v: unknown) => text(v)));
-          };
-        };
-      }),
-  );
-}
 
 describe('personal values at rest, in Chromium', () => {
   it('a locked tablet holds no clear name, note or token in any store; unlocking brings the screens back', async () => {
