@@ -18,7 +18,7 @@
  */
 import Dexie from 'dexie';
 import { isStoredEntity, TABLE_OF, type LocalRecord, type RelaisDB } from '../db/database';
-import { presealRows } from '../db/sealing/middleware';
+import { asStoredWithin, presealRows, readAsStored } from '../db/sealing/middleware';
 import { forgetErased, isErasure } from './erasure';
 import { applyMerge, mergedIntoOf } from './merges';
 import { recordKeys } from '../db/queries';
@@ -36,6 +36,26 @@ async function keepOtherRecord(db: RelaisDB, change: ChangeRecord, now: string):
   if (!held || change.version > held.version) await db.otherRecords.put({ ...change, receivedAt: now });
 }
 
+/** The versions held here of a page's records (`entity:id` → version), read as stored. */
+async function heldVersions(db: RelaisDB, changes: ChangeRecord[]): Promise<Map<string, number>> {
+  const byTable = new Map<string, string[]>();
+  for (const c of changes) {
+    if (!isStoredEntity(c.entity)) continue;
+    const ids = byTable.get(TABLE_OF[c.entity]);
+    if (ids) ids.push(c.id);
+    else byTable.set(TABLE_OF[c.entity], [c.id]);
+  }
+  const held = new Map<string, number>();
+  if (byTable.size === 0) return held;
+  await readAsStored(db, 'r', [...byTable.keys()], async () => {
+    for (const [table, ids] of byTable) {
+      const rows = (await db.table(table).bulkGet(ids)) as (LocalRecord | undefined)[];
+      for (const r of rows) if (r) held.set(keyOf(r), r.version);
+    }
+  });
+  return held;
+}
+
 /** Applies one page and stores its cursor, in one transaction. Returns how many records changed. */
 export async function applyPulledPage(
   db: RelaisDB,
@@ -48,11 +68,17 @@ export async function applyPulledPage(
   let applied = 0;
   // The page's records are sealed before its transaction opens: inside it, the records installed
   // take their blobs without waiting for Web Crypto (copies of busy records are sealed there).
+  // Only those it may install: a record already held at that version (the device's own changes
+  // coming back after a push, a page pulled again) is skipped, and sealing it would be wasted.
   const forget = Dexie.currentTransaction
     ? () => {}
-    : await presealRows(
-        changes.flatMap((c) =>
-          isStoredEntity(c.entity) && !c.deleted ? [{ store: TABLE_OF[c.entity], row: { entity: c.entity, id: c.id, data: c.data } }] : [],
+    : await heldVersions(db, changes).then((held) =>
+        presealRows(
+          changes.flatMap((c) =>
+            isStoredEntity(c.entity) && !c.deleted && !(c.version <= (held.get(keyOf(c)) ?? -1))
+              ? [{ store: TABLE_OF[c.entity], row: { entity: c.entity, id: c.id, data: c.data } }]
+              : [],
+          ),
         ),
       );
   try {
@@ -83,7 +109,11 @@ export async function applyPulledPage(
         const key = keyOf(change);
         const busy = queued.has(key) || refused.has(key);
         if (busy) await keepServerCopy(db, change);
-        const local = await table.get(change.id);
+        // Its version is read as stored first: a record held at this version or a newer one, or
+        // busy, is left as it is without opening (and re-sealing) its personal values.
+        const stored = await asStoredWithin(() => table.get(change.id));
+        if (!resync && stored && (busy || change.version <= stored.version)) continue;
+        const local = stored && (await table.get(change.id));
         let install = !busy && (!local || change.version > local.version);
         if (resync && local) {
           if (refused.has(key)) {

@@ -15,6 +15,7 @@
  * Batches follow queue order, hold at most one op per record and stay under the server's limits.
  */
 import { isStoredEntity, type RelaisDB, type SyncIssue } from '../db/database';
+import { asStoredWithin } from '../db/sealing/middleware';
 import { toPushOp, type OutboxEntry } from '../domain/outbox';
 import { MAX_OPS_PER_PUSH, type PushResult } from '../domain/sync';
 import { SyncError } from './api';
@@ -25,29 +26,48 @@ export const BATCH_BYTES = 4 * 1024 * 1024; // under the server's 5 MiB, with ro
 
 const keyOf = (e: { entity: string; id: string }) => `${e.entity}:${e.id}`;
 
-/** Picks the next batch from the queue (in order) and marks it sent, in one transaction. */
+/**
+ * Picks the next batch from the queue (in order) and marks it sent, in one transaction. The queue
+ * is read a page at a time, only as far as the batch needs (each op read is opened: its personal
+ * values are sealed at rest).
+ */
 export async function claimBatch(db: RelaisDB, now: string, maxOps = MAX_OPS_PER_PUSH): Promise<OutboxEntry[]> {
   return db.transaction('rw', db.outbox, async () => {
-    const queued = await db.outbox
-      .orderBy('seq')
-      .limit(maxOps * 2)
-      .toArray();
     const batch: OutboxEntry[] = [];
     const records = new Set<string>();
     const toMark: number[] = [];
     let bytes = 16;
-    for (const entry of queued) {
-      const key = keyOf(entry);
-      if (records.has(key)) continue;
-      const size = JSON.stringify(toPushOp(entry)).length + 1;
-      if (batch.length > 0 && bytes + size > BATCH_BYTES) break;
-      records.add(key);
-      if (entry.sentAt === null) toMark.push(entry.seq!);
-      batch.push(entry.sentAt === null ? { ...entry, sentAt: now } : entry);
-      bytes += size;
-      if (batch.length === maxOps) break;
+    let after = -Infinity;
+    let full = false;
+    while (!full) {
+      // Skipped ops (a later change of a record already in the batch) make the next page smaller.
+      const page = await db.outbox
+        .where('seq')
+        .above(after)
+        .limit(Math.max(maxOps - batch.length, 50))
+        .toArray();
+      if (page.length === 0) break;
+      after = page[page.length - 1].seq!;
+      for (const entry of page) {
+        const key = keyOf(entry);
+        if (records.has(key)) continue;
+        const size = JSON.stringify(toPushOp(entry)).length + 1;
+        if (batch.length > 0 && bytes + size > BATCH_BYTES) {
+          full = true;
+          break;
+        }
+        records.add(key);
+        if (entry.sentAt === null) toMark.push(entry.seq!);
+        batch.push(entry.sentAt === null ? { ...entry, sentAt: now } : entry);
+        bytes += size;
+        if (batch.length === maxOps) {
+          full = true;
+          break;
+        }
+      }
     }
-    await Promise.all(toMark.map((seq) => db.outbox.update(seq, { sentAt: now })));
+    // Only `sentAt` changes: the ops are written back as stored (no opening, no sealing again).
+    await asStoredWithin(() => Promise.all(toMark.map((seq) => db.outbox.update(seq, { sentAt: now }))));
     return batch;
   });
 }
@@ -81,27 +101,34 @@ export async function settleBatch(db: RelaisDB, batch: OutboxEntry[], results: P
     const touched: { entity: OutboxEntry['entity']; id: string }[] = [];
     for (const sent of batch) {
       const result = byOpId.get(sent.opId)!;
-      const entry = await db.outbox.where('opId').equals(sent.opId).first();
-      if (!entry) continue; // resolved or wiped while the request was out: nothing left to settle
-      await db.outbox.delete(entry.seq!);
-      const later = db.outbox
-        .where('[entity+id]')
-        .equals([entry.entity, entry.id])
-        .filter((o) => o.seq! > entry.seq!);
-      touched.push(entry);
+      const [seq] = await db.outbox.where('opId').equals(sent.opId).primaryKeys();
+      if (seq === undefined) continue; // resolved or wiped while the request was out: nothing left to settle
+      // A sent op never changes (the write path gives later changes ops of their own): `sent` is it.
+      const later = () =>
+        db.outbox
+          .where('[entity+id]')
+          .equals([sent.entity, sent.id])
+          .filter((o) => o.seq! > seq);
+      touched.push(sent);
       if (result.status === 'applied' || result.status === 'duplicate') {
         tally.applied++;
         const version = result.version!;
-        if (isStoredEntity(entry.entity)) await db.tableOf(entry.entity).update(entry.id, { version });
-        // A later change made on the same base follows this one; a change made on an older
-        // version than this op's (a stale form saved anyway) keeps its base and conflicts.
-        await later.modify((o) => {
-          if (o.baseVersion === entry.baseVersion) o.baseVersion = version;
+        // Ids and versions only: rows are read and written back as stored (no opening, no sealing).
+        await asStoredWithin(async () => {
+          await db.outbox.delete(seq);
+          if (isStoredEntity(sent.entity)) await db.tableOf(sent.entity).update(sent.id, { version });
+          // A later change made on the same base follows this one; a change made on an older
+          // version than this op's (a stale form saved anyway) keeps its base and conflicts.
+          await later().modify((o) => {
+            if (o.baseVersion === sent.baseVersion) o.baseVersion = version;
+          });
         });
       } else {
         tally.refused++;
+        const entry = (await db.outbox.get(seq))!;
+        await db.outbox.delete(seq);
         // The local record keeps the user's latest state; resolving the issue queues it again.
-        await later.delete();
+        await later().delete();
         const current = result.status === 'conflict' ? await newestServerVersion(db, entry, result.current ?? null) : null;
         await putIssue(db, entry, result.status, result.fields ?? [], current, now);
       }

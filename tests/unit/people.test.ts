@@ -50,13 +50,11 @@ describe('search', () => {
     expect(matchesSearch(person({ firstName: 'Léa', lastName: "D'Ornano" }), 'dor')).toBe(true);
   });
 
-  it('searches 20,000 people with precomputed keys quickly', () => {
+  it('finds every match among 20,000 people with precomputed keys (its speed is a bench figure, not a test)', () => {
     const names = ['Martin', 'Bernard', 'Dubois', 'Thomas', 'Robert', 'Richard', 'Petit', 'Durand', 'Leroy', 'Moreau'];
     const keys = Array.from({ length: 20_000 }, (_, i) => personSearchKeys({ firstName: `Prénom${i}`, lastName: names[i % 10] }));
-    const started = performance.now();
     const found = keys.filter((k) => keysMatch(k, queryKeys('dub'))).length;
     expect(found).toBe(2000);
-    expect(performance.now() - started).toBeLessThan(100);
   });
 });
 
@@ -101,11 +99,9 @@ describe('possible duplicates', () => {
 
   it('leaves out people anonymised by the retention job (all named « Anonyme »)', () => {
     const anonymised = Array.from({ length: 5000 }, (_, i) => ({ id: `x${i}`, data: anonymisedData('beneficiary', person({ birthYear: 1980 })) }));
-    const started = performance.now();
     expect(possibleDuplicates([...anonymised, { id: 'a', data: person() }, { id: 'b', data: person() }])).toEqual([
       { a: 'a', b: 'b', matches: expect.arrayContaining(['lastName', 'firstName']) },
     ]);
-    expect(performance.now() - started).toBeLessThan(1000);
   });
 
   it('bucketizes 20,000 people instead of comparing every pair', () => {
@@ -113,9 +109,8 @@ describe('possible duplicates', () => {
       id: `p${i}`,
       data: person({ firstName: `F${i}`, lastName: `L${i % 5000}`, birthYear: 1940 + (i % 60), phone: null }),
     }));
-    const started = performance.now();
+    // Comparing every pair (200 million) would not finish within the test's timeout.
     const found = possibleDuplicates(people);
-    expect(performance.now() - started).toBeLessThan(2000);
     // Same last name (i ≡ j mod 5000) and same birth year (i ≡ j mod 60): i ≡ j mod 15000.
     expect(found).toHaveLength(5000);
     expect(found[0].matches).toEqual(['lastName', 'birthYear']);

@@ -355,3 +355,22 @@ export function readAsStored<T>(db: Dexie, mode: 'r' | 'rw', tables: string[], f
     return fn();
   });
 }
+
+/**
+ * Runs `fn` inside the current transaction with its reads returning rows as stored, then goes
+ * back to opening them. For a step that only moves ids and versions (the sync settling applied
+ * ops: a record's `version`, a queued op's `baseVersion`): the rows it reads and writes back keep
+ * their blobs, with no opening or sealing. Only for code alone in its transaction: a read made
+ * elsewhere in the same transaction meanwhile would get a stored row too.
+ */
+export async function asStoredWithin<T>(fn: () => Promise<T>): Promise<T> {
+  const trans = Dexie.currentTransaction?.idbtrans;
+  if (!trans) throw new Error('asStoredWithin runs inside a transaction');
+  if (asStored.has(trans)) return fn();
+  asStored.add(trans);
+  try {
+    return await fn();
+  } finally {
+    asStored.delete(trans);
+  }
+}
