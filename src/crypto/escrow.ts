@@ -9,10 +9,11 @@
  * useless without the server's private key.
  */
 import type { RelaisDB } from '../db/database';
+import { ESCROW_COPY_META_KEY } from '../db/schema';
 import { ESCROW_ALGORITHM, escrowLabel, type EscrowPublicKey } from '../domain/escrow';
 
 export const ESCROW_KEY_KEY = 'escrowKey';
-export const ESCROW_COPY_KEY = 'escrow';
+export const ESCROW_COPY_KEY = ESCROW_COPY_META_KEY;
 
 /** The server's public key, and the device and user this tablet's copy is made for. */
 export interface EscrowBinding extends EscrowPublicKey {

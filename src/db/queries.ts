@@ -2,7 +2,8 @@
  * Read queries on the device's database. Screens run them inside `useLiveQuery`, so what they show
  * follows the database (the database is the state). Each takes an optional `db` (the app's by
  * default). "Her" queries (open permanence, today's entries, recent ones) keep the records of the
- * tablet's user only: a coordinator's tablet also holds everyone else's (see `owner.ts`).
+ * tablet's user only: a coordinator's tablet also holds everyone else's (see `owner.ts`). These are
+ * today's screen's; the queries of the screens loaded on demand are in listQueries.ts.
  */
 import type { Entity } from '../domain/records';
 import type { IsoDate } from '../domain/records';
@@ -10,7 +11,7 @@ import { db as appDb, type LocalRecord, type RelaisDB } from './database';
 import { isOwnRecord } from '../domain/ownership';
 import { ownerName } from './owner';
 
-const alive = <T extends { deleted: boolean }>(r: T) => !r.deleted;
+export const alive = <T extends { deleted: boolean }>(r: T) => !r.deleted;
 
 /**
  * Her records among `rows`. The owner is read alongside the rows (one level of awaits keeps the
@@ -31,44 +32,6 @@ export async function findOpenPermanence(db: RelaisDB = appDb): Promise<LocalRec
 export async function accompanimentsOn(date: IsoDate, db: RelaisDB = appDb): Promise<LocalRecord<'accompaniment'>[]> {
   const rows = await hers(db, db.accompaniments.where('data.date').equals(date).filter(alive).toArray());
   return rows.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-}
-
-/** Accompaniments between two dates (inclusive), everyone's, newest first. */
-export async function accompanimentsBetween(from: IsoDate, to: IsoDate, db: RelaisDB = appDb): Promise<LocalRecord<'accompaniment'>[]> {
-  const rows = await db.accompaniments.where('data.date').between(from, to, true, true).filter(alive).toArray();
-  return rows.sort((a, b) => b.data.date.localeCompare(a.data.date) || b.createdAt.localeCompare(a.createdAt));
-}
-
-/** Permanences between two dates (inclusive), everyone's, newest first. */
-export async function permanencesBetween(from: IsoDate, to: IsoDate, db: RelaisDB = appDb): Promise<LocalRecord<'permanence'>[]> {
-  const rows = await db.permanences.where('data.date').between(from, to, true, true).filter(alive).toArray();
-  return rows.sort((a, b) => (b.data.date + b.data.startTime).localeCompare(a.data.date + a.data.startTime));
-}
-
-/** Her latest accompaniments, newest first: they order durations and procedures. */
-export async function recentAccompaniments(limit = 100, db: RelaisDB = appDb): Promise<LocalRecord<'accompaniment'>[]> {
-  const owner = await ownerName(db);
-  return db.accompaniments
-    .orderBy('createdAt')
-    .reverse()
-    .filter((r) => alive(r) && isOwnRecord(r, owner))
-    .limit(limit)
-    .toArray();
-}
-
-/** Her latest permanences: they order the relays offered when she opens one. */
-export async function recentPermanences(limit = 60, db: RelaisDB = appDb): Promise<LocalRecord<'permanence'>[]> {
-  const owner = await ownerName(db);
-  return db.permanences
-    .orderBy('data.date')
-    .reverse()
-    .filter((r) => alive(r) && isOwnRecord(r, owner))
-    .limit(limit)
-    .toArray();
-}
-
-export async function activeRelays(db: RelaisDB = appDb): Promise<LocalRecord<'relay'>[]> {
-  return (await db.relays.toArray()).filter((r) => alive(r) && r.data.active);
 }
 
 export async function allRelays(db: RelaisDB = appDb): Promise<LocalRecord<'relay'>[]> {

@@ -68,6 +68,12 @@ export const SCHEMA_V6 = SCHEMA_V5;
 /** Where the pull cursor is kept in `meta` (src/sync/cursor.ts; the db layer cannot import sync). */
 export const PULL_CURSOR_KEY = 'pullCursor';
 
+/** Where a resynchronisation under way is kept in `meta` (src/sync/resync.ts; read by the lock's wrong-code policy too). */
+export const RESYNC_META_KEY = 'resync';
+
+/** Where the escrow copy of the data key is kept in `meta` (src/crypto/escrow.ts; the lock screen checks it is there). */
+export const ESCROW_COPY_META_KEY = 'escrow';
+
 export const LATEST_SCHEMA_VERSION = 6;
 
 export function declareVersions(db: Dexie): void {

@@ -1,44 +1,26 @@
 /**
  * Calendar helpers on local dates (`YYYY-MM-DD`) and ISO 8601 weeks (`2026-W48`), Europe/Paris.
  * Arithmetic runs on UTC midnights, so neither the machine's time zone nor a daylight-saving
- * change ever shifts a date or a week.
+ * change ever shifts a date or a week. What today's screen needs is in calendar.ts (re-exported).
  */
-import type { ClockTime, IsoDate } from './records';
+import type { IsoDate } from './records';
+import { addDays, DATE_RE, DAY_MS, isoWeekday, toUtc, weekPeriod, type IsoWeek, type Period } from './calendar';
 
-export const PARIS_TZ = 'Europe/Paris';
-const DAY_MS = 86_400_000;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIME_RE = /^([01]\d|2[0-3]):([0-5]\d)$/;
+export {
+  addDays,
+  clockFromMinutes,
+  isoWeekday,
+  isValidTime,
+  minutesOfDay,
+  PARIS_TZ,
+  parisDate,
+  parisTime,
+  weekPeriod,
+  type IsoWeek,
+  type Period,
+} from './calendar';
+
 const WEEK_RE = /^(\d{4})-W(\d{2})$/;
-
-const parisParts = new Intl.DateTimeFormat('en-GB', {
-  timeZone: PARIS_TZ,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
-
-function partsOf(instant: Date): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const p of parisParts.formatToParts(instant)) out[p.type] = p.value;
-  return out;
-}
-
-/** The local date in Paris of an instant. */
-export function parisDate(instant: Date): IsoDate {
-  const p = partsOf(instant);
-  return `${p.year}-${p.month}-${p.day}`;
-}
-
-/** The wall-clock time in Paris of an instant, `HH:MM`. */
-export function parisTime(instant: Date): ClockTime {
-  const p = partsOf(instant);
-  return `${p.hour}:${p.minute}`;
-}
-
 export function isValidDate(value: unknown): value is IsoDate {
   if (typeof value !== 'string') return false;
   const m = DATE_RE.exec(value);
@@ -51,10 +33,6 @@ export function isValidDate(value: unknown): value is IsoDate {
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
   return day <= days;
-}
-
-export function isValidTime(value: unknown): value is ClockTime {
-  return typeof value === 'string' && TIME_RE.test(value);
 }
 
 /**
@@ -86,33 +64,9 @@ export const frenchDate = (date: IsoDate) => `${date.slice(8, 10)}/${date.slice(
 
 export const implausibleDateMessage = () => `Date hors de la plage acceptée : du ${frenchDate(EARLIEST_DATE)} au ${frenchDate(latestPlausibleDate())}.`;
 
-function toUtc(date: IsoDate): Date {
-  const m = DATE_RE.exec(date);
-  if (!m) throw new RangeError(`not a date: ${date}`);
-  return new Date(Date.UTC(+m[1], +m[2] - 1, +m[3]));
-}
-
-function fromUtc(d: Date): IsoDate {
-  return d.toISOString().slice(0, 10);
-}
-
-export function addDays(date: IsoDate, days: number): IsoDate {
-  return fromUtc(new Date(toUtc(date).getTime() + days * DAY_MS));
-}
-
 /** Whole days from `a` to `b` (positive when b is later). */
 export function daysBetween(a: IsoDate, b: IsoDate): number {
   return Math.round((toUtc(b).getTime() - toUtc(a).getTime()) / DAY_MS);
-}
-
-/** ISO weekday: 1 = Monday … 7 = Sunday. */
-export function isoWeekday(date: IsoDate): number {
-  return ((toUtc(date).getUTCDay() + 6) % 7) + 1;
-}
-
-export interface IsoWeek {
-  year: number;
-  week: number;
 }
 
 export function isoWeekOf(date: IsoDate): IsoWeek {
@@ -148,31 +102,8 @@ export function parseWeek(name: string): IsoWeek | null {
   return { year, week };
 }
 
-export interface Period {
-  from: IsoDate;
-  to: IsoDate;
-}
-
-/** Monday to Sunday of an ISO week. */
-export function weekPeriod(w: IsoWeek): Period {
-  const jan4 = fromUtc(new Date(Date.UTC(w.year, 0, 4)));
-  const monday = addDays(addDays(jan4, 1 - isoWeekday(jan4)), (w.week - 1) * 7);
-  return { from: monday, to: addDays(monday, 6) };
-}
-
 export function weekPeriodOf(date: IsoDate): Period {
   return weekPeriod(isoWeekOf(date));
-}
-
-/** Minutes since midnight of `HH:MM`. */
-export function minutesOfDay(time: ClockTime): number {
-  const [h, m] = time.split(':');
-  return Number(h) * 60 + Number(m);
-}
-
-export function clockFromMinutes(minutes: number): ClockTime {
-  const clamped = Math.max(0, Math.min(23 * 60 + 59, Math.round(minutes)));
-  return `${String(Math.floor(clamped / 60)).padStart(2, '0')}:${String(clamped % 60).padStart(2, '0')}`;
 }
 
 /** The last complete ISO week before `today` (the coordinator's default report). */

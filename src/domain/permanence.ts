@@ -2,8 +2,8 @@
  * Rules of permanences: which relays to offer first today, when an open permanence was forgotten,
  * and the end time to suggest when closing it.
  */
-import { clockFromMinutes, isoWeekday, minutesOfDay } from './dates';
-import { normalizeForSearch } from './usage';
+import { clockFromMinutes, isoWeekday, minutesOfDay } from './calendar';
+import { normalizeForSearch } from './searchText';
 import type { ClockTime, IsoDate, PermanenceData, RelayData } from './records';
 
 const WEEKDAYS = ['lundi', 'mardi', 'mercredi', 'jeudi', 'vendredi', 'samedi', 'dimanche'];

@@ -4,6 +4,9 @@
  */
 import { DURATION_PRESETS } from './reference';
 import type { AccompanimentData, ProcedureData } from './records';
+import { normalizeForSearch } from './searchText';
+
+export { normalizeForSearch } from './searchText';
 
 /**
  * Duration chips: her durations used at least twice in `recent`, most frequent first (ties: the
@@ -34,16 +37,6 @@ export function recentProcedureCodes(recent: readonly Pick<AccompanimentData, 'p
     }
   }
   return codes;
-}
-
-/** Lower case, accents removed, apostrophes and punctuation as spaces. */
-export function normalizeForSearch(text: string): string {
-  return text
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, ' ')
-    .trim();
 }
 
 export interface CatalogueEntry extends ProcedureData {

@@ -8,9 +8,8 @@
 import { create } from 'zustand';
 import { db as appDb, type RelaisDB } from '../db/database';
 import { afterFirstUnlock } from '../db/sealing/migrate';
-import { forgetRowsSealedUnderLostKey, hasUnsentWork, UnsentWorkError, wipeLocalData } from '../db/wipe';
 import { currentDataKey, setDataKey } from '../crypto/keySession';
-import { changeLockCode, createVault, openVault, VAULT_KEY, WrongCodeError } from '../crypto/keys';
+import { createVault, openVault, VAULT_KEY, WrongCodeError } from '../crypto/keys';
 import { ensureEscrowCopy } from '../crypto/escrow';
 import { forgetUnreadableEnrolment, sealLegacyToken } from '../sync/credentials';
 import { afterWrongCode, loadAttempts, reserveAttempt, resetAttempts, type AfterWrongCode } from './lockAttempts';
@@ -88,6 +87,7 @@ export async function setFirstCode(code: string, db: RelaisDB = appDb): Promise<
       // A lost key (a reload before the new user chose her code): what was sealed under it goes,
       // with the pull cursor, so that the tables stay readable and the next pull fetches it again.
       // Not if a code was set meanwhile (another tab): those rows are sealed under its key.
+      const { forgetRowsSealedUnderLostKey } = await import('../db/wipe');
       await forgetRowsSealedUnderLostKey(db, [VAULT_KEY]);
       if (await forgetUnreadableEnrolment(db)) useLock.setState({ notice: 'Inscrivez à nouveau cette tablette (Réglages).' });
     }
@@ -119,38 +119,4 @@ export async function unlock(code: string, db: RelaisDB = appDb, now: () => numb
   await resetAttempts(db);
   await openWithKey(db, key);
   return { kind: 'open' };
-}
-
-export type ChangeCodeOutcome = { kind: 'changed' } | { kind: 'tooSoon'; waitSeconds: number } | AfterWrongCode;
-
-/**
- * « Changer le code »: the old code is tried under the same wrong-code policy as the lock screen
- * (counted before it is checked, slowed down, the 10th wipes or blocks, which locks the app).
- */
-export async function changeCode(oldCode: string, newCode: string, db: RelaisDB = appDb, now: () => number = Date.now): Promise<ChangeCodeOutcome> {
-  const reserved = await reserveAttempt(db, new Date(now()));
-  if (!reserved.ok) {
-    if (!reserved.blocked) return { kind: 'tooSoon', waitSeconds: reserved.waitSeconds };
-    await lockNow();
-    return { kind: 'blocked', attempts: await loadAttempts(db) };
-  }
-  try {
-    await changeLockCode(db, oldCode, newCode);
-  } catch (error) {
-    if (!(error instanceof WrongCodeError)) throw error;
-    const outcome = await afterWrongCode(db, reserved.attempts);
-    if (outcome.kind !== 'wait') await lockNow();
-    if (outcome.kind === 'wiped') useLock.setState({ notice: 'Trop de codes incorrects : les données de cette tablette ont été effacées.' });
-    return outcome;
-  }
-  await resetAttempts(db);
-  return { kind: 'changed' };
-}
-
-/** « Oublier cette tablette »: wipes everything, code and enrolment included, if nothing waits to be sent. */
-export async function forgetTablet(db: RelaisDB = appDb): Promise<void> {
-  if (await hasUnsentWork(db)) throw new UnsentWorkError();
-  await lockNow();
-  await wipeLocalData(db);
-  useLock.setState({ notice: 'Les données de cette tablette ont été effacées.' });
 }

@@ -7,9 +7,7 @@
  * tried by hand in the app; against a copy of the files, PBKDF2's cost per guess is the defence.)
  */
 import type { RelaisDB } from '../db/database';
-import { hasUnsentWork, UnsentWorkError, wipeAllButWaiting, wipeLocalData } from '../db/wipe';
-import { ESCROW_COPY_KEY, loadEscrowCopy } from '../crypto/escrow';
-import { RESYNC_KEY } from '../sync/resync';
+import { ESCROW_COPY_META_KEY, RESYNC_META_KEY } from '../db/schema';
 import { SEALED_AT_REST_KEY } from '../db/sealing/migrate';
 
 export const ATTEMPTS_KEY = 'lockAttempts';
@@ -66,6 +64,8 @@ export async function reserveAttempt(db: RelaisDB, now = new Date()): Promise<Re
 /** After a wrong code (already counted by `reserveAttempt`): wait, or the wipe / block of the 10th. */
 export async function afterWrongCode(db: RelaisDB, attempts: Attempts): Promise<AfterWrongCode> {
   if (attempts.failures < MAX_WRONG_CODES) return { kind: 'wait', attempts };
+  // The wipe is loaded only here (precached like every chunk): the lock screen does not need it to show.
+  const { hasUnsentWork, UnsentWorkError, wipeAllButWaiting, wipeLocalData } = await import('../db/wipe');
   if (!(await hasUnsentWork(db))) {
     try {
       // Everything goes, the lock code and the enrolment with it: the tablet starts afresh.
@@ -79,8 +79,8 @@ export async function afterWrongCode(db: RelaisDB, attempts: Attempts): Promise<
   // With an escrow copy the key can come back through the server: all but what waits is wiped,
   // the vault (and so offline guessing of the code) with it. Without one (never online since this
   // version) or while a resynchronisation still has to resend every record, everything stays.
-  if ((await loadEscrowCopy(db)) && !(await db.meta.get(RESYNC_KEY))) {
-    await wipeAllButWaiting(db, [ESCROW_COPY_KEY, SEALED_AT_REST_KEY], [{ key: ATTEMPTS_KEY, value: blocked }]);
+  if ((await db.meta.get(ESCROW_COPY_META_KEY))?.value && !(await db.meta.get(RESYNC_META_KEY))) {
+    await wipeAllButWaiting(db, [ESCROW_COPY_META_KEY, SEALED_AT_REST_KEY], [{ key: ATTEMPTS_KEY, value: blocked }]);
   } else {
     await db.meta.put({ key: ATTEMPTS_KEY, value: blocked });
   }

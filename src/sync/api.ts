@@ -5,21 +5,9 @@
 import type { PushOp } from '../domain/outbox';
 import type { EscrowPublicKey } from '../domain/escrow';
 import type { PullAnswer, PushResult, Role } from '../domain/sync';
+import { SyncError } from './syncError';
 
-export type SyncErrorKind = 'offline' | 'server' | 'auth' | 'refused' | 'storage';
-
-export class SyncError extends Error {
-  constructor(
-    readonly kind: SyncErrorKind,
-    message: string,
-    readonly status?: number,
-    /** The `error.code` of the server's answer, when it gave one (e.g. `cursor_reset`). */
-    readonly code?: string,
-  ) {
-    super(message);
-    this.name = 'SyncError';
-  }
-}
+export { SyncError, type SyncErrorKind } from './syncError';
 
 export interface Enrolled {
   deviceId: string;

@@ -7,7 +7,8 @@
 import type { RelaisDB } from '../db/database';
 import { isSealed, openJson, sealJson, type Sealed } from '../crypto/cipher';
 import { requireDataKey } from '../crypto/keySession';
-import { SyncError, type Enrolled } from './api';
+import type { Enrolled } from './api';
+import { SyncError } from './syncError';
 
 export interface DeviceCredentials extends Enrolled {
   label: string;

@@ -1,4 +1,7 @@
-/** Sync states in plain French, as the status line and the sync screen say them. */
+/**
+ * Sync states in plain French, as the sync screen says them. The status line's few words are in
+ * shortMessages.ts: they come with today's screen, these sentences with the sync screen.
+ */
 import type { SyncErrorKind } from './api';
 
 export const SYNC_ERROR_MESSAGES: Record<SyncErrorKind, string> = {
@@ -7,12 +10,4 @@ export const SYNC_ERROR_MESSAGES: Record<SyncErrorKind, string> = {
   auth: 'Cette tablette n’est plus autorisée (appareil révoqué ?). Les saisies sont gardées : inscrivez-la à nouveau dans Réglages.',
   refused: 'Le serveur a refusé l’envoi. Les saisies sont gardées ; prévenez la coordination si cela continue.',
   storage: 'Le stockage de la tablette a refusé d’enregistrer la synchronisation. Rien n’est perdu : libérez de la place puis réessayez.',
-};
-
-export const SYNC_ERROR_SHORT: Record<SyncErrorKind, string> = {
-  offline: 'Hors ligne',
-  server: 'Serveur injoignable',
-  auth: 'Tablette révoquée',
-  refused: 'Envoi refusé',
-  storage: 'Stockage plein',
 };

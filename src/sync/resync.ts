@@ -12,6 +12,7 @@
  * interrupted resynchronisation resumes; nothing is skipped.
  */
 import { isStoredEntity, TABLE_OF, type LocalRecord, type RelaisDB } from '../db/database';
+import { RESYNC_META_KEY } from '../db/schema';
 import { newId } from '../db/writes';
 import { shapeOp } from '../domain/outbox';
 import { isOwnRecord } from '../domain/ownership';
@@ -21,7 +22,7 @@ import type { ChangeRecord, Role } from '../domain/sync';
 import { CURSOR_KEY } from './cursor';
 import { isBusy } from './serverCopies';
 
-export const RESYNC_KEY = 'resync';
+export const RESYNC_KEY = RESYNC_META_KEY;
 
 export interface Resync {
   id: string;

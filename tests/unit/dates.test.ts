@@ -65,6 +65,15 @@ describe('French labels', () => {
     expect(durationLabel(90)).toBe('1 h 30');
     expect(durationLabel(120)).toBe('2 h');
   });
+
+  it('names every weekday and month of a year as French usage does', () => {
+    // The names are written out in format.ts (no locale library): checked against the platform's own French.
+    const french = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' });
+    for (let day = '2027-01-01'; day < '2028-01-01'; day = addDays(day, 1)) {
+      const expected = french.format(new Date(`${day}T12:00:00Z`)).replace(/^(\S+) 1 /, '$1 1er ');
+      expect(dayLabel(day)).toBe(expected);
+    }
+  });
 });
 
 describe('calendar date validation', () => {

@@ -8,7 +8,8 @@ import { RelaisDB } from '../../src/db/database';
 import { saveDraft } from '../../src/db/drafts';
 import { describeUnsent, unsentWork, UnsentWorkError } from '../../src/db/wipe';
 import { newId } from '../../src/db/writes';
-import { changeCode, forgetTablet, unlock } from '../../src/platform/lock';
+import { unlock } from '../../src/platform/lock';
+import { changeCode, forgetTablet } from '../../src/platform/lockChanges';
 import { loadAttempts } from '../../src/platform/lockAttempts';
 
 let db: RelaisDB;

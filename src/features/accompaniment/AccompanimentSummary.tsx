@@ -1,6 +1,6 @@
 /** One accompaniment as a line of a list: readable at a glance, a tap opens it. */
 import type { LocalRecord } from '../../db/database';
-import { parisTime } from '../../domain/dates';
+import { parisTime } from '../../domain/calendar';
 import { durationLabel } from '../../domain/format';
 import { OUTCOME_LABELS, POSTURE_LABELS, REFERRAL_LABELS } from '../../domain/reference';
 import { hrefOf } from '../../platform/router';

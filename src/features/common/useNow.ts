@@ -1,6 +1,6 @@
 /** The current date and time in Paris, refreshed every minute (a tablet stays open for days). */
 import { useEffect, useState } from 'react';
-import { parisDate, parisTime } from '../../domain/dates';
+import { parisDate, parisTime } from '../../domain/calendar';
 
 export interface Now {
   today: string;

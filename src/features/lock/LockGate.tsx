@@ -5,17 +5,20 @@
  * stays, so unlocking returns to the same screen and its draft.
  */
 import { useLiveQuery } from 'dexie-react-hooks';
-import { useEffect, useSyncExternalStore, type ReactNode } from 'react';
+import { lazy, Suspense, useEffect, useSyncExternalStore, type ReactNode } from 'react';
 import { db } from '../../db/database';
+import { ESCROW_COPY_META_KEY } from '../../db/schema';
 import { isUnlocked, onLockChange } from '../../crypto/keySession';
 import { loadVault } from '../../crypto/keys';
-import { loadEscrowCopy } from '../../crypto/escrow';
 import { loadEnrolment } from '../../sync/credentials';
 import { loadAttempts } from '../../platform/lockAttempts';
 import { DEFAULT_LOCK_DELAY, loadLockDelay, useAutoLock } from './autoLock';
 import { useLock } from '../../platform/lock';
 import { useToast } from '../common/toastStore';
-import { BlockedScreen, SetCodeScreen, UnlockScreen } from './LockScreens';
+import { SetCodeScreen, UnlockScreen } from './LockScreens';
+
+// Rarely shown (ten wrong codes with changes waiting): loaded on demand, precached for offline use.
+const BlockedScreen = lazy(() => import('./BlockedScreen').then((m) => ({ default: m.BlockedScreen })));
 
 const subscribe = (onChange: () => void) => onLockChange(onChange);
 
@@ -25,7 +28,7 @@ export function LockGate({ children }: { children: ReactNode }) {
   const state = useLiveQuery(async () => {
     const [vault, attempts, enrolment, delay] = await Promise.all([loadVault(db), loadAttempts(db), loadEnrolment(db), loadLockDelay(db)]);
     const waiting = attempts.blocked ? (await db.outbox.count()) + (await db.syncIssues.count()) : 0;
-    const recoverable = attempts.blocked && (await loadEscrowCopy(db)) !== undefined;
+    const recoverable = attempts.blocked && (await db.meta.get(ESCROW_COPY_META_KEY))?.value !== undefined;
     return { vault: vault ?? null, attempts, enrolment: enrolment ?? null, delay, waiting, recoverable };
   });
   useAutoLock(ready && unlocked && !!state?.vault, state?.delay ?? DEFAULT_LOCK_DELAY);
@@ -44,7 +47,12 @@ export function LockGate({ children }: { children: ReactNode }) {
   }, [ready, notice]);
 
   if (!state) return null;
-  if (state.attempts.blocked) return <BlockedScreen waiting={state.waiting} recoverable={state.recoverable} enrolledAs={state.enrolment?.name} />;
+  if (state.attempts.blocked)
+    return (
+      <Suspense fallback={null}>
+        <BlockedScreen waiting={state.waiting} recoverable={state.recoverable} enrolledAs={state.enrolment?.name} />
+      </Suspense>
+    );
   if (opening)
     return (
       <main className="app-main lock-screen" id="contenu">

@@ -8,7 +8,7 @@ import { useState } from 'react';
 import { db } from '../../db/database';
 import { describeUnsent, unsentWork, UnsentWorkError, type UnsentWork } from '../../db/wipe';
 import { lockCodeProblem } from '../../crypto/keys';
-import { changeCode, forgetTablet } from '../../platform/lock';
+import { changeCode, forgetTablet } from '../../platform/lockChanges';
 import { SelectField } from '../common/SelectField';
 import { TextField } from '../common/TextField';
 import { useToast } from '../common/toastStore';

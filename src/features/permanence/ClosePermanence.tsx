@@ -6,7 +6,7 @@
 import { useState } from 'react';
 import type { LocalRecord } from '../../db/database';
 import type { EditBase } from '../../db/writes';
-import { isValidTime, minutesOfDay } from '../../domain/dates';
+import { isValidTime, minutesOfDay } from '../../domain/calendar';
 import { clockLabel } from '../../domain/format';
 import { useToast } from '../common/toastStore';
 

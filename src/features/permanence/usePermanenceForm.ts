@@ -8,7 +8,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useMemo } from 'react';
 import type { LocalRecord } from '../../db/database';
 import { undoPermanenceEdit, visitCountOf } from '../../db/permanences';
-import { activeRelays } from '../../db/queries';
+import { activeRelays } from '../../db/listQueries';
 import { saveRecord, StaleEditError } from '../../db/writes';
 import { validatePermanence } from '../../domain/validation';
 import { navigate } from '../../platform/router';

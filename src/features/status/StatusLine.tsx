@@ -9,7 +9,7 @@ import { syncNow } from '../../platform/syncRuntime';
 import { db } from '../../db/database';
 import { pendingCount } from '../../db/queries';
 import { sinceLabel } from '../../domain/format';
-import { SYNC_ERROR_SHORT } from '../../sync/messages';
+import { SYNC_ERROR_SHORT } from '../../sync/shortMessages';
 import { useSync } from '../../sync/syncStore';
 import { useNow } from '../common/useNow';
 

@@ -8,7 +8,7 @@ import { lazy, Suspense } from 'react';
 import { hrefOf } from '../../platform/router';
 import { db } from '../../db/database';
 import { accompanimentsOn, findOpenPermanence, pendingKeys, refusedKeys } from '../../db/queries';
-import { parisTime } from '../../domain/dates';
+import { parisTime } from '../../domain/calendar';
 import { clockLabel, dayLabel } from '../../domain/format';
 import { isForgotten, suggestedEndTime } from '../../domain/permanence';
 import { communeName } from '../../domain/reference';
