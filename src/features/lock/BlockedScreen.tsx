@@ -5,8 +5,8 @@
  * of the lock screen's initial bundle.
  */
 import { useEffect, useState } from 'react';
-import { lockCodeProblem } from '../../crypto/keys';
 import { TextField } from '../common/TextField';
+import { NewCodeFields, newCodeErrors } from './NewCodeFields';
 import { MAX_WRONG_CODES } from '../../platform/lockAttempts';
 import { recoverBlockedTablet } from '../../platform/recovery';
 
@@ -31,12 +31,8 @@ export function BlockedScreen({ waiting, recoverable = false, enrolledAs }: { wa
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
-    const problem = lockCodeProblem(lockCode);
-    const next = {
-      code: code.trim() ? undefined : 'Tapez le code donné par la coordination.',
-      lockCode: problem ?? undefined,
-      again: !problem && lockCode !== again ? 'Les deux codes ne sont pas identiques.' : undefined,
-    };
+    const fresh = newCodeErrors(lockCode, again);
+    const next = { code: code.trim() ? undefined : 'Tapez le code donné par la coordination.', lockCode: fresh.code, again: fresh.again };
     setErrors(next);
     const first = next.code ? 'recovery-code' : next.lockCode ? 'recovery-lock-code' : next.again ? 'recovery-lock-code-again' : null;
     if (first) return document.getElementById(first)?.focus();
@@ -81,25 +77,15 @@ export function BlockedScreen({ waiting, recoverable = false, enrolledAs }: { wa
                 }}
                 error={errors.code}
               />
-              <TextField
-                id="recovery-lock-code"
-                label="Nouveau code de verrouillage"
-                type="password"
-                autoComplete="off"
-                className="lock-code"
-                value={lockCode}
-                onChange={setLockCode}
-                error={errors.lockCode}
-              />
-              <TextField
-                id="recovery-lock-code-again"
-                label="Retapez le nouveau code"
-                type="password"
-                autoComplete="off"
-                className="lock-code"
-                value={again}
-                onChange={setAgain}
-                error={errors.again}
+              <NewCodeFields
+                ids={{ code: 'recovery-lock-code', again: 'recovery-lock-code-again' }}
+                labels={{ code: 'Nouveau code de verrouillage', again: 'Retapez le nouveau code' }}
+                code={lockCode}
+                again={again}
+                onCode={setLockCode}
+                onAgain={setAgain}
+                errors={{ code: errors.lockCode, again: errors.again }}
+                inputClass="lock-code"
               />
               {errors.form && (
                 <p className="form-error" role="alert">

@@ -5,8 +5,8 @@
  * screen, rarely shown, loads on demand (BlockedScreen.tsx).
  */
 import { useState } from 'react';
-import { lockCodeProblem } from '../../crypto/keys';
 import { TextField } from '../common/TextField';
+import { NewCodeFields, newCodeErrors } from './NewCodeFields';
 import { delayAfter, MAX_WRONG_CODES } from '../../platform/lockAttempts';
 import { setFirstCode, unlock, useLock } from '../../platform/lock';
 
@@ -82,8 +82,7 @@ export function SetCodeScreen({ enrolled }: { enrolled: boolean }) {
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
-    const problem = lockCodeProblem(code);
-    const next = { code: problem ?? undefined, again: !problem && code !== again ? 'Les deux codes ne sont pas identiques.' : undefined };
+    const next = newCodeErrors(code, again);
     setErrors(next);
     if (next.code || next.again) return document.getElementById(next.code ? 'new-code' : 'new-code-again')?.focus();
     setBusy(true);
@@ -108,25 +107,15 @@ export function SetCodeScreen({ enrolled }: { enrolled: boolean }) {
             : 'Ce code protège les données des personnes accompagnées. Il sera demandé à chaque ouverture de Relais et après quelques minutes sans utilisation.'}
         </p>
         <p className="muted">Au moins 6 chiffres, ou une phrase d’au moins 8 caractères. Ne le notez pas sur la tablette.</p>
-        <TextField
-          id="new-code"
-          label="Code de verrouillage"
-          type="password"
-          autoComplete="off"
-          className="lock-code"
-          value={code}
-          onChange={setCode}
-          error={errors.code}
-        />
-        <TextField
-          id="new-code-again"
-          label="Retapez le code"
-          type="password"
-          autoComplete="off"
-          className="lock-code"
-          value={again}
-          onChange={setAgain}
-          error={errors.again}
+        <NewCodeFields
+          ids={{ code: 'new-code', again: 'new-code-again' }}
+          labels={{ code: 'Code de verrouillage', again: 'Retapez le code' }}
+          code={code}
+          again={again}
+          onCode={setCode}
+          onAgain={setAgain}
+          errors={errors}
+          inputClass="lock-code"
         />
         {errors.form && (
           <p className="form-error" role="alert">

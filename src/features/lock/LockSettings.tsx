@@ -7,13 +7,13 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { db } from '../../db/database';
 import { describeUnsent, unsentWork, UnsentWorkError, type UnsentWork } from '../../db/wipe';
-import { lockCodeProblem } from '../../crypto/keys';
 import { changeCode, forgetTablet } from '../../platform/lockChanges';
 import { SelectField } from '../common/SelectField';
 import { TextField } from '../common/TextField';
 import { useToast } from '../common/toastStore';
 import { useSync } from '../../sync/syncStore';
 import { DEFAULT_LOCK_DELAY, LOCK_DELAYS, loadLockDelay, saveLockDelay } from './autoLock';
+import { NewCodeFields, newCodeErrors } from './NewCodeFields';
 
 function ChangeCode() {
   const [codes, setCodes] = useState({ old: '', next: '', again: '' });
@@ -24,12 +24,8 @@ function ChangeCode() {
 
   const submit = async (e: React.FormEvent) => {
     e.preventDefault();
-    const problem = lockCodeProblem(codes.next);
-    const next = {
-      old: codes.old ? undefined : 'Tapez le code actuel.',
-      next: problem ?? undefined,
-      again: !problem && codes.next !== codes.again ? 'Les deux nouveaux codes ne sont pas identiques.' : undefined,
-    };
+    const fresh = newCodeErrors(codes.next, codes.again, 'Les deux nouveaux codes ne sont pas identiques.');
+    const next = { old: codes.old ? undefined : 'Tapez le code actuel.', next: fresh.code, again: fresh.again };
     setErrors(next);
     const first = next.old ? 'code-old' : next.next ? 'code-next' : next.again ? 'code-again' : null;
     if (first) return document.getElementById(first)?.focus();
@@ -57,24 +53,15 @@ function ChangeCode() {
       <h3 id="change-code-title">Changer le code de verrouillage</h3>
       <TextField id="code-old" label="Code actuel" type="password" autoComplete="off" value={codes.old} onChange={set('old')} error={errors.old} />
       <div className="row">
-        <TextField
-          id="code-next"
-          label="Nouveau code"
-          type="password"
-          autoComplete="off"
+        <NewCodeFields
+          ids={{ code: 'code-next', again: 'code-again' }}
+          labels={{ code: 'Nouveau code', again: 'Retapez le nouveau code' }}
           hint="Au moins 6 chiffres, ou une phrase d’au moins 8 caractères."
-          value={codes.next}
-          onChange={set('next')}
-          error={errors.next}
-        />
-        <TextField
-          id="code-again"
-          label="Retapez le nouveau code"
-          type="password"
-          autoComplete="off"
-          value={codes.again}
-          onChange={set('again')}
-          error={errors.again}
+          code={codes.next}
+          again={codes.again}
+          onCode={set('next')}
+          onAgain={set('again')}
+          errors={{ code: errors.next, again: errors.again }}
         />
       </div>
       <button type="submit" className="button button-primary" disabled={busy}>
