@@ -36,4 +36,21 @@ describe('tally facts at push time', () => {
     const tally = (await s.app.inject({ url: '/api/v1/tallies?from=2026-11-01&to=2026-11-30', headers: admin })).json();
     expect(tally.totals.accompaniments).toBe(1);
   });
+
+  it('keep one fact per live accompaniment, at its last date, when one batch creates and edits it twice', async () => {
+    const anne = await enrol(s.app, 'Anne');
+    const a = op({ data: accompaniment({ date: '2026-11-20' }) as never });
+    const other = op({ data: accompaniment({ date: '2026-11-20' }) as never });
+    const res = await push(s.app, anne.headers, [
+      a,
+      other,
+      op({ id: a.id, baseVersion: 1, data: accompaniment({ date: '2026-11-21' }) as never }),
+      op({ id: a.id, baseVersion: 2, data: accompaniment({ date: '2026-11-22' }) as never }),
+      op({ id: other.id, baseVersion: 1, deleted: true, data: {} }),
+    ]);
+    expect(res.json().results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
+    expect(await s.sql(`SELECT id, date FROM accompaniment_facts`)).toEqual([{ id: a.id, date: '2026-11-22' }]);
+    const tally = (await s.app.inject({ url: '/api/v1/tallies?from=2026-11-01&to=2026-11-30', headers: admin })).json();
+    expect(tally.totals.accompaniments).toBe(1);
+  });
 });

@@ -8,6 +8,7 @@ import type { PullAnswer } from '../../src/domain/sync';
 import { openSqliteDatabase } from '../../src/server/store/sqlite/database';
 import { LATEST_VERSION, migrate } from '../../src/server/store/sqlite/migrations';
 import { SqliteRepository } from '../../src/server/store/sqlite/sqliteRepository';
+import { accompanimentFact, encodeDims } from '../../src/domain/tallyFacts';
 import { accompaniment } from '../unit/fixtures';
 
 describe('server migrations', () => {
@@ -88,6 +89,68 @@ describe('server migrations', () => {
       // New devices for that name join the oldest user, however the name is typed.
       expect((await current.findUserByName('H\u00c9L\u00c8NE'))?.id).toBe('u-old');
       expect((await current.findUserByName(decomposed))?.id).toBe('u-old');
+      await current.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("keeps the tally facts of a version 9 database under their records' seq, and derives again those of records changed since (version 10)", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'relais-mig-'));
+    const file = path.join(dir, 'relais.sqlite');
+    try {
+      // Version 9 kept one fact per live accompaniment keyed (date, id), current up to facts_seq.
+      const old = openSqliteDatabase(file);
+      expect(migrate(old, 9)).toBe(9);
+      const at = '2026-11-24T10:00:00Z';
+      old.prepare(`INSERT INTO users (id, name, name_key, role, created_at) VALUES ('u1', 'Anne', 'anne', 'mediator', ?)`).run(at);
+      const record = old.prepare(
+        `INSERT INTO records (id, entity, version, deleted, data, owner_id, created_by, created_at, updated_by, updated_at, seq)
+         VALUES (?, 'accompaniment', 1, ?, ?, 'u1', 'u1', ?, 'u1', ?, ?)`,
+      );
+      const fact = old.prepare(
+        `INSERT INTO accompaniment_facts (date, id, owner_id, created_by, permanence_id, beneficiary_id, dims) VALUES (?, ?, 'u1', 'u1', ?, ?, ?)`,
+      );
+      const putFact = (id: string, data: ReturnType<typeof accompaniment>) => {
+        const f = accompanimentFact(id, data, 'u1');
+        fact.run(f.date, id, f.permanenceId, f.beneficiaryId, encodeDims(f));
+      };
+      const seed = (old.prepare(`SELECT value FROM counters WHERE name = 'seq'`).get() as { value: number }).value;
+      const [kept, moved, deleted] = [randomUUID(), randomUUID(), randomUUID()];
+      // Current facts (up to facts_seq): `kept`, and `moved` and `deleted` as they were then…
+      record.run(kept, 0, JSON.stringify(accompaniment({ date: '2026-11-20' })), at, at, seed + 1);
+      putFact(kept, accompaniment({ date: '2026-11-20' }));
+      putFact(moved, accompaniment({ date: '2026-11-21' }));
+      putFact(deleted, accompaniment({ date: '2026-11-22' }));
+      old.prepare(`UPDATE counters SET value = ? WHERE name = 'facts_seq'`).run(seed + 3);
+      // …then changed after facts_seq (a new date; a deletion), their facts not yet caught up.
+      record.run(moved, 0, JSON.stringify(accompaniment({ date: '2026-11-23' })), at, at, seed + 4);
+      record.run(deleted, 1, '{}', at, at, seed + 5);
+      old.prepare(`UPDATE counters SET value = ? WHERE name = 'seq'`).run(seed + 5);
+      old.close();
+
+      const current = SqliteRepository.open(file);
+      const facts = () => current.db.prepare(`SELECT id, date, seq FROM accompaniment_facts ORDER BY date`).all();
+      expect(facts()).toEqual([
+        { id: kept, date: '2026-11-20', seq: seed + 1 },
+        { id: moved, date: '2026-11-23', seq: seed + 4 },
+      ]);
+      const week = { from: '2026-11-16', to: '2026-11-30' };
+      expect((await current.tallyFacts({ period: week, individual: true })).accompaniments.map((a) => [a.id, a.date])).toEqual([
+        [kept, '2026-11-20'],
+        [moved, '2026-11-23'],
+      ]);
+      // Facts written before the upgrade follow the next change of their record (a new seq).
+      const results = await current.push(
+        { userId: 'u1', role: 'mediator', deviceId: null },
+        [{ opId: randomUUID(), entity: 'accompaniment', id: kept, baseVersion: 1, deleted: false, data: accompaniment({ date: '2026-11-26' }) as never }],
+        at,
+      );
+      expect(results[0].status).toBe('applied');
+      expect(facts()).toEqual([
+        { id: moved, date: '2026-11-23', seq: seed + 4 },
+        { id: kept, date: '2026-11-26', seq: seed + 6 },
+      ]);
       await current.close();
     } finally {
       rmSync(dir, { recursive: true, force: true });

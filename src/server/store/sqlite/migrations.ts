@@ -235,6 +235,47 @@ export const MIGRATIONS: readonly Migration[] = [
         );
       `),
   },
+  {
+    version: 10,
+    name: 'accompaniment facts keyed by date and change sequence (a push appends them), dropped by the change that replaces their record',
+    up: (db) =>
+      db.exec(`
+        -- Keyed (date, id), a batch's facts landed all over their day (random ids) and so did
+        -- those of its unique id index: each push rewrote most of the day's pages. Keyed by the
+        -- seq of the change that wrote them, they are appended. A fact is found again by its seq
+        -- (an index that is appended too), which its record holds until its next change.
+        CREATE TABLE accompaniment_facts_v10 (
+          date TEXT NOT NULL,
+          seq INTEGER NOT NULL,
+          id TEXT NOT NULL,
+          owner_id TEXT NOT NULL,
+          created_by TEXT NOT NULL,
+          permanence_id TEXT,
+          beneficiary_id TEXT,
+          dims TEXT NOT NULL,
+          PRIMARY KEY (date, seq)
+        ) WITHOUT ROWID;
+        -- The facts already current (written up to facts_seq) keep their row under their record's seq;
+        -- a record changed since is derived again by the refresh at open.
+        INSERT INTO accompaniment_facts_v10 (date, seq, id, owner_id, created_by, permanence_id, beneficiary_id, dims)
+          SELECT f.date, r.seq, f.id, f.owner_id, f.created_by, f.permanence_id, f.beneficiary_id, f.dims
+          FROM accompaniment_facts f JOIN records r ON r.id = f.id
+          WHERE r.entity = 'accompaniment' AND r.deleted = 0 AND r.seq <= (SELECT value FROM counters WHERE name = 'facts_seq');
+        DROP TABLE accompaniment_facts;
+        ALTER TABLE accompaniment_facts_v10 RENAME TO accompaniment_facts;
+        CREATE UNIQUE INDEX accompaniment_facts_seq ON accompaniment_facts (seq);
+        CREATE INDEX accompaniment_facts_beneficiary ON accompaniment_facts (beneficiary_id, date) WHERE beneficiary_id IS NOT NULL;
+        -- Whatever writes a record (push, merge, erasure, anonymisation, restore) gives it a new
+        -- seq: its fact, written under the old one, goes in the same statement; the push or the
+        -- refresh that follows writes the new one (or none, for a deletion).
+        CREATE TRIGGER accompaniment_fact_replaced AFTER UPDATE OF seq ON records
+          WHEN old.entity = 'accompaniment' AND new.seq IS NOT old.seq
+          BEGIN DELETE FROM accompaniment_facts WHERE seq = old.seq; END;
+        CREATE TRIGGER accompaniment_fact_removed AFTER DELETE ON records
+          WHEN old.entity = 'accompaniment'
+          BEGIN DELETE FROM accompaniment_facts WHERE seq = old.seq; END;
+      `),
+  },
 ];
 
 /**

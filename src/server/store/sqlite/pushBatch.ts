@@ -209,7 +209,7 @@ export class SqlitePushBatches {
       const ownerId = head?.ownerId ?? actor.userId;
       const createdBy = head?.createdBy ?? actor.userId;
       batch.heads.set(op.id, { entity: applied.entity, version: decision.version, ownerId, createdBy });
-      this.facts.applied(applied.entity, op.id, op.deleted, applied.data, ownerId, createdBy);
+      this.facts.applied(applied.entity, op.id, batch.seq, op.deleted, applied.data, ownerId, createdBy);
       this.refs.applied(applied, head?.ownerId ?? actor.userId, batch.refs);
       if (batch.kept.has(op.id)) this.kept.resolved(op.id, actor.userId, op.deleted);
     }

@@ -1,6 +1,7 @@
 /**
- * Tally facts on SQLite: narrow tables of the live accompaniments (clustered by date, their
- * counted dimensions in one `dims` string) and permanences, caught up from the change sequence
+ * Tally facts on SQLite: narrow tables of the live accompaniments (clustered by date, then by the
+ * `seq` of the change that wrote them, so a push appends its facts; their counted dimensions in
+ * one `dims` string) and permanences, caught up from the change sequence
  * (`records.seq`) at the end of every push and merge transaction (and at open), so tallies read
  * no JSON and never have a backlog: the first tally after a bulk load is as fast as the next.
  * (They used to be caught up lazily before each tally: the first one after 200,000 pushed records
@@ -8,7 +9,9 @@
  * For a tally, accompaniments are grouped by everything counted (a year of 200,000 comes back as
  * a few hundred weighted facts); exports read them one by one.
  * Invariant: after `refresh()`, the fact tables hold exactly the live accompaniments and
- * permanences of `records`. Every statement is prepared once, in the constructor.
+ * permanences of `records`, an accompaniment's fact under its record's present `seq` (a change
+ * gives the record a new seq, which drops the old fact by trigger: migrations.ts, version 10).
+ * Every statement is prepared once, in the constructor.
  * A query for one owner (a mediator) reads only her facts, those reached by id from her
  * accompaniments (permanences, beneficiaries, first visits) included.
  * Merged people count once: an accompaniment still naming a merged person (pushed after the
@@ -25,7 +28,7 @@ const ownFilter = (own: boolean) => (own ? ' AND owner_id = ?' : '');
 
 function accompanimentSql(individual: boolean, own: boolean): string {
   return individual
-    ? `SELECT date, id, created_by, permanence_id, beneficiary_id, dims, 1 AS n FROM accompaniment_facts WHERE date BETWEEN ? AND ?${ownFilter(own)}`
+    ? `SELECT date, id, created_by, permanence_id, beneficiary_id, dims, 1 AS n FROM accompaniment_facts WHERE date BETWEEN ? AND ?${ownFilter(own)} ORDER BY date, id`
     : `SELECT ? AS date, '' AS id, created_by, permanence_id, beneficiary_id, dims, COUNT(*) AS n FROM accompaniment_facts WHERE date BETWEEN ? AND ?${ownFilter(own)}
        GROUP BY dims, created_by, permanence_id, beneficiary_id`;
 }
@@ -41,11 +44,18 @@ export class SqliteTallyFacts {
       seq: db.prepare(`SELECT value FROM counters WHERE name = 'facts_seq'`),
       setSeq: db.prepare(`UPDATE counters SET value = ? WHERE name = 'facts_seq'`),
       changed: db.prepare(
-        `SELECT id, entity, deleted, data, owner_id, created_by FROM records WHERE seq > ? AND entity IN ('accompaniment', 'permanence') ORDER BY seq`,
+        `SELECT id, entity, deleted, data, owner_id, created_by, seq FROM records WHERE seq > ? AND entity IN ('accompaniment', 'permanence') ORDER BY seq`,
       ),
       maxSeq: db.prepare(`SELECT value FROM counters WHERE name = 'seq'`),
-      delAcc: db.prepare(`DELETE FROM accompaniment_facts WHERE id = ?`),
-      putAcc: db.prepare(`INSERT INTO accompaniment_facts (date, id, owner_id, created_by, permanence_id, beneficiary_id, dims) VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      // An accompaniment's fact is keyed by the seq of the change that wrote it: the next change
+      // of the record (a new seq) drops it by trigger (migration 10), in the same statement.
+      putAcc: db.prepare(
+        `INSERT INTO accompaniment_facts (date, seq, id, owner_id, created_by, permanence_id, beneficiary_id, dims) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      // The refresh may meet a change whose fact is written already: it is rewritten, never doubled.
+      reputAcc: db.prepare(
+        `INSERT OR REPLACE INTO accompaniment_facts (date, seq, id, owner_id, created_by, permanence_id, beneficiary_id, dims) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
       putPerm: db.prepare(`INSERT OR REPLACE INTO permanence_facts (id, owner_id, created_by, date, commune, relay_id) VALUES (?, ?, ?, ?, ?, ?)`),
       delPerm: db.prepare(`DELETE FROM permanence_facts WHERE id = ?`),
       users: db.prepare(`SELECT id, name FROM users`),
@@ -78,13 +88,15 @@ export class SqliteTallyFacts {
     };
   }
 
-  /** One change a push applied (its data already parsed and valid): its facts follow at once. */
-  applied(entity: string, id: string, deleted: boolean, data: unknown, ownerId: string, createdBy: string): void {
+  /**
+   * One change a push applied (its data already parsed and valid), written with `seq`: its facts
+   * follow at once. The record's previous fact, if any, went when its row took `seq` (trigger).
+   */
+  applied(entity: string, id: string, seq: number, deleted: boolean, data: unknown, ownerId: string, createdBy: string): void {
     if (entity === 'accompaniment') {
-      this.s.delAcc.run(id);
       if (!deleted) {
         const f = accompanimentFact(id, data as AccompanimentData, createdBy);
-        this.s.putAcc.run(f.date, f.id, ownerId, createdBy, f.permanenceId, f.beneficiaryId, encodeDims(f));
+        this.s.putAcc.run(f.date, seq, f.id, ownerId, createdBy, f.permanenceId, f.beneficiaryId, encodeDims(f));
       }
     } else if (entity === 'permanence') {
       if (deleted) this.s.delPerm.run(id);
@@ -106,14 +118,21 @@ export class SqliteTallyFacts {
       const from = (this.s.seq.get() as { value: number }).value;
       const to = (this.s.maxSeq.get() as { value: number }).value;
       if (to <= from) return;
-      const changed = this.s.changed.all(from) as { id: string; entity: string; deleted: number; data: string; owner_id: string; created_by: string }[];
+      const changed = this.s.changed.all(from) as {
+        id: string;
+        entity: string;
+        deleted: number;
+        data: string;
+        owner_id: string;
+        created_by: string;
+        seq: number;
+      }[];
       for (const r of changed) {
         if (r.entity === 'accompaniment') {
-          // The date may have changed: the row moves (it is keyed by date).
-          this.s.delAcc.run(r.id);
+          // Its fact of before went when the record took this seq (trigger): only the new one is written.
           if (!r.deleted) {
             const f = accompanimentFact(r.id, JSON.parse(r.data) as AccompanimentData, r.created_by);
-            this.s.putAcc.run(f.date, f.id, r.owner_id, r.created_by, f.permanenceId, f.beneficiaryId, encodeDims(f));
+            this.s.reputAcc.run(f.date, r.seq, f.id, r.owner_id, r.created_by, f.permanenceId, f.beneficiaryId, encodeDims(f));
           }
         } else if (r.deleted) this.s.delPerm.run(r.id);
         else {
