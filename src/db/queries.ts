@@ -9,8 +9,19 @@ import type { IsoDate } from '../domain/records';
 import { db as appDb, type LocalRecord, type RelaisDB } from './database';
 import { isOwnRecord } from '../domain/ownership';
 import { ownerName } from './owner';
+import { readAsStored } from './sealing/middleware';
 
 const alive = <T extends { deleted: boolean }>(r: T) => !r.deleted;
+
+/**
+ * Runs the reads of `fn` for a list, count or tally that shows no personal value: rows come as
+ * stored, their personal fields null and their blob left sealed (no decryption: listing a year
+ * costs what it costs without encryption, and works while locked). Screens that show a personal
+ * value read the record opened. Never write such rows back with a personal value (refused).
+ */
+export function readWithoutPersonal<T>(db: RelaisDB, tables: string[], fn: () => Promise<T>): Promise<T> {
+  return readAsStored(db, 'r', tables, fn);
+}
 
 /**
  * Her records among `rows`. The owner is read alongside the rows (one level of awaits keeps the
@@ -27,22 +38,52 @@ export async function findOpenPermanence(db: RelaisDB = appDb): Promise<LocalRec
   return open.sort((a, b) => (b.data.date + b.data.startTime).localeCompare(a.data.date + a.data.startTime))[0];
 }
 
-/** Her accompaniments of one day, newest first. */
+// The lists below (Aujourd'hui, Historique) show no personal value (AccompanimentSummary: time,
+// procedures, posture, outcome, duration; a permanence's place and hours): they read rows as
+// stored, personal fields null. Opening a visit (its form) reads it opened. Rows are read in one
+// request (`toArray` on a plain range) and filtered here: a `.filter()` would walk a cursor.
+
+/** Her accompaniments of one day, newest first; personal fields null (as stored). */
 export async function accompanimentsOn(date: IsoDate, db: RelaisDB = appDb): Promise<LocalRecord<'accompaniment'>[]> {
-  const rows = await hers(db, db.accompaniments.where('data.date').equals(date).filter(alive).toArray());
-  return rows.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const rows = await readWithoutPersonal(db, ['accompaniments', 'meta'], () => hers(db, db.accompaniments.where('data.date').equals(date).toArray()));
+  return rows.filter(alive).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
-/** Accompaniments between two dates (inclusive), everyone's, newest first. */
+/** Accompaniments between two dates (inclusive), everyone's, newest first; personal fields null (as stored). */
 export async function accompanimentsBetween(from: IsoDate, to: IsoDate, db: RelaisDB = appDb): Promise<LocalRecord<'accompaniment'>[]> {
-  const rows = await db.accompaniments.where('data.date').between(from, to, true, true).filter(alive).toArray();
-  return rows.sort((a, b) => b.data.date.localeCompare(a.data.date) || b.createdAt.localeCompare(a.createdAt));
+  const rows = await readWithoutPersonal(db, ['accompaniments'], () => db.accompaniments.where('data.date').between(from, to, true, true).toArray());
+  return rows.filter(alive).sort((a, b) => b.data.date.localeCompare(a.data.date) || b.createdAt.localeCompare(a.createdAt));
 }
 
-/** Permanences between two dates (inclusive), everyone's, newest first. */
+/**
+ * Every accompaniment, opened (notes in clear), newest first: Historique's search looks in the
+ * notes. Read in one request and opened together (a reverse read would walk a cursor).
+ */
+export async function allAccompanimentsOpened(db: RelaisDB = appDb): Promise<LocalRecord<'accompaniment'>[]> {
+  const rows = await db.accompaniments.orderBy('data.date').toArray();
+  return rows.reverse().filter(alive);
+}
+
+/** Permanences between two dates (inclusive), everyone's, newest first; personal fields null (as stored). */
 export async function permanencesBetween(from: IsoDate, to: IsoDate, db: RelaisDB = appDb): Promise<LocalRecord<'permanence'>[]> {
-  const rows = await db.permanences.where('data.date').between(from, to, true, true).filter(alive).toArray();
-  return rows.sort((a, b) => (b.data.date + b.data.startTime).localeCompare(a.data.date + a.data.startTime));
+  const rows = await readWithoutPersonal(db, ['permanences'], () => db.permanences.where('data.date').between(from, to, true, true).toArray());
+  return rows.filter(alive).sort((a, b) => (b.data.date + b.data.startTime).localeCompare(a.data.date + a.data.startTime));
+}
+
+/**
+ * What Bilan counts, read as stored (no personal value: tallies need dates, codes, durations,
+ * birth years, communes): every accompaniment and permanence, and the people (demographics,
+ * merges). Mapped to tally facts by `useReportFacts`.
+ */
+export function reportRows(db: RelaisDB = appDb): Promise<{
+  accompaniments: LocalRecord<'accompaniment'>[];
+  permanences: LocalRecord<'permanence'>[];
+  people: LocalRecord<'beneficiary'>[];
+}> {
+  return readWithoutPersonal(db, ['accompaniments', 'permanences', 'beneficiaries'], async () => {
+    const [accompaniments, permanences, people] = await Promise.all([db.accompaniments.toArray(), db.permanences.toArray(), db.beneficiaries.toArray()]);
+    return { accompaniments, permanences, people };
+  });
 }
 
 /** Her latest accompaniments, newest first: they order durations and procedures. */

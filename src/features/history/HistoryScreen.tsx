@@ -7,9 +7,9 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useMemo, useState } from 'react';
 import { useScreenState } from '../common/useScreenState';
-import { db, type LocalRecord } from '../../db/database';
+import type { LocalRecord } from '../../db/database';
 import { ownerName } from '../../db/owner';
-import { accompanimentsBetween, pendingKeys, permanencesBetween, refusedKeys } from '../../db/queries';
+import { accompanimentsBetween, allAccompanimentsOpened, pendingKeys, permanencesBetween, refusedKeys } from '../../db/queries';
 import { addDays, isoWeekOf, parisDate, weekPeriod, type IsoWeek } from '../../domain/dates';
 import { clockLabel, dayLabel, weekLabel } from '../../domain/format';
 import { communeName, OUTCOME_LABELS, PLACE_TYPE_LABELS, POSTURE_LABELS } from '../../domain/reference';
@@ -50,10 +50,8 @@ export default function HistoryScreen() {
 
   const weekRows = useLiveQuery(() => accompanimentsBetween(period.from, period.to), [period.from, period.to]);
   const permanences = useLiveQuery(() => permanencesBetween(period.from, period.to), [period.from, period.to]);
-  const all = useLiveQuery(
-    async () => (searching ? (await db.accompaniments.orderBy('data.date').reverse().toArray()).filter((r) => !r.deleted) : []),
-    [searching],
-  );
+  // The search looks in the notes: every visit opened (the week's list needs none: as stored).
+  const all = useLiveQuery(async () => (searching ? allAccompanimentsOpened() : []), [searching]);
 
   const results = useMemo(() => {
     if (!searching || !all) return [];
