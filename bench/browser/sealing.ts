@@ -6,11 +6,12 @@ import { setDataKey } from '../../src/crypto/keySession';
 import { RelaisDB } from '../../src/db/database';
 import { buildPeopleIndex } from '../../src/db/peopleIndex';
 import { peopleSummaries } from '../../src/db/people';
-import { accompanimentsBetween } from '../../src/db/listQueries';
+import { accompanimentsBetween, allAccompanimentsOpened, reportRows } from '../../src/db/listQueries';
 import { accompanimentsOn } from '../../src/db/queries';
 import { sealingMiddleware } from '../../src/db/sealing/middleware';
 import { newId, saveRecord } from '../../src/db/writes';
 import { addDays, parisDate } from '../../src/domain/dates';
+import { accompanimentFact } from '../../src/domain/tallyFacts';
 import { sampleAccompaniment } from '../sample';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -32,29 +33,60 @@ async function writeFigure(db: RelaisDB, n: number): Promise<number> {
   return performance.now() - t;
 }
 
-/** Seeds `n` visits over a year (`todayCount` today) and times the history list of the year and today's list. */
-async function listFigures(db: RelaisDB, n: number, todayCount: number, noteEvery = 1) {
+/** `n` visits over a year (`todayCount` today), one in `noteEvery` with a note. */
+function visits(n: number, todayCount: number, noteEvery: number) {
   const today = parisDate(new Date());
   const now = Date.now();
-  const rows = Array.from({ length: n }, (_, i) => {
+  return Array.from({ length: n }, (_, i) => {
     const daysAgo = i < todayCount ? 0 : 1 + (i % 365);
     const at = new Date(now - daysAgo * 86_400_000 - i * 1000).toISOString();
     const data = { ...sampleAccompaniment(i, addDays(today, -daysAgo)), note: i % noteEvery === 0 ? `${NOTE} ${i}` : null };
     return { entity: 'accompaniment' as const, id: newId(), version: 1, deleted: false, data, createdAt: at, updatedAt: at, rev: 1 };
   });
-  for (let i = 0; i < rows.length; i += 2000) await db.accompaniments.bulkPut(rows.slice(i, i + 2000));
-  const year: number[] = [];
-  const day: number[] = [];
-  for (let i = 0; i < 5; i++) {
-    let t = performance.now();
-    const listed = await accompanimentsBetween(addDays(today, -366), today, db);
-    year.push(performance.now() - t);
-    if (listed.length !== n || !listed.some((a) => a.data.note?.startsWith(NOTE))) throw new Error('list mismatch');
-    t = performance.now();
-    await accompanimentsOn(today, db);
-    day.push(performance.now() - t);
+}
+
+/**
+ * The same `n` visits in a database with the sealing middleware and in one without; then, in
+ * alternating order (plain first, then sealed first, …: neither side always runs on a warmer or
+ * fuller heap), the app's own queries on each, the same calls on both:
+ * - `yearMs`: Historique's list query (`accompanimentsBetween`) over a year (shows no personal
+ *   value: read as stored, notes left sealed);
+ * - `reportMs`: what Bilan reads (`reportRows`, as stored) turned into tally facts;
+ * - `searchMs`: Historique's search, every visit opened (it looks in the notes);
+ * - `todayMs`: today's list (`accompanimentsOn`).
+ */
+async function listFigures(n: number, todayCount: number, noteEvery = 1) {
+  const today = parisDate(new Date());
+  const rows = visits(n, todayCount, noteEvery);
+  const dbs = { plain: await fresh('relais-bench-list-plain', false), sealed: await fresh('relais-bench-list-sealed', true) };
+  for (const db of Object.values(dbs)) for (let i = 0; i < rows.length; i += 2000) await db.accompaniments.bulkPut(rows.slice(i, i + 2000));
+  const times = { plain: {} as Record<string, number[]>, sealed: {} as Record<string, number[]> };
+  const time = async <T>(label: 'plain' | 'sealed', name: string, f: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    const out = await f();
+    (times[label][name] ??= []).push(performance.now() - t);
+    return out;
+  };
+  for (let round = 0; round < 7; round++) {
+    for (const label of round % 2 ? (['sealed', 'plain'] as const) : (['plain', 'sealed'] as const)) {
+      const db = dbs[label];
+      const year = await time(label, 'yearMs', () => accompanimentsBetween(addDays(today, -366), today, db));
+      if (year.length !== n) throw new Error('list mismatch');
+      // Sealed, the list carries no note (left sealed); plain, they are there in clear.
+      if (year.some((a) => a.data.note !== null) !== (label === 'plain')) throw new Error('list notes mismatch');
+      const facts = await time(label, 'reportMs', async () => {
+        const r = await reportRows(db);
+        return r.accompaniments.filter((a) => !a.deleted).map((a) => accompanimentFact(a.id, a.data, a.createdBy ?? 'Moi'));
+      });
+      if (facts.length !== n) throw new Error('report mismatch');
+      const all = await time(label, 'searchMs', () => allAccompanimentsOpened(db));
+      if (all.length !== n || !all.some((a) => a.data.note?.startsWith(NOTE))) throw new Error('search mismatch');
+      await time(label, 'todayMs', () => accompanimentsOn(today, db));
+    }
   }
-  return { yearMs: median(year), todayMs: median(day) };
+  for (const db of Object.values(dbs)) await db.delete();
+  const medians = (m: Record<string, number[]>) => Object.fromEntries(Object.entries(m).map(([k, v]) => [k, median(v)]));
+  return { plain: medians(times.plain), sealed: medians(times.sealed) };
 }
 
 /** Seeds `n` people; times reading them (opened) and building the index, then each keystroke. */
@@ -113,19 +145,18 @@ async function peopleFigures(db: RelaisDB, n: number) {
 
 export async function sealingBench(n = 20_000, writes = 1000) {
   setDataKey(await newDataKey());
-  const out: Record<string, Record<string, number>> = {};
+  const out: Record<string, Record<string, number>> = { plain: {}, sealed: {} };
   for (const sealed of [false, true]) {
     const label = sealed ? 'sealed' : 'plain';
     let db = await fresh(`relais-bench-${label}`, sealed);
     const writeMs = await writeFigure(db, writes);
     db = await fresh(`relais-bench-${label}`, sealed);
-    const list = await listFigures(db, n, 20);
-    db = await fresh(`relais-bench-${label}`, sealed);
-    const mixed = await listFigures(db, n, 20, 5);
-    db = await fresh(`relais-bench-${label}`, sealed);
     const people = await peopleFigures(db, n);
     await db.delete();
-    out[label] = { writeMs, writesPerSecond: (writes / writeMs) * 1000, ...list, mixedYearMs: mixed.yearMs, ...people };
+    Object.assign(out[label], { writeMs, writesPerSecond: (writes / writeMs) * 1000, ...people });
   }
+  const list = await listFigures(n, 20);
+  const mixed = await listFigures(n, 20, 5);
+  for (const label of ['plain', 'sealed'] as const) Object.assign(out[label], list[label], { mixedSearchMs: mixed[label].searchMs });
   return out;
 }

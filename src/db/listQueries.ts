@@ -6,18 +6,43 @@ import type { IsoDate } from '../domain/records';
 import { isOwnRecord } from '../domain/ownership';
 import { db as appDb, type LocalRecord, type RelaisDB } from './database';
 import { ownerName } from './owner';
-import { alive } from './queries';
+import { alive, readWithoutPersonal } from './queries';
 
-/** Accompaniments between two dates (inclusive), everyone's, newest first. */
+/** Accompaniments between two dates (inclusive), everyone's, newest first; personal fields null (as stored). */
 export async function accompanimentsBetween(from: IsoDate, to: IsoDate, db: RelaisDB = appDb): Promise<LocalRecord<'accompaniment'>[]> {
-  const rows = await db.accompaniments.where('data.date').between(from, to, true, true).filter(alive).toArray();
-  return rows.sort((a, b) => b.data.date.localeCompare(a.data.date) || b.createdAt.localeCompare(a.createdAt));
+  const rows = await readWithoutPersonal(db, ['accompaniments'], () => db.accompaniments.where('data.date').between(from, to, true, true).toArray());
+  return rows.filter(alive).sort((a, b) => b.data.date.localeCompare(a.data.date) || b.createdAt.localeCompare(a.createdAt));
 }
 
-/** Permanences between two dates (inclusive), everyone's, newest first. */
+/**
+ * Every accompaniment, opened (notes in clear), newest first: Historique's search looks in the
+ * notes. Read in one request and opened together (a reverse read would walk a cursor).
+ */
+export async function allAccompanimentsOpened(db: RelaisDB = appDb): Promise<LocalRecord<'accompaniment'>[]> {
+  const rows = await db.accompaniments.orderBy('data.date').toArray();
+  return rows.reverse().filter(alive);
+}
+
+/** Permanences between two dates (inclusive), everyone's, newest first; personal fields null (as stored). */
 export async function permanencesBetween(from: IsoDate, to: IsoDate, db: RelaisDB = appDb): Promise<LocalRecord<'permanence'>[]> {
-  const rows = await db.permanences.where('data.date').between(from, to, true, true).filter(alive).toArray();
-  return rows.sort((a, b) => (b.data.date + b.data.startTime).localeCompare(a.data.date + a.data.startTime));
+  const rows = await readWithoutPersonal(db, ['permanences'], () => db.permanences.where('data.date').between(from, to, true, true).toArray());
+  return rows.filter(alive).sort((a, b) => (b.data.date + b.data.startTime).localeCompare(a.data.date + a.data.startTime));
+}
+
+/**
+ * What Bilan counts, read as stored (no personal value: tallies need dates, codes, durations,
+ * birth years, communes): every accompaniment and permanence, and the people (demographics,
+ * merges). Mapped to tally facts by `useReportFacts`.
+ */
+export function reportRows(db: RelaisDB = appDb): Promise<{
+  accompaniments: LocalRecord<'accompaniment'>[];
+  permanences: LocalRecord<'permanence'>[];
+  people: LocalRecord<'beneficiary'>[];
+}> {
+  return readWithoutPersonal(db, ['accompaniments', 'permanences', 'beneficiaries'], async () => {
+    const [accompaniments, permanences, people] = await Promise.all([db.accompaniments.toArray(), db.permanences.toArray(), db.beneficiaries.toArray()]);
+    return { accompaniments, permanences, people };
+  });
 }
 
 /** Her latest accompaniments, newest first: they order durations and procedures. */

@@ -10,8 +10,19 @@ import type { IsoDate } from '../domain/records';
 import { db as appDb, type LocalRecord, type RelaisDB } from './database';
 import { isOwnRecord } from '../domain/ownership';
 import { ownerName } from './owner';
+import { readAsStored } from './sealing/middleware';
 
 export const alive = <T extends { deleted: boolean }>(r: T) => !r.deleted;
+
+/**
+ * Runs the reads of `fn` for a list, count or tally that shows no personal value: rows come as
+ * stored, their personal fields null and their blob left sealed (no decryption: listing a year
+ * costs what it costs without encryption, and works while locked). Screens that show a personal
+ * value read the record opened. Never write such rows back with a personal value (refused).
+ */
+export function readWithoutPersonal<T>(db: RelaisDB, tables: string[], fn: () => Promise<T>): Promise<T> {
+  return readAsStored(db, 'r', tables, fn);
+}
 
 /**
  * Her records among `rows`. The owner is read alongside the rows (one level of awaits keeps the
@@ -28,10 +39,16 @@ export async function findOpenPermanence(db: RelaisDB = appDb): Promise<LocalRec
   return open.sort((a, b) => (b.data.date + b.data.startTime).localeCompare(a.data.date + a.data.startTime))[0];
 }
 
-/** Her accompaniments of one day, newest first. */
+// The lists here and in listQueries.ts (Aujourd'hui, Historique) show no personal value
+// (AccompanimentSummary: time, procedures, posture, outcome, duration; a permanence's place and
+// hours): they read rows as stored, personal fields null. Opening a visit (its form) reads it
+// opened. Rows are read in one request (`toArray` on a plain range) and filtered here: a
+// `.filter()` would walk a cursor.
+
+/** Her accompaniments of one day, newest first; personal fields null (as stored). */
 export async function accompanimentsOn(date: IsoDate, db: RelaisDB = appDb): Promise<LocalRecord<'accompaniment'>[]> {
-  const rows = await hers(db, db.accompaniments.where('data.date').equals(date).filter(alive).toArray());
-  return rows.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const rows = await readWithoutPersonal(db, ['accompaniments', 'meta'], () => hers(db, db.accompaniments.where('data.date').equals(date).toArray()));
+  return rows.filter(alive).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
 export async function allRelays(db: RelaisDB = appDb): Promise<LocalRecord<'relay'>[]> {

@@ -23,6 +23,8 @@ export interface Codec {
   split(row: Row): { stored: Row; secret: Secret | null };
   /** The clear row from its stored part and its opened personal values. */
   join(stored: Row, secret: Secret): Row;
+  /** Whether the stored part of a row (without `enc`) holds a personal value (it should not). */
+  holdsClear(stored: Row): boolean;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -44,7 +46,12 @@ type Reuse = (aad: string, json: string) => Sealed | undefined;
  * or with a blob already holding the same values (`reuse`). Undefined otherwise.
  */
 export function sealRowNow(codec: Codec, row: Row, reuse: Reuse): { row: Row; json?: string } | undefined {
-  if (isSealedRow(row)) return { row };
+  if (isSealedRow(row)) {
+    // A row read as stored, given a personal value and written back: its blob holds the old
+    // values and the new one would be stored in clear beside it. Refused rather than written.
+    if (codec.holdsClear(withoutEnc(row))) throw new Error('A row in stored form holds a personal value in clear: it is not written');
+    return { row };
+  }
   const { stored, secret } = codec.split(row);
   if (secret === null) return { row };
   const json = JSON.stringify(secret);
@@ -93,6 +100,9 @@ function recordCodec(table: string, fixedEntity?: Entity): Codec {
       const data = '*' in secret ? secret['*'] : known(entity) && isObject(stored.data) ? restorePersonal(entity, stored.data, secret) : stored.data;
       return { ...stored, data };
     },
+    holdsClear(stored) {
+      return this.split(stored).secret !== null;
+    },
   };
 }
 
@@ -107,6 +117,11 @@ function fieldsCodec(fields: readonly string[], blank: (row: Row) => Row, hasCon
       return { stored: { ...row, ...blank(row) }, secret };
     },
     join: (stored, secret) => ({ ...stored, ...secret }),
+    holdsClear(stored) {
+      if (!hasContent(stored)) return false;
+      const blanked = blank(stored);
+      return fields.some((f) => f in stored && JSON.stringify(stored[f]) !== JSON.stringify(blanked[f]));
+    },
   };
 }
 

@@ -122,11 +122,14 @@ function blobsOf(trans: DBCoreTransaction) {
   return map;
 }
 
+/** Whether `trans` may write (a read-only one never writes a row back: no blob to remember). */
+const writes = (trans: DBCoreTransaction) => (trans as unknown as IDBTransaction).mode !== 'readonly';
+
 async function openOne(trans: DBCoreTransaction, store: string, key: CryptoKey, row: Row): Promise<Row> {
   const m = codecs ?? (await loadCodecs());
   const codec = m.CODECS[store];
   const { row: opened, secret } = await m.openRow(codec, key, row);
-  if (secret) blobsOf(trans).set(codec.aad(row), { json: JSON.stringify(secret), enc: row.enc! });
+  if (secret && writes(trans)) blobsOf(trans).set(codec.aad(row), { json: JSON.stringify(secret), enc: row.enc! });
   return opened;
 }
 
@@ -346,10 +349,14 @@ export const sealingMiddleware: Middleware<DBCore> = {
 
 /**
  * Runs `fn` in a transaction whose reads return rows as stored, sealed blobs unopened (personal
- * fields null): for tallies and counts, which need no personal value, and for moving rows as
- * they are. Writing such a row back keeps its blob.
+ * fields null): for tallies, counts and lists that show no personal value, and for moving rows as
+ * they are. Writing such a row back keeps its blob (with a personal value put back in clear, it
+ * is refused: `sealRowNow`). It must be a transaction of its own: inside another one it would
+ * share, and mark, that one's IndexedDB transaction (the rest of the caller's reads would come
+ * unopened), so it throws there.
  */
 export function readAsStored<T>(db: Dexie, mode: 'r' | 'rw', tables: string[], fn: () => Promise<T>): Promise<T> {
+  if (Dexie.currentTransaction) return Promise.reject(new Error('readAsStored must not run inside another transaction'));
   return db.transaction(mode, tables, () => {
     asStored.add(Dexie.currentTransaction.idbtrans);
     return fn();

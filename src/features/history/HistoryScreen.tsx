@@ -7,9 +7,9 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useMemo, useState } from 'react';
 import { useScreenState } from '../common/useScreenState';
-import { db, type LocalRecord } from '../../db/database';
+import type { LocalRecord } from '../../db/database';
 import { ownerName } from '../../db/owner';
-import { accompanimentsBetween, permanencesBetween } from '../../db/listQueries';
+import { accompanimentsBetween, allAccompanimentsOpened, permanencesBetween } from '../../db/listQueries';
 import { pendingKeys, refusedKeys } from '../../db/queries';
 import { addDays, isoWeekOf, parisDate, weekPeriod, type IsoWeek } from '../../domain/dates';
 import { clockLabel, dayLabel, weekLabel } from '../../domain/format';
@@ -51,10 +51,8 @@ export default function HistoryScreen() {
 
   const weekRows = useLiveQuery(() => accompanimentsBetween(period.from, period.to), [period.from, period.to]);
   const permanences = useLiveQuery(() => permanencesBetween(period.from, period.to), [period.from, period.to]);
-  const all = useLiveQuery(
-    async () => (searching ? (await db.accompaniments.orderBy('data.date').reverse().toArray()).filter((r) => !r.deleted) : []),
-    [searching],
-  );
+  // The search looks in the notes: every visit opened (the week's list needs none: as stored).
+  const all = useLiveQuery(async () => (searching ? allAccompanimentsOpened() : []), [searching]);
 
   const results = useMemo(() => {
     if (!searching || !all) return [];

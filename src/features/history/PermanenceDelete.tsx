@@ -6,6 +6,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
 import { db, type LocalRecord } from '../../db/database';
+import { readWithoutPersonal } from '../../db/queries';
 import { deleteRecord, restoreRecord } from '../../db/writes';
 import { useToast } from '../common/toastStore';
 
@@ -15,11 +16,13 @@ export function PermanenceDelete({ permanence }: { permanence: LocalRecord<'perm
   const showToast = useToast((s) => s.show);
   const visits = useLiveQuery(
     () =>
-      db.accompaniments
-        .where('data.permanenceId')
-        .equals(permanence.id)
-        .filter((a) => !a.deleted)
-        .count(),
+      readWithoutPersonal(db, ['accompaniments'], () =>
+        db.accompaniments
+          .where('data.permanenceId')
+          .equals(permanence.id)
+          .filter((a) => !a.deleted)
+          .count(),
+      ),
     [permanence.id],
   );
 

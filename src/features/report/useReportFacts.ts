@@ -5,6 +5,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useMemo } from 'react';
 import { db } from '../../db/database';
+import { reportRows } from '../../db/listQueries';
 import { firstVisitsOf, type AccompanimentFact, type BeneficiaryFact, type PermanenceFact, type TallyOptions } from '../../domain/tally';
 import { accompanimentFact, permanenceFact } from '../../domain/tallyFacts';
 import { loadEnrolment } from '../../sync/credentials';
@@ -19,12 +20,8 @@ export interface ReportFacts {
 
 export function useReportFacts(): ReportFacts | undefined {
   const rows = useLiveQuery(async () => {
-    const [acc, perms, people, credentials] = await Promise.all([
-      db.accompaniments.toArray(),
-      db.permanences.toArray(),
-      db.beneficiaries.toArray(),
-      loadEnrolment(db),
-    ]);
+    // As stored: Bilan counts no personal value, so no visit note or name is decrypted.
+    const [{ accompaniments: acc, permanences: perms, people }, credentials] = await Promise.all([reportRows(db), loadEnrolment(db)]);
     return { acc, perms, people, ownName: credentials?.name ?? 'Moi' };
   });
   return useMemo(() => {

@@ -7,7 +7,7 @@ import { useLiveQuery } from 'dexie-react-hooks';
 import { lazy, Suspense } from 'react';
 import { hrefOf } from '../../platform/router';
 import { db } from '../../db/database';
-import { accompanimentsOn, findOpenPermanence, pendingKeys, refusedKeys } from '../../db/queries';
+import { accompanimentsOn, findOpenPermanence, pendingKeys, readWithoutPersonal, refusedKeys } from '../../db/queries';
 import { parisTime } from '../../domain/calendar';
 import { clockLabel, dayLabel } from '../../domain/format';
 import { isForgotten, suggestedEndTime } from '../../domain/permanence';
@@ -23,7 +23,7 @@ import { ClosePermanence } from '../permanence/ClosePermanence';
 function usePermanenceEndOfActivity(permanenceId: string | undefined): string | null | undefined {
   return useLiveQuery(async () => {
     if (!permanenceId) return null;
-    const rows = await db.accompaniments.where('data.permanenceId').equals(permanenceId).toArray();
+    const rows = await readWithoutPersonal(db, ['accompaniments'], () => db.accompaniments.where('data.permanenceId').equals(permanenceId).toArray());
     const last = rows.filter((r) => !r.deleted).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
     return last ? parisTime(new Date(last.createdAt)) : null;
   }, [permanenceId]);
