@@ -63,9 +63,23 @@ export async function reserveAttempt(db: RelaisDB, now = new Date()): Promise<Re
 
 /** After a wrong code (already counted by `reserveAttempt`): wait, or the wipe / block of the 10th. */
 export async function afterWrongCode(db: RelaisDB, attempts: Attempts): Promise<AfterWrongCode> {
-  if (attempts.failures < MAX_WRONG_CODES) return { kind: 'wait', attempts };
-  // The wipe is loaded only here (precached like every chunk): the lock screen does not need it to show.
-  const { hasUnsentWork, UnsentWorkError, wipeAllButWaiting, wipeLocalData } = await import('../db/wipe');
+  // The wipe is loaded only after a wrong code (precached like every chunk): the lock screen does
+  // not need it to show. Fetched ahead from the first wrong code on.
+  if (attempts.failures < MAX_WRONG_CODES) {
+    void import('../db/wipe').catch(() => undefined);
+    return { kind: 'wait', attempts };
+  }
+  let wipe: typeof import('../db/wipe');
+  try {
+    wipe = await import('../db/wipe');
+  } catch {
+    // It cannot load (a chunk gone with an update in another tab): block rather than let tries go
+    // on. Nothing is wiped; the data stays sealed and the tablet waits for the coordination.
+    const blocked = { ...attempts, blocked: true };
+    await db.meta.put({ key: ATTEMPTS_KEY, value: blocked });
+    return { kind: 'blocked', attempts: blocked };
+  }
+  const { hasUnsentWork, UnsentWorkError, wipeAllButWaiting, wipeLocalData } = wipe;
   if (!(await hasUnsentWork(db))) {
     try {
       // Everything goes, the lock code and the enrolment with it: the tablet starts afresh.

@@ -162,11 +162,14 @@ describe('a tablet written before the lock existed', () => {
       .poll(
         async () => {
           const pulled = (await (await fetch(`${baseUrl}/api/v1/sync/pull?since=`, { headers: admin })).json()) as { changes: { id: string; data: object }[] };
-          return pulled.changes.find((c) => c.id === personId)?.data;
+          return [personId, visitId].map((id) => pulled.changes.find((c) => c.id === id)?.data);
         },
         { timeout: 20_000 },
       )
-      .toMatchObject({ firstName: 'Zéphyrine', lastName: 'Quillebœuf', note: 'Attend sa notification MDPH' });
+      .toMatchObject([
+        { firstName: 'Zéphyrine', lastName: 'Quillebœuf', note: 'Attend sa notification MDPH' },
+        { beneficiaryId: personId, note: 'Rappeler la préfecture mardi' },
+      ]);
     // The migration marks its end once nothing is left in clear.
     await expect.poll(async () => (await rawDump(page)).includes('"sealedAtRest"'), { timeout: 20_000 }).toBe(true);
 

@@ -15,6 +15,7 @@ import { loadAttempts } from '../../platform/lockAttempts';
 import { DEFAULT_LOCK_DELAY, loadLockDelay, useAutoLock } from './autoLock';
 import { useLock } from '../../platform/lock';
 import { useToast } from '../common/toastStore';
+import { BlockedFallback } from './BlockedFallback';
 import { SetCodeScreen, UnlockScreen } from './LockScreens';
 
 // Rarely shown (ten wrong codes with changes waiting): loaded on demand, precached for offline use.
@@ -49,9 +50,11 @@ export function LockGate({ children }: { children: ReactNode }) {
   if (!state) return null;
   if (state.attempts.blocked)
     return (
-      <Suspense fallback={null}>
-        <BlockedScreen waiting={state.waiting} recoverable={state.recoverable} enrolledAs={state.enrolment?.name} />
-      </Suspense>
+      <BlockedFallback>
+        <Suspense fallback={null}>
+          <BlockedScreen waiting={state.waiting} recoverable={state.recoverable} enrolledAs={state.enrolment?.name} />
+        </Suspense>
+      </BlockedFallback>
     );
   if (opening)
     return (
