@@ -6,7 +6,7 @@
  * the version the server holds; otherwise it is `rejected` (with field reasons) or a `conflict`
  * (the server's record is returned, nothing is overwritten). Every status is final.
  */
-import { mandateFit } from './mandates';
+import { mandateFit, revocationProblem } from './mandates';
 import type { PushOp } from './outbox';
 import { ENTITIES, REFERENCE_ENTITIES, type AccompanimentData, type Entity, type MandateData } from './records';
 import { RECORD_DATA_MAX_BYTES, UUID_RE, validateRecordData, type FieldError } from './validation';
@@ -108,6 +108,11 @@ export interface PushRefs {
   mandate?: MandateData;
   /** The person a merged id now stands for (the id itself when never merged). */
   survivorOf?: (id: string) => string;
+  /**
+   * For a mandate op: the latest date of a « Fait à sa place » visit held that uses it (null: none).
+   * A revocation dated on or before it is refused (mandates.ts `earliestRevocation`).
+   */
+  lastUseOn?: string | null;
 }
 
 export type Decision = { kind: 'apply'; version: number } | { kind: 'conflict' } | { kind: 'rejected'; fields: FieldError[] };
@@ -224,6 +229,11 @@ export function decidePush(op: PushOp, head: StoredHead | undefined, actor: Acto
     if (op.entity === 'accompaniment') {
       const misfit = mandateErrors(op.data as unknown as AccompanimentData, refs);
       if (misfit.length > 0) return { kind: 'rejected', fields: misfit };
+    }
+    if (op.entity === 'mandate') {
+      const mandate = op.data as unknown as MandateData;
+      const problem = mandate.revokedOn === null ? null : revocationProblem(mandate, mandate.revokedOn, refs.lastUseOn ? [refs.lastUseOn] : []);
+      if (problem) return { kind: 'rejected', fields: [{ path: 'revokedOn', message: problem }] };
     }
   }
   const current = head?.version ?? 0;

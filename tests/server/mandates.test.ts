@@ -90,6 +90,34 @@ describe('fait à sa place, through push', () => {
     expect((await results(anne.headers, [fixed]))[0]).toMatchObject({ status: 'applied', version: 1 });
   });
 
+  it('refuses a revocation dated on or before a day the mandate was used, held or earlier in the batch; the day after applies', async () => {
+    const leila = op({ entity: 'beneficiary', data: person() as never });
+    const m = op({ entity: 'mandate', data: mandate(leila.id) as never });
+    const used = visit(leila.id, m.id, { date: '2026-03-10' });
+    await results(anne.headers, [leila, m, used]);
+    const revoke = (revokedOn: string) => op({ entity: 'mandate', id: m.id, baseVersion: 1, data: mandate(leila.id, { revokedOn }) as never });
+    // The coordinator's tablet (which had not pulled the visit yet) revokes it on the day it was used.
+    const coordinator = await enrol(s.app, 'Coline', 'coordinator');
+    expect((await results(coordinator.headers, [revoke('2026-03-10')]))[0]).toMatchObject({
+      status: 'rejected',
+      fields: [{ path: 'revokedOn', message: 'Le mandat a servi le 10/03/2026 : la révocation prend effet au plus tôt le lendemain, le 11/03/2026.' }],
+    });
+    // A use arriving in the same batch, before the revocation, counts too.
+    const later = visit(leila.id, m.id, { date: '2026-03-12' });
+    const [r1, r2] = await results(anne.headers, [later, revoke('2026-03-11')]);
+    expect(r1.status).toBe('applied');
+    expect(r2).toMatchObject({ status: 'rejected', fields: [{ path: 'revokedOn' }] });
+    // The day after the last use: applied; the visits stay valid.
+    expect((await results(anne.headers, [revoke('2026-03-13')]))[0]).toMatchObject({ status: 'applied', version: 2 });
+    // A deleted use no longer holds it back.
+    const other = op({ entity: 'mandate', data: mandate(leila.id) as never });
+    const gone = visit(leila.id, other.id, { date: '2026-03-20' });
+    await results(anne.headers, [other, gone]);
+    await results(anne.headers, [op({ id: gone.id, baseVersion: 1, deleted: true, data: {} as never })]);
+    const revokeOther = op({ entity: 'mandate', id: other.id, baseVersion: 1, data: mandate(leila.id, { revokedOn: '2026-03-15' }) as never });
+    expect((await results(anne.headers, [revokeOther]))[0]).toMatchObject({ status: 'applied' });
+  });
+
   it('refuses a deleted mandate', async () => {
     const leila = op({ entity: 'beneficiary', data: person() as never });
     const m = op({ entity: 'mandate', data: mandate(leila.id) as never });

@@ -53,6 +53,12 @@ function IssueItem({ issue, describe }: { issue: SyncIssue; describe: (r: LocalR
             Corriger
           </a>
         )}
+        {issue.kind === 'rejected' && issue.entity === 'mandate' && local && !local.deleted && 'beneficiaryId' in local.data && (
+          // A revocation refused for its date: « Abandonner » it, then revoke again from her page.
+          <a className="button button-primary" href={hrefOf({ name: 'person', id: String(local.data.beneficiaryId) })}>
+            Voir ses mandats
+          </a>
+        )}
         <button type="button" className="button button-secondary" onClick={act('Modification renvoyée.', () => resend(db, issue))}>
           {issue.kind === 'conflict' ? 'Garder ma version' : 'Renvoyer'}
         </button>
