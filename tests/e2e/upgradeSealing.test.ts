@@ -5,6 +5,7 @@
 // name, note or token; unlocking shows her again.
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
+import { parisDate } from '../../src/domain/dates';
 import { accompaniment } from '../unit/fixtures';
 import { beneficiary } from '../unit/peopleFixtures';
 import { E2E_LOCK_CODE, openTablet, rawDump, type Tablet } from './browser';
@@ -101,7 +102,8 @@ describe('a tablet written before the lock existed', () => {
     const personId = randomUUID();
     const visitId = randomUUID();
     const person = beneficiary({ firstName: 'Zéphyrine', lastName: 'Quillebœuf', note: 'Attend sa notification MDPH' });
-    const visit = accompaniment({ beneficiaryId: personId, anonymous: null, note: 'Rappeler la préfecture mardi' });
+    // Dated today: the report's test counts the last complete week as its own.
+    const visit = accompaniment({ date: parisDate(new Date()), beneficiaryId: personId, anonymous: null, note: 'Rappeler la préfecture mardi' });
     const record = (entity: string, id: string, data: object) => ({ entity, id, version: 0, deleted: false, data, createdAt: now, updatedAt: now, rev: 1 });
     const op = (entity: string, id: string, data: object) => ({
       opId: randomUUID(),
