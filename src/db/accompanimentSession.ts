@@ -21,8 +21,7 @@
  */
 import type { AccompanimentData, FollowupData } from '../domain/records';
 import { db as appDb, type LocalRecord, type RelaisDB } from './database';
-import { mandateProblems } from './mandates';
-import { deleteRecord, editBaseOf, newId, saveRecord, ValidationError, writeScope, type EditBase } from './writes';
+import { deleteRecord, editBaseOf, newId, saveRecord, writeScope, type EditBase } from './writes';
 
 /** One entry as the form holds it. */
 export interface EntryDraft<S> {
@@ -87,13 +86,11 @@ export interface Saved {
  * when the record changed since `draft.base` (unless `overwriteStale`); a new entry whose id is
  * already taken is saved under a fresh id. A set-aside `next` entry becomes the draft. A « Fait à
  * sa place » visit whose mandate does not fit as held now throws `ValidationError` (`mandateId`)
- * before anything is written: the server would refuse it.
+ * before anything is written (the write path's check): the server would refuse it.
  */
 export async function saveEntry<S>(request: SaveRequest<S>, db: RelaisDB = appDb): Promise<Saved> {
   const { key, draft, data, editing } = request;
-  return db.transaction('rw', [...writeScope(db, 'accompaniment'), db.followups, db.mandates, db.beneficiaries], async () => {
-    const misfit = await mandateProblems(data, db);
-    if (misfit.length > 0) throw new ValidationError(misfit);
+  return db.transaction('rw', [...writeScope(db, 'accompaniment'), db.followups], async () => {
     let record: LocalRecord<'accompaniment'>;
     let previous: LocalRecord<'accompaniment'> | null = null;
     if (editing) {

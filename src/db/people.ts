@@ -9,22 +9,11 @@ import type { EntityTable } from 'dexie';
 import type { IsoDate } from '../domain/records';
 import { db as appDb, type LocalRecord, type RelaisDB } from './database';
 import { byDueDate } from './followups';
+import { MAX_MERGE_CHAIN, survivorId } from './survivors';
 
-/** Merges are short chains; a cycle (never made by the server) must not loop forever. */
-const MAX_MERGE_CHAIN = 16;
+export { survivorId };
 
 const alive = <T extends { deleted: boolean }>(r: T) => !r.deleted;
-
-/** The id a person's id stands for now: the survivor of the merges it went through, or itself. */
-export async function survivorId(id: string, db: RelaisDB = appDb): Promise<string> {
-  let current = id;
-  for (let i = 0; i < MAX_MERGE_CHAIN; i++) {
-    const next = (await db.beneficiaries.get(current))?.mergedInto;
-    if (!next || next === id) return current;
-    current = next;
-  }
-  return current;
-}
 
 /** The person an id names, following merges (undefined when unknown here, or deleted). */
 export async function resolvePerson(id: string, db: RelaisDB = appDb): Promise<LocalRecord<'beneficiary'> | undefined> {

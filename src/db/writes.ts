@@ -15,12 +15,13 @@
  */
 import Dexie from 'dexie';
 import { planOutboxChange } from '../domain/outbox';
-import type { DataByEntity } from '../domain/records';
+import type { AccompanimentData, DataByEntity } from '../domain/records';
 import { validateRecordData, type FieldError } from '../domain/validation';
 import { db as appDb, RelaisDB, TABLE_OF, type LocalRecord, type StoredEntity } from './database';
 import { presealRows } from './sealing/middleware';
 import { LockedError } from '../crypto/keySession';
 import { toStorageError } from './storageError';
+import { mandateProblems } from './visitMandate';
 
 export class ValidationError extends Error {
   constructor(readonly fields: FieldError[]) {
@@ -68,7 +69,14 @@ export interface WriteOptions {
 export const newId = (): string => crypto.randomUUID();
 
 /** The tables a write touches: a transaction that calls the write path must include them. */
-export const writeScope = (db: RelaisDB, entity: StoredEntity) => [db.tableOf(entity), db.outbox, db.syncIssues, db.drafts];
+export const writeScope = (db: RelaisDB, entity: StoredEntity) => [
+  db.tableOf(entity),
+  db.outbox,
+  db.syncIssues,
+  db.drafts,
+  // A visit's mandate is checked in the write (visitMandate.ts).
+  ...(entity === 'accompaniment' ? [db.mandates, db.beneficiaries] : []),
+];
 
 const optionsOf = (o: RelaisDB | WriteOptions | undefined): WriteOptions => (o instanceof RelaisDB ? { db: o } : (o ?? {}));
 
@@ -113,6 +121,12 @@ async function write<E extends StoredEntity>(
       if (stale && !options.overwriteStale) throw new StaleEditError(existing);
       const now = new Date().toISOString();
       const change = mutate(existing);
+      if (entity === 'accompaniment' && !change.deleted) {
+        // Saved, restored or resent: a « Fait à sa place » visit's mandate as held now (a pull or
+        // another tab may have revoked it since): the server's rule, refused here before queuing.
+        const misfit = await mandateProblems(change.data as AccompanimentData, db);
+        if (misfit.length > 0) throw new ValidationError(misfit);
+      }
       const record: LocalRecord<E> = {
         entity,
         id,

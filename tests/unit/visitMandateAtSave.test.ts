@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { saveEntry } from '../../src/db/accompanimentSession';
 import { db } from '../../src/db/database';
 import { loadDraft, saveDraft } from '../../src/db/drafts';
-import { newId, ValidationError } from '../../src/db/writes';
+import { deleteRecord, newId, restoreRecord, ValidationError } from '../../src/db/writes';
 import type { ChangeRecord } from '../../src/domain/sync';
 import { applyPulledPage } from '../../src/sync/pull';
 import { accompaniment } from './fixtures';
@@ -45,7 +45,7 @@ async function refusal(promise: Promise<unknown>) {
   return (err as ValidationError).fields;
 }
 
-describe('saving a « Fait à sa place » visit', () => {
+describe('saving or restoring a « Fait à sa place » visit', () => {
   it('saves it when the mandate fits', async () => {
     const { record } = await saveVisit();
     expect(record.data.mandateId).toBe(mandateId);
@@ -80,5 +80,20 @@ describe('saving a « Fait à sa place » visit', () => {
     ]);
     const { record } = await saveVisit({ beneficiaryId: survivor });
     expect(record.data).toMatchObject({ beneficiaryId: survivor, mandateId });
+  });
+
+  it('refuses to bring back (« Annuler » after « Supprimer ») a visit whose mandate was revoked since, leaving it deleted', async () => {
+    const { record } = await saveVisit();
+    await deleteRecord('accompaniment', record.id);
+    await install([
+      pulled('mandate', mandateId, 2, mandate(person, { signedOn: '2026-11-01', expiresOn: '2027-11-01', domains: ['social'], revokedOn: '2026-11-20' })),
+    ]);
+    expect((await refusal(restoreRecord('accompaniment', record.id)))[0]).toMatchObject({
+      path: 'mandateId',
+      message: expect.stringContaining('révoqué le 20/11/2026'),
+    });
+    expect((await db.accompaniments.get(record.id))!.deleted).toBe(true);
+    // Never sent, then deleted: nothing waits, and the refused restore queued nothing.
+    expect(await db.outbox.count()).toBe(0);
   });
 });
