@@ -1,5 +1,5 @@
 /**
- * Server-side rewrites of stored records on PostgreSQL (erasure, retention): sqlite/rewrite.ts's
+ * Server-side rewrites of stored records on PostgreSQL (erasure, retention, merge): sqlite/rewrite.ts's
  * rules (each change a new version, logged as an applied op of whoever made it, no data in the
  * log) with pushBatch.ts's commit-ordered seqs: the changes are collected, then written at the
  * end — op log, tally facts (so tallies never lag), and last the `seq` counter row is locked and
