@@ -13,12 +13,12 @@
  * - chains are flattened: people merged earlier into the duplicate now point to the survivor, so
  *   one lookup in `merges` always gives the survivor.
  */
-import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { mergeChanges, mergeRefusal, type ReferencingRecord } from '../../../domain/merge';
 import type { Actor } from '../../../domain/sync';
 import type { MergeResult } from '../repository';
 import type { KeptCopies } from './retention';
+import { RecordRewriter } from './rewrite';
 import type { SqliteTallyFacts } from './tallyFacts';
 
 interface Row {
@@ -44,13 +44,6 @@ export class SqliteMerges {
         `SELECT id, entity, version, deleted, data FROM records
          WHERE entity IN ('accompaniment', 'mandate', 'followup') AND deleted = 0 AND json_extract(data, '$.beneficiaryId') = ?`,
       ),
-      update: db.prepare(`UPDATE records SET version = ?, deleted = ?, data = ?, updated_by = ?, updated_device = ?, updated_at = ?, seq = ? WHERE id = ?`),
-      logOp: db.prepare(
-        `INSERT INTO ops (op_id, user_id, device_id, entity, record_id, base_version, deleted, status, version, received_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, 'applied', ?, ?)`,
-      ),
-      readSeq: db.prepare(`SELECT value FROM counters WHERE name = 'seq'`),
-      writeSeq: db.prepare(`UPDATE counters SET value = ? WHERE name = 'seq'`),
       remember: db.prepare(`INSERT INTO merges (duplicate_id, survivor_id, merged_by, merged_at) VALUES (?, ?, ?, ?)`),
       flatten: db.prepare(`UPDATE merges SET survivor_id = ? WHERE survivor_id = ?`),
     };
@@ -69,27 +62,21 @@ export class SqliteMerges {
         );
         if (refusal) return { status: 'refused', reason: refusal };
 
-        let seq = (s.readSeq.get() as { value: number }).value;
-        const write = (r: { id: string; entity: string; version: number }, deleted: boolean, data: string) => {
-          const version = r.version + 1;
-          s.update.run(version, deleted ? 1 : 0, data, actor.userId, actor.deviceId, now, ++seq, r.id);
-          s.logOp.run(randomUUID(), actor.userId, actor.deviceId, r.entity, r.id, r.version, deleted ? 1 : 0, version, now);
-          return version;
-        };
+        const rewrite = new RecordRewriter(this.db, actor, now);
         const rows = s.referencing.all(duplicateId) as Row[];
         const versions = new Map(rows.map((r) => [r.id, r.version]));
         const records = rows.map((r) => ({ entity: r.entity, id: r.id, deleted: false, data: JSON.parse(r.data) as ReferencingRecord['data'] }));
         const moved = { accompaniments: 0, mandates: 0, followups: 0 };
         for (const c of mergeChanges(duplicateId, survivorId, records)) {
-          write({ id: c.id, entity: c.entity, version: versions.get(c.id) as number }, false, JSON.stringify(c.data));
+          rewrite.write({ id: c.id, entity: c.entity, version: versions.get(c.id) as number }, false, c.data);
           moved[c.entity === 'accompaniment' ? 'accompaniments' : c.entity === 'mandate' ? 'mandates' : 'followups']++;
         }
-        const version = write(dup, true, '{}');
+        const version = rewrite.write(dup, true, {});
         // The person's record is gone: the copies of refused changes of it (personal data) go too.
         this.kept.resolved(duplicateId, actor.userId, true);
         s.flatten.run(survivorId, duplicateId);
         s.remember.run(duplicateId, survivorId, actor.userId, now);
-        s.writeSeq.run(seq);
+        rewrite.finish();
         this.facts.refresh();
         return { status: 'merged', version, moved };
       })

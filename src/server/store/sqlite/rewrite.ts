@@ -1,5 +1,5 @@
 /**
- * Server-side rewrites of stored records (erasure, retention): each change takes a new version
+ * Server-side rewrites of stored records (erasure, retention, merge): each change takes a new version
  * and the next `seq`, so every tablet that pulls the record gets it, and is logged in the op log
  * as an applied op of whoever made it (no data is kept in the log). Use inside a write transaction;
  * `finish()` stores the sequence once at the end.
