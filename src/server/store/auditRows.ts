@@ -4,7 +4,7 @@
  * than stored, so no personal value can ride along), and a page cut from `limit + 1` rows.
  * sqlite/audit.ts and postgres/audit.ts hold only their SQL dialect and driver calls.
  */
-import type { AuditEntry, StoredAuditEntry } from './repository';
+import type { AuditEntry, RetentionCounts, StoredAuditEntry } from './repository';
 
 export const AUDIT_COLUMNS = 'id, at, actor_id, actor_name, action, entity, record_id, counts';
 
@@ -39,4 +39,12 @@ export function auditValues(e: AuditEntry): [string, string, string, string, str
 /** One page from the `limit + 1` newest rows a query returned. */
 export function auditPage(rows: readonly AuditRow[], limit: number): { entries: StoredAuditEntry[]; hasMore: boolean } {
   return { entries: rows.slice(0, limit).map(toAuditEntry), hasMore: rows.length > limit };
+}
+
+/** Who the daily retention job acts as, in the op log and the audit log. */
+export const RETENTION_ACTOR = { userId: 'system', name: 'Conservation automatique' } as const;
+
+/** The audit entry of one retention run: its counts only. */
+export function retentionAuditEntry(at: string, counts: RetentionCounts): AuditEntry {
+  return { at, actorId: RETENTION_ACTOR.userId, actorName: RETENTION_ACTOR.name, action: 'retention', entity: null, recordId: null, counts: { ...counts } };
 }

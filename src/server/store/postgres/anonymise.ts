@@ -11,7 +11,7 @@ import { anonymisedData, isAnonymised, lastContact, latestDate, mandateEndedBefo
 import { parisDate } from '../../../domain/dates';
 import type { Entity, MandateData } from '../../../domain/records';
 import type { RetentionCounts } from '../repository';
-import { RETENTION_ACTOR } from '../sqlite/anonymise';
+import { RETENTION_ACTOR, retentionAuditEntry } from '../auditRows';
 import { addAudit } from './audit';
 import { forgetCopies, lockRecords, PgRewriter, ROW_COLUMNS, type PgRow } from './rewrite';
 import type { PgFacts } from './tallyFacts';
@@ -30,15 +30,7 @@ export async function pgAnonymiseInactive(c: pg.ClientBase, facts: PgFacts, cuto
   // 4. Their op-log copies; then the new versions.
   counts.opCopies = await forgetCopies(c, touched);
   await writer.finish(c, facts);
-  await addAudit(c, {
-    at: now,
-    actorId: RETENTION_ACTOR.userId,
-    actorName: RETENTION_ACTOR.name,
-    action: 'retention',
-    entity: null,
-    recordId: null,
-    counts: { ...counts },
-  });
+  await addAudit(c, retentionAuditEntry(now, counts));
   return counts;
 }
 

@@ -18,6 +18,7 @@ import type Database from 'better-sqlite3';
 import { anonymisedData, isAnonymised, lastContact, latestDate, mandateEndedBefore } from '../../../domain/anonymise';
 import { parisDate } from '../../../domain/dates';
 import type { Entity, MandateData } from '../../../domain/records';
+import { RETENTION_ACTOR, retentionAuditEntry } from '../auditRows';
 import type { RetentionCounts } from '../repository';
 import type { SqliteAudit } from './audit';
 import type { KeptCopies } from './retention';
@@ -29,9 +30,6 @@ interface Row {
   version: number;
   data: string;
 }
-
-/** Who writes the anonymised versions (and appears in the audit log). */
-export const RETENTION_ACTOR = { userId: 'system', name: 'Conservation automatique' } as const;
 
 export class SqliteAnonymise {
   private readonly s;
@@ -119,15 +117,7 @@ export class SqliteAnonymise {
         // 4. Their op-log copies.
         counts.opCopies = this.kept.forget(touched);
         writer.finish();
-        this.audit.add({
-          at: now,
-          actorId: RETENTION_ACTOR.userId,
-          actorName: RETENTION_ACTOR.name,
-          action: 'retention',
-          entity: null,
-          recordId: null,
-          counts: { ...counts },
-        });
+        this.audit.add(retentionAuditEntry(now, counts));
         return counts;
       })
       .immediate();
