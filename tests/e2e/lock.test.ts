@@ -2,7 +2,7 @@
 // device token while locked, a reload opens on « Déverrouiller » (nothing else shown), a wrong
 // code is refused, the right one returns to the same form with what was typed.
 import { afterEach, beforeEach, describe, expect, inject, it } from 'vitest';
-import { E2E_LOCK_CODE, loadUnderServiceWorker, openTablet, type Tablet } from './browser';
+import { E2E_LOCK_CODE, loadUnderServiceWorker, openTablet, rawDump, type Tablet } from './browser';
 
 const baseUrl = inject('baseUrl');
 const admin = { authorization: `Bearer ${inject('adminToken')}`, 'content-type': 'application/json' };
@@ -40,25 +40,7 @@ describe('the lock, in Chromium', () => {
     await page.getByRole('heading', { name: 'Déverrouiller' }).waitFor();
 
     // Every IndexedDB store, read raw: the device token is nowhere in clear.
-    const raw = await page.evaluate(
-      () =>
-        new Promise<string>((resolve, reject) => {
-          const open = indexedDB.open('relais');
-          open.onerror = () => reject(open.error);
-          open.onsuccess = () => {
-            const idb = open.result;
-            const names = [...idb.objectStoreNames];
-            const tx = idb.transaction(names);
-            const out: unknown[] = [];
-            for (const n of names) tx.objectStore(n).getAll().onsuccess = (e) => out.push((e.target as IDBRequest).result);
-            const text = (v: unknown): unknown => (v instanceof ArrayBuffer || ArrayBuffer.isView(v) ? new TextDecoder('latin1').decode(v as ArrayBuffer) : v);
-            tx.oncomplete = () => {
-              idb.close();
-              resolve(JSON.stringify(out, (_k, v: unknown) => text(v)));
-            };
-          };
-        }),
-    );
+    const raw = await rawDump(page);
     expect(raw).toContain('Tablette Sète'); // the dump did read the stores
     expect(raw).not.toContain(token);
 
