@@ -2,9 +2,11 @@
  * Engine-neutral rules of a push against people erased at their request (README "Her rights"),
  * shared by every store's push batch: which person a pushed op names, which ids a batch must ask
  * the store about ("which of these are erased?"), and a visit naming an erased person stripped of
- * her free text before anything of it is stored (record or op-log copy), applied or in conflict.
+ * her free text before anything of it is stored (record or op-log copy), applied or in conflict;
+ * and what tallies still count of her (`erased_people` rows).
  */
 import { takePersonal } from '../../domain/personalFields';
+import type { BeneficiaryFact } from '../../domain/tally';
 import { isRefused, type IncomingOp } from '../../domain/sync';
 
 /** The person a record's data names (`beneficiaryId`), or '' (never an erased id). */
@@ -38,3 +40,22 @@ export function withoutErasedText(op: IncomingOp, erased: ReadonlySet<string>): 
   if (isRefused(op) || op.deleted || op.entity !== 'accompaniment' || !erased.has(personOf(op.data))) return op;
   return { ...op, data: takePersonal('accompaniment', op.data as object).rest } as IncomingOp;
 }
+
+/** A row of `erased_people`: the statistics kept of a person erased at her request. */
+export interface ErasedPersonRow {
+  id: string;
+  birth_year: number | null;
+  gender: string;
+  social_status: string;
+  qpv: number;
+  public: string | null;
+}
+
+/** What a tally counts of an erased person (her traits, as her record had them). */
+export const erasedPersonFact = (r: ErasedPersonRow): BeneficiaryFact => ({
+  birthYear: r.birth_year,
+  gender: r.gender as BeneficiaryFact['gender'],
+  socialStatus: r.social_status as BeneficiaryFact['socialStatus'],
+  qpv: r.qpv === 1,
+  public: r.public,
+});

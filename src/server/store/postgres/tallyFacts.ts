@@ -13,6 +13,7 @@ import type pg from 'pg';
 import type { AccompanimentData, PermanenceData } from '../../../domain/records';
 import type { AccompanimentFact, BeneficiaryFact, PermanenceFact } from '../../../domain/tally';
 import { accompanimentFact, decodeDims, encodeDims } from '../../../domain/tallyFacts';
+import { erasedPersonFact, type ErasedPersonRow } from '../erasedPeople';
 import type { FactsAnswer, FactsQuery } from '../types';
 
 /** What the facts need of a changed record. */
@@ -205,16 +206,7 @@ export class PgFacts {
         `SELECT id, birth_year, gender, social_status, qpv, public FROM erased_people WHERE id = ANY($1::text[])${own(ownerId, 2)}`,
         o([followed]),
       );
-      for (const r of erased.rows as { id: string; birth_year: number | null; gender: string; social_status: string; qpv: number; public: string | null }[]) {
-        if (beneficiaries.has(r.id)) continue;
-        beneficiaries.set(r.id, {
-          birthYear: r.birth_year,
-          gender: r.gender as BeneficiaryFact['gender'],
-          socialStatus: r.social_status as BeneficiaryFact['socialStatus'],
-          qpv: r.qpv === 1,
-          public: r.public,
-        });
-      }
+      for (const r of erased.rows as ErasedPersonRow[]) if (!beneficiaries.has(r.id)) beneficiaries.set(r.id, erasedPersonFact(r));
     }
     return { accompaniments, permanences, firstVisits, beneficiaries };
   }

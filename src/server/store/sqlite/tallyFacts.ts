@@ -22,6 +22,7 @@ import type Database from 'better-sqlite3';
 import type { AccompanimentData, PermanenceData } from '../../../domain/records';
 import type { AccompanimentFact, BeneficiaryFact, PermanenceFact } from '../../../domain/tally';
 import { accompanimentFact, decodeDims, encodeDims } from '../../../domain/tallyFacts';
+import { erasedPersonFact, type ErasedPersonRow } from '../erasedPeople';
 import type { FactsAnswer, FactsQuery } from '../types';
 
 const ownFilter = (own: boolean) => (own ? ' AND owner_id = ?' : '');
@@ -33,7 +34,6 @@ function accompanimentSql(individual: boolean, own: boolean): string {
        GROUP BY dims, created_by, permanence_id, beneficiary_id`;
 }
 
-type ErasedRow = { id: string; birth_year: number | null; gender: string; social_status: string; qpv: number; public: string | null };
 type PermRow = { id: string; date: string; commune: string; relay_id: string; created_by: string };
 
 export class SqliteTallyFacts {
@@ -206,16 +206,7 @@ export class SqliteTallyFacts {
           public: b.public ?? null,
         });
       }
-      for (const r of this.s.erased[own].all(...args(ids)) as ErasedRow[]) {
-        if (beneficiaries.has(r.id)) continue;
-        beneficiaries.set(r.id, {
-          birthYear: r.birth_year,
-          gender: r.gender as BeneficiaryFact['gender'],
-          socialStatus: r.social_status as BeneficiaryFact['socialStatus'],
-          qpv: r.qpv === 1,
-          public: r.public,
-        });
-      }
+      for (const r of this.s.erased[own].all(...args(ids)) as ErasedPersonRow[]) if (!beneficiaries.has(r.id)) beneficiaries.set(r.id, erasedPersonFact(r));
     }
     return { accompaniments, permanences, firstVisits, beneficiaries };
   }
