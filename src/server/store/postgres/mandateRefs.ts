@@ -43,7 +43,12 @@ export class PgMandateRefs {
     const visits = ops.filter((o): o is PushOp => !isRefused(o) && usesMandate(o));
     if (visits.length === 0) return refs;
     const named = [...new Set(visits.map((o) => o.data.mandateId).filter((id): id is string => typeof id === 'string'))];
-    const rows = (await c.query(`SELECT id, owner_id, deleted, data FROM records WHERE entity = 'mandate' AND id = ANY($1::text[])`, [named])).rows as {
+    // Share-locked: a revocation pushed at the same moment (which locks its mandate for update)
+    // waits for this batch to commit and then sees its visits; or this read waits for the
+    // revocation and sees the mandate revoked. Never both applied unseen.
+    const rows = (
+      await c.query(`SELECT id, owner_id, deleted, data FROM records WHERE entity = 'mandate' AND id = ANY($1::text[]) ORDER BY id FOR SHARE`, [named])
+    ).rows as {
       id: string;
       owner_id: string;
       deleted: number;
