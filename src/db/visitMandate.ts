@@ -18,7 +18,7 @@ export async function mandateProblems(data: AccompanimentData, db: RelaisDB = ap
   if (data.posture !== 'fait_a_la_place') return [];
   const held = data.mandateId ? await db.mandates.get(data.mandateId) : undefined;
   const mandate = held && !held.deleted ? held.data : undefined;
-  const ids = [mandate?.beneficiaryId, data.beneficiaryId].filter((id): id is string => typeof id === 'string');
+  const ids = [...new Set([mandate?.beneficiaryId, data.beneficiaryId])].filter((id): id is string => typeof id === 'string');
   const survivors = new Map(await Promise.all(ids.map(async (id) => [id, await survivorId(id, db)] as const)));
   return mandateErrors(data, { mandate, survivorOf: (id) => survivors.get(id) ?? id });
 }

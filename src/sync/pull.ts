@@ -113,7 +113,9 @@ export async function applyPulledPage(
         // busy, is left as it is without opening (and re-sealing) its personal values.
         const stored = await asStoredWithin(() => table.get(change.id));
         if (!resync && stored && (busy || change.version <= stored.version)) continue;
-        const local = stored && (await table.get(change.id));
+        // Installing a live version needs only the stored row's unsealed fields (createdAt,
+        // createdBy, rev, mergedInto); a tombstone keeps the old data, and a resync compares it.
+        const local = resync || change.deleted ? stored && (await table.get(change.id)) : stored;
         let install = !busy && (!local || change.version > local.version);
         if (resync && local) {
           if (refused.has(key)) {
