@@ -12,7 +12,7 @@ import { currentDataKey, setDataKey } from '../crypto/keySession';
 import { createVault, openVault, VAULT_KEY, WrongCodeError } from '../crypto/keys';
 import { ensureEscrowCopy } from '../crypto/escrow';
 import { forgetUnreadableEnrolment, sealLegacyToken } from '../sync/credentials';
-import { afterWrongCode, loadAttempts, reserveAttempt, resetAttempts, type AfterWrongCode } from './lockAttempts';
+import { afterWrongCode, loadAttempts, MAX_WRONG_CODES, reserveAttempt, resetAttempts, type AfterWrongCode } from './lockAttempts';
 
 interface LockState {
   ready: boolean;
@@ -104,6 +104,9 @@ export type UnlockOutcome = { kind: 'open' } | { kind: 'tooSoon'; waitSeconds: n
 
 /** Tries `code`: opens the app, or counts a wrong code (waits, wipe or block: lockAttempts.ts). */
 export async function unlock(code: string, db: RelaisDB = appDb, now: () => number = Date.now): Promise<UnlockOutcome> {
+  // A 10th wrong code whose wipe or block a crash interrupted: finish it, never check another code.
+  const counted = await loadAttempts(db);
+  if (counted.failures >= MAX_WRONG_CODES && !counted.blocked) return afterWrongCode(db, counted);
   const reserved = await reserveAttempt(db, new Date(now()));
   if (!reserved.ok) return reserved.blocked ? { kind: 'blocked', attempts: await loadAttempts(db) } : { kind: 'tooSoon', waitSeconds: reserved.waitSeconds };
   let key: CryptoKey;

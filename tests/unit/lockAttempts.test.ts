@@ -2,10 +2,10 @@
 // the page) wait their turn like codes typed one by one; a right code resets the count.
 import { beforeEach, describe, expect, it } from 'vitest';
 import { setDataKey } from '../../src/crypto/keySession';
-import { createVault } from '../../src/crypto/keys';
+import { createVault, loadVault } from '../../src/crypto/keys';
 import { RelaisDB } from '../../src/db/database';
 import { unlock } from '../../src/platform/lock';
-import { delayAfter, loadAttempts } from '../../src/platform/lockAttempts';
+import { ATTEMPTS_KEY, delayAfter, loadAttempts, MAX_WRONG_CODES } from '../../src/platform/lockAttempts';
 
 let db: RelaisDB;
 let n = 0;
@@ -31,5 +31,15 @@ describe('wrong codes', () => {
     const later = Date.now() + 6000;
     expect((await unlock('482913', db, () => later)).kind).toBe('open');
     expect((await loadAttempts(db)).failures).toBe(0);
+  });
+
+  it('a 10th wrong code counted but not acted on (the tab died before the wipe) is finished at the next try, even with the right code', async () => {
+    await db.meta.put({
+      key: ATTEMPTS_KEY,
+      value: { failures: MAX_WRONG_CODES, lastFailureAt: new Date(Date.now() - 3_600_000).toISOString(), blocked: false },
+    });
+    const outcome = await unlock('482913', db);
+    expect(outcome.kind).toBe('wiped'); // nothing waited to be sent
+    expect(await loadVault(db)).toBeUndefined();
   });
 });
