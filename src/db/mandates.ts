@@ -11,15 +11,11 @@ import { isOwnRecord } from '../domain/ownership';
 import { db as appDb, type LocalRecord, type RelaisDB } from './database';
 import { ownerName } from './owner';
 import { newestVisitFirst, resolvePerson } from './people';
+import { mandateUses } from './visitMandate';
 
 /** The visits done on the person's behalf under this mandate, newest first. */
 export async function usesOfMandate(mandateId: string, db: RelaisDB = appDb): Promise<LocalRecord<'accompaniment'>[]> {
-  const rows = await db.accompaniments
-    .where('data.mandateId')
-    .equals(mandateId)
-    .filter((a) => !a.deleted && a.data.posture === 'fait_a_la_place')
-    .toArray();
-  return rows.sort(newestVisitFirst);
+  return (await mandateUses(mandateId, db)).sort(newestVisitFirst);
 }
 
 /**

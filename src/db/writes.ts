@@ -15,13 +15,13 @@
  */
 import Dexie from 'dexie';
 import { planOutboxChange } from '../domain/outbox';
-import type { AccompanimentData, DataByEntity } from '../domain/records';
+import type { AccompanimentData, DataByEntity, MandateData } from '../domain/records';
 import { validateRecordData, type FieldError } from '../domain/validation';
 import { db as appDb, RelaisDB, TABLE_OF, type LocalRecord, type StoredEntity } from './database';
 import { presealRows } from './sealing/middleware';
 import { LockedError } from '../crypto/keySession';
 import { toStorageError } from './storageError';
-import { mandateProblems } from './visitMandate';
+import { mandateProblems, revocationProblems } from './visitMandate';
 
 export class ValidationError extends Error {
   constructor(readonly fields: FieldError[]) {
@@ -74,8 +74,8 @@ export const writeScope = (db: RelaisDB, entity: StoredEntity) => [
   db.outbox,
   db.syncIssues,
   db.drafts,
-  // A visit's mandate is checked in the write (visitMandate.ts).
-  ...(entity === 'accompaniment' ? [db.mandates, db.beneficiaries] : []),
+  // A visit's mandate, a revocation's uses, are checked in the write (visitMandate.ts).
+  ...(entity === 'accompaniment' ? [db.mandates, db.beneficiaries] : entity === 'mandate' ? [db.accompaniments] : []),
 ];
 
 const optionsOf = (o: RelaisDB | WriteOptions | undefined): WriteOptions => (o instanceof RelaisDB ? { db: o } : (o ?? {}));
@@ -126,6 +126,10 @@ async function write<E extends StoredEntity>(
         // another tab may have revoked it since): the server's rule, refused here before queuing.
         const misfit = await mandateProblems(change.data as AccompanimentData, db);
         if (misfit.length > 0) throw new ValidationError(misfit);
+      }
+      if (entity === 'mandate' && !change.deleted) {
+        const early = await revocationProblems(id, change.data as MandateData, db);
+        if (early.length > 0) throw new ValidationError(early);
       }
       const record: LocalRecord<E> = {
         entity,

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { saveEntry } from '../../src/db/accompanimentSession';
 import { db } from '../../src/db/database';
 import { loadDraft, saveDraft } from '../../src/db/drafts';
-import { deleteRecord, newId, restoreRecord, ValidationError } from '../../src/db/writes';
+import { deleteRecord, newId, restoreRecord, saveRecord, ValidationError } from '../../src/db/writes';
 import type { ChangeRecord } from '../../src/domain/sync';
 import { applyPulledPage } from '../../src/sync/pull';
 import { accompaniment } from './fixtures';
@@ -95,5 +95,15 @@ describe('saving or restoring a « Fait à sa place » visit', () => {
     expect((await db.accompaniments.get(record.id))!.deleted).toBe(true);
     // Never sent, then deleted: nothing waits, and the refused restore queued nothing.
     expect(await db.outbox.count()).toBe(0);
+  });
+
+  it('refuses a revocation dated on or before a day the mandate was used, whoever saves it; the day after is saved', async () => {
+    await saveVisit();
+    const revoked = (revokedOn: string) => mandate(person, { signedOn: '2026-11-01', expiresOn: '2027-11-01', domains: ['social'], revokedOn });
+    expect(await refusal(saveRecord('mandate', mandateId, revoked('2026-11-24')))).toEqual([
+      { path: 'revokedOn', message: 'Le mandat a servi le 24/11/2026 : la révocation prend effet au plus tôt le lendemain, le 25/11/2026.' },
+    ]);
+    expect((await db.mandates.get(mandateId))!.data.revokedOn).toBeNull();
+    expect((await saveRecord('mandate', mandateId, revoked('2026-11-25'))).data.revokedOn).toBe('2026-11-25');
   });
 });

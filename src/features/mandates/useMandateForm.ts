@@ -4,11 +4,9 @@
  * the one write path. A revocation keeps the stored version it was made on.
  */
 import { useState } from 'react';
-import { db, type LocalRecord } from '../../db/database';
+import type { LocalRecord } from '../../db/database';
 import { StorageError } from '../../db/storageError';
-import { editBaseOf, newId, saveRecord, StaleEditError, ValidationError, writeScope } from '../../db/writes';
-import { usesOfMandate } from '../../db/mandates';
-import { revocationProblem } from '../../domain/mandates';
+import { editBaseOf, newId, saveRecord, StaleEditError, ValidationError } from '../../db/writes';
 import type { IsoDate } from '../../domain/records';
 import { validateMandate, type FieldError } from '../../domain/validation';
 import { mandateDataOf, newMandateForm, type MandateFormState } from './mandateModel';
@@ -66,17 +64,9 @@ export function useMandateForm(personId: string, today: IsoDate, onSaved: (saved
 /** Révoquer le mandat: sets `revokedOn` (the reason is not stored: see RevokeMandate). */
 export async function revokeMandate(mandate: LocalRecord<'mandate'>, revokedOn: IsoDate): Promise<string | null> {
   try {
-    // Its uses as held at the save, in the save's transaction (another tab may log one meanwhile).
-    return await db.transaction('rw', [...writeScope(db, 'mandate'), db.accompaniments], async () => {
-      const problem = revocationProblem(
-        mandate.data,
-        revokedOn,
-        (await usesOfMandate(mandate.id)).map((u) => u.data.date),
-      );
-      if (problem) return problem;
-      await saveRecord('mandate', mandate.id, { ...mandate.data, revokedOn }, { db, base: editBaseOf(mandate) });
-      return null;
-    });
+    // Refused (ValidationError) when dated on or before a day it was used: the write path's check.
+    await saveRecord('mandate', mandate.id, { ...mandate.data, revokedOn }, { base: editBaseOf(mandate) });
+    return null;
   } catch (err) {
     if (err instanceof ValidationError) return err.fields[0]?.message ?? 'Date invalide.';
     if (err instanceof StaleEditError) return 'Ce mandat a été modifié ailleurs entre-temps : rouvrez-le puis révoquez-le.';
