@@ -29,7 +29,9 @@ export interface DuplicatePair {
 /** Words for two people followed by two different users, or null (same user, or not known yet here). */
 export function followedApart(a: LocalRecord<'beneficiary'>, b: LocalRecord<'beneficiary'>): string | null {
   if (!a.createdBy || !b.createdBy || sameUserName(a.createdBy, b.createdBy)) return null;
-  return `Suivies par ${a.createdBy} et par ${b.createdBy} : pas de fusion possible, chacune ne verrait plus une partie de ses visites.`;
+  // In alphabetical order: the same words whichever of the two is shown first.
+  const [first, second] = [a.createdBy, b.createdBy].sort((x, y) => x.localeCompare(y, 'fr'));
+  return `Suivies par ${first} et par ${second} : pas de fusion possible, chacune ne verrait plus une partie de ses visites.`;
 }
 
 /** Whether two people share at least one criterion (a cheap first filter around one person). */
