@@ -6,6 +6,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { clearDraft, saveDraft } from '../../db/drafts';
+import { presealRows } from '../../db/sealing/middleware';
 import { beforeLock } from '../../platform/lock';
 
 const DELAY_MS = 300;
@@ -33,6 +34,22 @@ export function useAutosave(key: string, value: unknown, enabled: boolean): Auto
     clearTimeout(timer.current);
     timer.current = setTimeout(() => void flush(), DELAY_MS);
   }, [value, enabled, flush]);
+
+  // Sealed ahead as it is typed (the draft is sealed at rest): a write made as the page goes away
+  // (pagehide, a closed tab) then needs no Web Crypto call and reaches IndexedDB at once.
+  useEffect(() => {
+    if (!enabled) return;
+    let forget: (() => void) | undefined;
+    let replaced = false;
+    presealRows([{ store: 'drafts', row: { key, value } }]).then(
+      (f) => (replaced ? f() : (forget = f)),
+      () => undefined, // locked meanwhile: the write itself says so
+    );
+    return () => {
+      replaced = true;
+      forget?.();
+    };
+  }, [key, value, enabled]);
 
   useEffect(() => {
     const onHide = () => {
