@@ -1,6 +1,7 @@
 // Tally facts are kept current by the push itself, on both engines: right after a push (before
 // any tally) the fact tables hold exactly the live accompaniments and permanences, so the first
-// tally after a bulk load has nothing to catch up.
+// tally after a bulk load has nothing to catch up. (SQLite writes them just after answering the
+// push, before the next macrotask: factsHandOver.test.ts interleaves writes with that moment.)
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accompaniment, permanence } from '../unit/fixtures';
 import { admin, enrol, op, push, testServer, type TestServer } from './helpers';
@@ -13,6 +14,7 @@ afterEach(async () => {
   await s.close();
 });
 
+const answered = () => new Promise((resolve) => setImmediate(resolve));
 const count = async (table: string) => (await s.one(`SELECT COUNT(*) AS n FROM ${table}`))?.n as number;
 
 describe('tally facts at push time', () => {
@@ -22,6 +24,7 @@ describe('tally facts at push time', () => {
     const b = op();
     const p = op({ entity: 'permanence', data: permanence() as never });
     await push(s.app, anne.headers, [a, b, p]);
+    await answered();
     expect(await count('accompaniment_facts')).toBe(2);
     expect(await count('permanence_facts')).toBe(1);
 
@@ -31,6 +34,7 @@ describe('tally facts at push time', () => {
       op({ entity: 'permanence', id: p.id, baseVersion: 1, deleted: true, data: {} }),
     ]);
     expect(edits.json().results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied', 'applied']);
+    await answered();
     expect(await s.sql(`SELECT id, date FROM accompaniment_facts`)).toEqual([{ id: a.id, date: '2026-11-25' }]);
     expect(await count('permanence_facts')).toBe(0);
     const tally = (await s.app.inject({ url: '/api/v1/tallies?from=2026-11-01&to=2026-11-30', headers: admin })).json();
@@ -49,6 +53,7 @@ describe('tally facts at push time', () => {
       op({ id: other.id, baseVersion: 1, deleted: true, data: {} }),
     ]);
     expect(res.json().results.map((r: { status: string }) => r.status)).toEqual(['applied', 'applied', 'applied', 'applied', 'applied']);
+    await answered();
     expect(await s.sql(`SELECT id, date FROM accompaniment_facts`)).toEqual([{ id: a.id, date: '2026-11-22' }]);
     const tally = (await s.app.inject({ url: '/api/v1/tallies?from=2026-11-01&to=2026-11-30', headers: admin })).json();
     expect(tally.totals.accompaniments).toBe(1);

@@ -10,7 +10,8 @@
  *   twice, and ops of one batch (the same opId twice, two ops of one record) answer exactly as if
  *   sent one by one (the lookups are updated as the batch goes);
  * - a record's `seq` takes the next value of one counter at each change, inside the transaction;
- * - the tally facts of the batch's records are brought up to date in the same transaction;
+ * - the tally facts of the batch's records are handed over at the commit and written just after it
+ *   (tallyFacts.ts: derived data, written before any transaction reads or replaces them);
  * - a `fait_a_la_place` visit is checked against the mandate as the batch has it at that op
  *   (mandateRefs.ts: one lookup per batch, updated as mandates of the batch apply);
  * - a refused or conflicting change is kept with its op for review (retention.ts says how long);
@@ -39,7 +40,7 @@ import { idsToCheckForErasure, refusedForErasure, withoutErasedText } from '../e
 import { SqliteMandateRefs, type BatchRefs } from './mandateRefs';
 import type { SqliteAudit } from './audit';
 import type { KeptCopies } from './retention';
-import type { SqliteTallyFacts } from './tallyFacts';
+import type { FactChange, SqliteTallyFacts } from './tallyFacts';
 import { RECORD_COLUMNS, toChange, type RecordRow } from './rows';
 
 /** The answer to a change of a record erased at the person's request (no copy of it is kept). */
@@ -68,6 +69,10 @@ export interface Batch {
   erased: Set<string>;
   /** Mandates and merges the batch's `fait_a_la_place` visits are checked against (mandateRefs.ts). */
   refs: BatchRefs;
+  /** The last change of each accompaniment and permanence, for the tally facts (tallyFacts.ts). */
+  facts: Map<string, FactChange>;
+  /** The records the batch changed: each holds one seq of the batch's range. */
+  changed: Set<string>;
 }
 
 export class SqlitePushBatches {
@@ -113,20 +118,23 @@ export class SqlitePushBatches {
 
   /** Runs a batch; `one` decides and writes each op in order (the repository's `pushOne`). */
   run(actor: Batch['actor'], ops: IncomingOp[], now: string, one: (op: IncomingOp, batch: Batch) => PushResult): PushResult[] {
-    return this.db
+    const { results, from, batch } = this.db
       .transaction(() => {
         this.kept.sweepIfDue(now);
-        this.facts.refresh(); // nothing to catch up (every push and merge keeps them current): two reads
+        // The facts are current up to here (the last push's hand-over is written now if its flush has not run).
+        this.facts.refresh();
         const batch = this.prefetch(actor, ops, now);
+        const from = batch.seq;
         const results = ops.map((op) => one(op, batch));
         this.s.writeSeq.run(batch.seq);
-        // The tally facts followed each applied op (`one`), in the same transaction: a tally never catches up.
-        this.facts.caughtUp(batch.seq);
         // The device's last sync is written in the same (durable) transaction: one commit per push.
         if (actor.deviceId) this.s.touch.run(now, actor.deviceId);
-        return results;
+        return { results, from, batch };
       })
       .immediate();
+    // Committed: the tally facts of its changes are written right after the answer (tallyFacts.ts).
+    this.facts.handOver(from, batch.seq, [...batch.facts.values()], batch.changed.size);
+    return results;
   }
 
   /** What the batch needs to know, in three queries: its opIds already claimed, its records' heads, which have kept copies. */
@@ -139,7 +147,7 @@ export class SqlitePushBatches {
     const seq = (this.s.readSeq.get() as { value: number }).value;
     // Erased records, and erased people a pushed mandate, follow-up or visit names (made offline).
     const erased = new Set(this.s.erased.all(JSON.stringify(idsToCheckForErasure(ops))) as string[]);
-    return { actor, now, seq, known, heads, kept: this.kept.among(ids), erased, refs: this.refs.prefetch(ops) };
+    return { actor, now, seq, known, heads, kept: this.kept.among(ids), erased, refs: this.refs.prefetch(ops), facts: new Map(), changed: new Set() };
   }
 
   /** Decides one op of the batch and writes its result (and its record when applied). */
@@ -209,7 +217,12 @@ export class SqlitePushBatches {
       const ownerId = head?.ownerId ?? actor.userId;
       const createdBy = head?.createdBy ?? actor.userId;
       batch.heads.set(op.id, { entity: applied.entity, version: decision.version, ownerId, createdBy });
-      this.facts.applied(applied.entity, op.id, batch.seq, op.deleted, applied.data, ownerId, createdBy);
+      batch.changed.add(op.id);
+      if (applied.entity === 'accompaniment' || applied.entity === 'permanence') {
+        // Its last change wins: an earlier one of the batch no longer holds its seq.
+        batch.facts.delete(op.id);
+        batch.facts.set(op.id, { entity: applied.entity, id: op.id, seq: batch.seq, deleted: op.deleted, data: applied.data, ownerId, createdBy });
+      }
       this.refs.applied(applied, head?.ownerId ?? actor.userId, batch.refs);
       if (batch.kept.has(op.id)) this.kept.resolved(op.id, actor.userId, op.deleted);
     }

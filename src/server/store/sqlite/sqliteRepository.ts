@@ -173,6 +173,8 @@ export class SqliteRepository implements Repository {
   }
 
   async close(): Promise<void> {
+    // A push's facts not yet written are caught up from records at the next open.
+    this.facts.close();
     this.db.close();
   }
 

@@ -35,9 +35,32 @@ function accompanimentSql(individual: boolean, own: boolean): string {
 }
 
 type PermRow = { id: string; date: string; commune: string; relay_id: string; created_by: string };
+type ChangedRow = { id: string; entity: string; deleted: number; data: string; owner_id: string; created_by: string; seq: number };
+
+/** The last change a push made to an accompaniment or a permanence (its data parsed and valid). */
+export interface FactChange {
+  entity: string;
+  id: string;
+  seq: number;
+  deleted: boolean;
+  data: unknown;
+  ownerId: string;
+  createdBy: string;
+}
+
+/** A push's changes, committed, their facts not yet written (`handOver`). */
+interface HandOver {
+  from: number;
+  to: number;
+  changes: FactChange[];
+  /** How many records the push changed (of any kind): they hold every seq of `from + 1 … to`. */
+  records: number;
+}
 
 export class SqliteTallyFacts {
   private readonly s;
+  private pending: HandOver | null = null;
+  private flush: NodeJS.Immediate | null = null;
 
   constructor(private readonly db: Database.Database) {
     this.s = {
@@ -47,6 +70,7 @@ export class SqliteTallyFacts {
         `SELECT id, entity, deleted, data, owner_id, created_by, seq FROM records WHERE seq > ? AND entity IN ('accompaniment', 'permanence') ORDER BY seq`,
       ),
       maxSeq: db.prepare(`SELECT value FROM counters WHERE name = 'seq'`),
+      heldSeqs: db.prepare(`SELECT COUNT(*) AS n FROM records WHERE seq > ? AND seq <= ?`),
       // An accompaniment's fact is keyed by the seq of the change that wrote it: the next change
       // of the record (a new seq) drops it by trigger (migration 10), in the same statement.
       putAcc: db.prepare(
@@ -89,59 +113,93 @@ export class SqliteTallyFacts {
   }
 
   /**
-   * One change a push applied (its data already parsed and valid), written with `seq`: its facts
-   * follow at once. The record's previous fact, if any, went when its row took `seq` (trigger).
+   * A push's committed changes of accompaniments and permanences (`changes`: the last of each
+   * record, which holds seq `from + 1 … to`), handed over to be written just after the push's
+   * commit (`flushSoon`) or, if a transaction needs the facts first, at its `refresh`.
    */
-  applied(entity: string, id: string, seq: number, deleted: boolean, data: unknown, ownerId: string, createdBy: string): void {
-    if (entity === 'accompaniment') {
-      if (!deleted) {
-        const f = accompanimentFact(id, data as AccompanimentData, createdBy);
-        this.s.putAcc.run(f.date, seq, f.id, ownerId, createdBy, f.permanenceId, f.beneficiaryId, encodeDims(f));
+  handOver(from: number, to: number, changes: FactChange[], records: number): void {
+    if (to <= from) return;
+    this.pending = { from, to, changes, records };
+    this.flushSoon();
+  }
+
+  /**
+   * Brings the fact tables up to date with every change since the last refresh: the pending
+   * hand-over if nothing has changed since its push, or else every record changed since.
+   * Inside a transaction (a push's) it runs in it.
+   */
+  refresh(): void {
+    this.db.transaction(() => this.catchUp())();
+  }
+
+  /** Stops the flush to come (the database is closing): what it would have written is caught up at open. */
+  close(): void {
+    if (this.flush) clearImmediate(this.flush);
+    this.flush = null;
+    this.pending = null;
+  }
+
+  /**
+   * Writes the hand-over once the push has answered, in a transaction of its own: the facts are
+   * derived data (rebuilt from `records` past facts_seq if a crash drops them), so this commit
+   * need not wait for the disk (synchronous=NORMAL: no fsync; the next push's commit syncs it).
+   * If it fails (another server holds the write lock), the next refresh catches up from records.
+   */
+  private flushSoon(): void {
+    if (this.flush) return;
+    this.flush = setImmediate(() => {
+      this.flush = null;
+      if (!this.pending || !this.db.open || this.db.inTransaction) return;
+      try {
+        this.db.pragma('synchronous = NORMAL');
+        this.db.transaction(() => this.catchUp()).immediate();
+      } catch {
+        this.pending = null;
+      } finally {
+        if (this.db.open) this.db.pragma('synchronous = FULL');
       }
-    } else if (entity === 'permanence') {
-      if (deleted) this.s.delPerm.run(id);
-      else {
-        const p = data as PermanenceData;
-        this.s.putPerm.run(id, ownerId, createdBy, p.date, p.communeInsee, p.relayId);
+    });
+  }
+
+  private catchUp(): void {
+    const from = (this.s.seq.get() as { value: number }).value;
+    const to = (this.s.maxSeq.get() as { value: number }).value;
+    const p = this.pending;
+    this.pending = null;
+    if (to <= from) return;
+    // The hand-over is exact only if it starts where the facts stop and nothing has written a
+    // record since its push: every seq of its range still held by the records it changed.
+    if (p && p.from === from && p.to === to && (this.s.heldSeqs.get(from, to) as { n: number }).n === p.records) {
+      for (const c of p.changes) this.put(c, false);
+    } else {
+      for (const r of this.s.changed.all(from) as ChangedRow[]) {
+        this.put(
+          { entity: r.entity, id: r.id, seq: r.seq, deleted: r.deleted === 1, data: JSON.parse(r.data), ownerId: r.owner_id, createdBy: r.created_by },
+          true,
+        );
       }
     }
+    this.s.setSeq.run(to);
   }
 
-  /** The facts are current up to `seq` (a push wrote them with `applied`, after a `refresh`). */
-  caughtUp(seq: number): void {
-    this.s.setSeq.run(seq);
-  }
-
-  /** Brings the fact tables up to date with every change since the last refresh. */
-  refresh(): void {
-    this.db.transaction(() => {
-      const from = (this.s.seq.get() as { value: number }).value;
-      const to = (this.s.maxSeq.get() as { value: number }).value;
-      if (to <= from) return;
-      const changed = this.s.changed.all(from) as {
-        id: string;
-        entity: string;
-        deleted: number;
-        data: string;
-        owner_id: string;
-        created_by: string;
-        seq: number;
-      }[];
-      for (const r of changed) {
-        if (r.entity === 'accompaniment') {
-          // Its fact of before went when the record took this seq (trigger): only the new one is written.
-          if (!r.deleted) {
-            const f = accompanimentFact(r.id, JSON.parse(r.data) as AccompanimentData, r.created_by);
-            this.s.reputAcc.run(f.date, r.seq, f.id, r.owner_id, r.created_by, f.permanenceId, f.beneficiaryId, encodeDims(f));
-          }
-        } else if (r.deleted) this.s.delPerm.run(r.id);
-        else {
-          const p = JSON.parse(r.data) as PermanenceData;
-          this.s.putPerm.run(r.id, r.owner_id, r.created_by, p.date, p.communeInsee, p.relayId);
-        }
+  /**
+   * Writes the facts of one change. An accompaniment's fact of before went when its record took
+   * this seq (trigger): only the new one is written. Caught up from records, a change whose fact
+   * is written already is rewritten, never doubled.
+   */
+  private put(c: FactChange, again: boolean): void {
+    if (c.entity === 'accompaniment') {
+      if (!c.deleted) {
+        const f = accompanimentFact(c.id, c.data as AccompanimentData, c.createdBy);
+        (again ? this.s.reputAcc : this.s.putAcc).run(f.date, c.seq, f.id, c.ownerId, c.createdBy, f.permanenceId, f.beneficiaryId, encodeDims(f));
       }
-      this.s.setSeq.run(to);
-    })();
+    } else if (c.entity === 'permanence') {
+      if (c.deleted) this.s.delPerm.run(c.id);
+      else {
+        const p = c.data as PermanenceData;
+        this.s.putPerm.run(c.id, c.ownerId, c.createdBy, p.date, p.communeInsee, p.relayId);
+      }
+    }
   }
 
   query({ period, ownerId, individual = false }: FactsQuery): FactsAnswer {
