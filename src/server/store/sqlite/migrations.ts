@@ -276,6 +276,25 @@ export const MIGRATIONS: readonly Migration[] = [
           BEGIN DELETE FROM accompaniment_facts WHERE seq = old.seq; END;
       `),
   },
+  {
+    version: 11,
+    name: 'accompaniment facts found by their primary key (date, seq) alone: one index less to write per fact',
+    up: (db) =>
+      db.exec(`
+        -- A fact's date is its record's date as of the change that wrote it (the fact is derived
+        -- from that data): the triggers find it by (date, seq) in the primary key, and the
+        -- unique seq index, written for every fact only to serve them, goes.
+        DROP TRIGGER accompaniment_fact_replaced;
+        DROP TRIGGER accompaniment_fact_removed;
+        DROP INDEX accompaniment_facts_seq;
+        CREATE TRIGGER accompaniment_fact_replaced AFTER UPDATE OF seq ON records
+          WHEN old.entity = 'accompaniment' AND new.seq IS NOT old.seq AND old.deleted = 0
+          BEGIN DELETE FROM accompaniment_facts WHERE date = json_extract(old.data, '$.date') AND seq = old.seq; END;
+        CREATE TRIGGER accompaniment_fact_removed AFTER DELETE ON records
+          WHEN old.entity = 'accompaniment' AND old.deleted = 0
+          BEGIN DELETE FROM accompaniment_facts WHERE date = json_extract(old.data, '$.date') AND seq = old.seq; END;
+      `),
+  },
 ];
 
 /**
