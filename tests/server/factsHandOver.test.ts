@@ -60,7 +60,7 @@ const visit = (date: string, over: Partial<PushOp> = {}) => op({ data: accompani
 const edit = (o: PushOp, version: number, date: string) => op({ id: o.id, baseVersion: version, data: accompaniment({ date }) as never });
 const statuses = (results: { status: string }[]) => results.map((x) => x.status);
 const yearTally = async (r: SqliteRepository) =>
-  (await r.tallyFacts({ period: { from: '2026-01-01', to: '2026-12-31' } })).accompaniments.reduce((n, a) => n + a.count, 0);
+  (await r.tallyFacts({ period: { from: '2026-01-01', to: '2026-12-31' } })).accompaniments.reduce((n, a) => n + (a.count ?? 1), 0);
 
 describe('tally facts handed over by a push', () => {
   it('are written just after the answer, and a tally before that still counts the push', async () => {

@@ -1,16 +1,23 @@
 /**
  * Tally facts on SQLite: narrow tables of the live accompaniments (clustered by date, then by the
  * `seq` of the change that wrote them, so a push appends its facts; their counted dimensions in
- * one `dims` string) and permanences, caught up from the change sequence
- * (`records.seq`) at the end of every push and merge transaction (and at open), so tallies read
- * no JSON and never have a backlog: the first tally after a bulk load is as fast as the next.
- * (They used to be caught up lazily before each tally: the first one after 200,000 pushed records
- * paid 5 s of catch-up.)
+ * one `dims` string) and permanences, current up to `facts_seq` in the change sequence
+ * (`records.seq`), so tallies read no JSON and never have a backlog: the first tally after a bulk
+ * load is as fast as the next. (They used to be caught up lazily before each tally: the first one
+ * after 200,000 pushed records paid 5 s of catch-up.)
+ * A push hands its changes over at its commit (`handOver`) and they are written just after its
+ * answer, in a transaction of their own that need not wait for the disk: facts are derived data,
+ * and a crash that drops them leaves `facts_seq` behind with them, so the `refresh` at open
+ * derives them again from `records`. A push and a tally call `refresh` first, a merge, an
+ * erasure or a retention run after its writes, the repository at open: it writes the hand-over
+ * if no record has changed since its push, and otherwise catches up from `records` (what another
+ * server on the same file, or a later write, made of those records: never a stale copy).
  * For a tally, accompaniments are grouped by everything counted (a year of 200,000 comes back as
  * a few hundred weighted facts); exports read them one by one.
  * Invariant: after `refresh()`, the fact tables hold exactly the live accompaniments and
- * permanences of `records`, an accompaniment's fact under its record's present `seq` (a change
- * gives the record a new seq, which drops the old fact by trigger: migrations.ts, version 10).
+ * permanences of `records`, an accompaniment's fact under its record's present `seq` and date (a
+ * change gives the record a new seq, which drops the old fact by trigger: migrations.ts, versions
+ * 10 and 11).
  * Every statement is prepared once, in the constructor.
  * A query for one owner (a mediator) reads only her facts, those reached by id from her
  * accompaniments (permanences, beneficiaries, first visits) included.
