@@ -1,7 +1,7 @@
-// Tally facts are kept current by the push itself, on both engines: right after a push (before
-// any tally) the fact tables hold exactly the live accompaniments and permanences, so the first
-// tally after a bulk load has nothing to catch up. (SQLite writes them just after answering the
-// push, before the next macrotask: factsHandOver.test.ts interleaves writes with that moment.)
+// Tally facts follow every push, on both engines: once a push is answered (PostgreSQL: in its own
+// transaction; SQLite: just after the answer, before the next macrotask), the fact tables hold
+// exactly the live accompaniments and permanences, so the first tally after a bulk load has
+// nothing to catch up. factsHandOver.test.ts interleaves other writes with SQLite's moment.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { accompaniment, permanence } from '../unit/fixtures';
 import { admin, enrol, op, push, testServer, type TestServer } from './helpers';

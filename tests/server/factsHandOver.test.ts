@@ -1,15 +1,19 @@
 // SQLite: a push hands its tally facts over at its commit and they are written just after its
 // answer (tallyFacts.ts). Whatever lands in between (a tally, the next push, another server on the
-// same file editing the same records, a crash, a write lock held elsewhere), the fact tables end
-// up holding exactly the live accompaniments and permanences, each accompaniment at its last date.
+// same file editing the same records, a merge, an erasure, a retention run, a crash, a write lock
+// held elsewhere), the fact tables end up holding exactly the live accompaniments and permanences,
+// each accompaniment at its record's date, and a tally neither fails nor holds the event loop.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PushOp } from '../../src/domain/outbox';
+import { openSqliteDatabase } from '../../src/server/store/sqlite/database';
 import { SqliteRepository } from '../../src/server/store/sqlite/sqliteRepository';
 import { accompaniment, permanence } from '../unit/fixtures';
 import { op } from './helpers';
+import { person } from './people';
 
 let dir: string;
 let file: string;
@@ -117,27 +121,100 @@ describe('tally facts handed over by a push', () => {
     expect(facts(first).accompaniments).toContainEqual({ id: a.id, date: '2026-10-15' });
   });
 
-  it('are caught up at the next open when the server stops before writing them', async () => {
+  it('are caught up at the next open when the server stops (a crash) before writing them, and written by a clean close', async () => {
     const r = repo();
-    const pushed = [visit('2026-09-01'), visit('2026-09-02'), visit('2026-09-03')];
-    await r.push(anne, pushed, now());
-    await r.close(); // the flush had not run
+    await r.push(anne, [visit('2026-09-01'), visit('2026-09-02'), visit('2026-09-03')], now());
+    r.db.close(); // a crash: the flush never runs
+    await flush();
     const again = repo();
     expect(facts(again)).toEqual(expected(again));
     expect(facts(again).accompaniments).toHaveLength(3);
+
+    await again.push(anne, [visit('2026-09-04')], now());
+    await again.close(); // a stop: what waits is written first
+    const raw = openSqliteDatabase(file);
+    try {
+      expect((raw.prepare(`SELECT COUNT(*) AS n FROM accompaniment_facts`).get() as { n: number }).n).toBe(4);
+    } finally {
+      raw.close();
+    }
   });
 
-  it('are caught up by the next tally when the flush finds the write lock taken, and pushes stay durable', async () => {
+  it('wait neither for another server holding the write lock (the flush tries again later) nor make a tally fail', async () => {
     const r = repo();
-    r.db.pragma('busy_timeout = 50');
     const other = repo();
     await r.push(anne, [visit('2026-08-01'), visit('2026-08-02')], now());
-    other.db.exec('BEGIN IMMEDIATE');
-    await flush(); // cannot write: gives up without waiting long
+    other.db.exec('BEGIN IMMEDIATE'); // another server's push, merge or retention run
+    const started = Date.now();
+    await flush();
+    // The event loop was not held for the busy timeout (5 s): the flush gave way at once.
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(facts(r).accompaniments).toHaveLength(0);
+    expect(r.db.pragma('synchronous', { simple: true })).toBe(2); // FULL again for the next push
+    expect(r.db.pragma('busy_timeout', { simple: true })).toBe(5000);
     other.db.exec('ROLLBACK');
-    expect(r.db.pragma('synchronous', { simple: true })).toBe(2); // FULL: the next push's commit waits for the disk again
-    expect(await yearTally(r)).toBe(2);
+    // It tries again a little later, without any request.
+    await new Promise((resolve) => setTimeout(resolve, 300));
     expect(facts(r)).toEqual(expected(r));
+
+    // Facts current, the lock held elsewhere: a tally only reads.
+    other.db.exec('BEGIN IMMEDIATE');
+    try {
+      expect(await yearTally(r)).toBe(2);
+    } finally {
+      other.db.exec('ROLLBACK');
+    }
+  });
+
+  it('make a tally that must catch up wait for a write of another server, not fail on a stale snapshot', async () => {
+    const r = repo();
+    r.db.exec('CREATE TABLE scratch (x)');
+    await r.push(anne, [visit('2026-08-01'), visit('2026-08-02')], now());
+    // Before the flush, another connection takes the write lock and commits 200 ms later.
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const worker = new Worker(
+      `const { workerData } = require('node:worker_threads');
+       const Database = require(${JSON.stringify(path.resolve('node_modules/better-sqlite3'))});
+       const db = new Database(workerData.file);
+       const flag = new Int32Array(workerData.flag.buffer);
+       db.exec('BEGIN IMMEDIATE'); db.prepare('INSERT INTO scratch VALUES (1)').run();
+       Atomics.store(flag, 0, 1); Atomics.notify(flag, 0);
+       Atomics.wait(flag, 0, 1, 200);
+       db.exec('COMMIT'); db.close();`,
+      { eval: true, workerData: { file, flag } },
+    );
+    Atomics.wait(flag, 0, 0, 5000);
+    try {
+      expect(await yearTally(r)).toBe(2);
+    } finally {
+      await new Promise((resolve) => worker.on('exit', resolve));
+    }
+    expect(facts(r)).toEqual(expected(r));
+  });
+
+  it('stay exact when a merge, an erasure and a retention run on another server land before the flush', async () => {
+    const a = repo();
+    const b = repo();
+    const coordinator = { userId: 'u-coord', role: 'coordinator' as const, deviceId: null };
+    const [zoe, duplicate, erased] = [0, 1, 2].map(() => op({ entity: 'beneficiary', data: person() as never }));
+    await a.push(anne, [zoe, duplicate, erased], now());
+    await flush();
+    const seen = (date: string, who: PushOp) => visit(date, { data: accompaniment({ date, beneficiaryId: who.id, anonymous: null } as never) as never });
+    const [v1, v2, v3] = [seen('2026-03-01', duplicate), seen('2026-03-02', erased), seen('2026-03-03', zoe)];
+    expect(statuses(await a.push(anne, [v1, v2, v3], now()))).toEqual(['applied', 'applied', 'applied']);
+    expect((await b.merge(coordinator, duplicate.id, zoe.id, now())).status).toBe('merged');
+    expect((await b.erase(coordinator, erased.id, now())).status).toBe('erased');
+    await a.push(
+      anne,
+      [op({ id: v3.id, baseVersion: 1, data: accompaniment({ date: '2026-04-04', beneficiaryId: zoe.id, anonymous: null } as never) as never })],
+      now(),
+    );
+    await b.anonymiseInactive('2030-01-01', now());
+    await flush();
+    for (const r of [a, b]) {
+      expect(facts(r)).toEqual(expected(r));
+      expect(await yearTally(r)).toBe(3);
+    }
   });
 
   it('leave a push durable: the flush commits without waiting for the disk and restores synchronous=FULL', async () => {

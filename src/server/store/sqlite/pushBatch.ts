@@ -71,8 +71,6 @@ export interface Batch {
   refs: BatchRefs;
   /** The last change of each accompaniment and permanence, for the tally facts (tallyFacts.ts). */
   facts: Map<string, FactChange>;
-  /** The records the batch changed: each holds one seq of the batch's range. */
-  changed: Set<string>;
 }
 
 export class SqlitePushBatches {
@@ -127,13 +125,15 @@ export class SqlitePushBatches {
         const from = batch.seq;
         const results = ops.map((op) => one(op, batch));
         this.s.writeSeq.run(batch.seq);
+        // No accompaniment or permanence changed: the facts, current at the start, stay current.
+        if (batch.facts.size === 0) this.facts.caughtUp(batch.seq);
         // The device's last sync is written in the same (durable) transaction: one commit per push.
         if (actor.deviceId) this.s.touch.run(now, actor.deviceId);
         return { results, from, batch };
       })
       .immediate();
     // Committed: the tally facts of its changes are written right after the answer (tallyFacts.ts).
-    this.facts.handOver(from, batch.seq, [...batch.facts.values()], batch.changed.size);
+    if (batch.facts.size > 0) this.facts.handOver(from, batch.seq, [...batch.facts.values()]);
     return results;
   }
 
@@ -147,7 +147,7 @@ export class SqlitePushBatches {
     const seq = (this.s.readSeq.get() as { value: number }).value;
     // Erased records, and erased people a pushed mandate, follow-up or visit names (made offline).
     const erased = new Set(this.s.erased.all(JSON.stringify(idsToCheckForErasure(ops))) as string[]);
-    return { actor, now, seq, known, heads, kept: this.kept.among(ids), erased, refs: this.refs.prefetch(ops), facts: new Map(), changed: new Set() };
+    return { actor, now, seq, known, heads, kept: this.kept.among(ids), erased, refs: this.refs.prefetch(ops), facts: new Map() };
   }
 
   /** Decides one op of the batch and writes its result (and its record when applied). */
@@ -217,7 +217,6 @@ export class SqlitePushBatches {
       const ownerId = head?.ownerId ?? actor.userId;
       const createdBy = head?.createdBy ?? actor.userId;
       batch.heads.set(op.id, { entity: applied.entity, version: decision.version, ownerId, createdBy });
-      batch.changed.add(op.id);
       if (applied.entity === 'accompaniment' || applied.entity === 'permanence') {
         // Its last change wins: an earlier one of the batch no longer holds its seq.
         batch.facts.delete(op.id);

@@ -119,7 +119,7 @@ export class SqliteRepository implements Repository {
     this.erasure = new SqliteErasure(db, this.kept, this.audit);
     this.dossiers = new SqliteDossier(db);
     this.anonymise = new SqliteAnonymise(db, this.kept, this.audit);
-    // A database written before facts were kept at push time catches up now, not at its first tally.
+    // Facts behind their records (an older database, or a crash before a push's facts were written) catch up now, not at the first tally.
     this.facts.refresh();
     const identity = db.prepare(`SELECT db_id, restored_seq FROM identity`).get() as { db_id: string; restored_seq: number | null };
     this.dbId = identity.db_id;
@@ -173,7 +173,7 @@ export class SqliteRepository implements Repository {
   }
 
   async close(): Promise<void> {
-    // A push's facts not yet written are caught up from records at the next open.
+    // A push's facts not yet written are written now (or, if that fails, caught up at the next open).
     this.facts.close();
     this.db.close();
   }
@@ -352,7 +352,7 @@ export class SqliteRepository implements Repository {
     return this.dossiers.read(personId);
   }
 
-  // Both rewrite records (new seqs): the tally facts catch up at once, as after a push or a merge.
+  // Both rewrite records (new seqs): the tally facts catch up at once, as after a merge.
   async erase(actor: ErasingActor, personId: string, now: string): Promise<ErasureResult> {
     const result = this.erasure.run(actor, personId, now);
     this.facts.refresh();

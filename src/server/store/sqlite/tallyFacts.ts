@@ -2,9 +2,9 @@
  * Tally facts on SQLite: narrow tables of the live accompaniments (clustered by date, then by the
  * `seq` of the change that wrote them, so a push appends its facts; their counted dimensions in
  * one `dims` string) and permanences, current up to `facts_seq` in the change sequence
- * (`records.seq`), so tallies read no JSON and never have a backlog: the first tally after a bulk
- * load is as fast as the next. (They used to be caught up lazily before each tally: the first one
- * after 200,000 pushed records paid 5 s of catch-up.)
+ * (`records.seq`), so tallies read no JSON and have no backlog to catch up: the first tally after a bulk
+ * load is as fast as the next: at most one push's facts wait, for a moment. (They used to be
+ * caught up lazily before each tally: the first one after 200,000 pushed records paid 5 s.)
  * A push hands its changes over at its commit (`handOver`) and they are written just after its
  * answer, in a transaction of their own that need not wait for the disk: facts are derived data,
  * and a crash that drops them leaves `facts_seq` behind with them, so the `refresh` at open
@@ -42,6 +42,9 @@ function accompanimentSql(individual: boolean, own: boolean): string {
 }
 
 type PermRow = { id: string; date: string; commune: string; relay_id: string; created_by: string };
+/** How many times a flush that finds the write lock taken tries again (after 20, 40, 80 ms). */
+const FLUSH_RETRIES = 3;
+
 type ChangedRow = { id: string; entity: string; deleted: number; data: string; owner_id: string; created_by: string; seq: number };
 
 /** The last change a push made to an accompaniment or a permanence (its data parsed and valid). */
@@ -60,14 +63,12 @@ interface HandOver {
   from: number;
   to: number;
   changes: FactChange[];
-  /** How many records the push changed (of any kind): they hold every seq of `from + 1 … to`. */
-  records: number;
 }
 
 export class SqliteTallyFacts {
   private readonly s;
   private pending: HandOver | null = null;
-  private flush: NodeJS.Immediate | null = null;
+  private flush: { cancel(): void } | null = null;
 
   constructor(private readonly db: Database.Database) {
     this.s = {
@@ -77,7 +78,6 @@ export class SqliteTallyFacts {
         `SELECT id, entity, deleted, data, owner_id, created_by, seq FROM records WHERE seq > ? AND entity IN ('accompaniment', 'permanence') ORDER BY seq`,
       ),
       maxSeq: db.prepare(`SELECT value FROM counters WHERE name = 'seq'`),
-      heldSeqs: db.prepare(`SELECT COUNT(*) AS n FROM records WHERE seq > ? AND seq <= ?`),
       // An accompaniment's fact is keyed by the seq of the change that wrote it: the next change
       // of the record (a new seq) drops it by trigger (migration 10), in the same statement.
       putAcc: db.prepare(
@@ -121,51 +121,92 @@ export class SqliteTallyFacts {
 
   /**
    * A push's committed changes of accompaniments and permanences (`changes`: the last of each
-   * record, which holds seq `from + 1 … to`), handed over to be written just after the push's
-   * commit (`flushSoon`) or, if a transaction needs the facts first, at its `refresh`.
+   * record; the push took seqs `from + 1 … to`), handed over to be written just after the push's
+   * answer (`flushSoon`) or, if a transaction needs the facts first, at its `refresh`. A push
+   * that changed neither advanced `facts_seq` itself (`caughtUp`).
    */
-  handOver(from: number, to: number, changes: FactChange[], records: number): void {
+  handOver(from: number, to: number, changes: FactChange[]): void {
     if (to <= from) return;
-    this.pending = { from, to, changes, records };
-    this.flushSoon();
+    this.pending = { from, to, changes };
+    this.flushSoon(0);
+  }
+
+  /** Inside a push that changed no accompaniment or permanence, the facts (current at its start) stay current up to `seq`. */
+  caughtUp(seq: number): void {
+    this.s.setSeq.run(seq);
   }
 
   /**
    * Brings the fact tables up to date with every change since the last refresh: the pending
-   * hand-over if nothing has changed since its push, or else every record changed since.
-   * Inside a transaction (a push's) it runs in it.
+   * hand-over if no record has changed since its push, or else every record changed since.
+   * Inside a transaction (a push's, a merge's) it runs in it. Outside (a tally, the open) it only
+   * reads when the facts are current, and otherwise writes in an IMMEDIATE transaction: it waits
+   * for another server's write like a push does, and never reads a snapshot that a commit of
+   * another server makes stale before it writes (SQLITE_BUSY_SNAPSHOT).
    */
   refresh(): void {
-    this.db.transaction(() => this.catchUp())();
+    if (this.db.inTransaction) return this.catchUp();
+    if (this.current()) return;
+    this.db.transaction(() => this.catchUp()).immediate();
   }
 
-  /** Stops the flush to come (the database is closing): what it would have written is caught up at open. */
+  /** Writes what waits (the database is closing); if it cannot, the open catches up from records. */
   close(): void {
-    if (this.flush) clearImmediate(this.flush);
+    this.flush?.cancel();
     this.flush = null;
+    try {
+      if (this.pending && this.db.open) this.refresh();
+    } catch {
+      // Caught up from records at the next open.
+    }
     this.pending = null;
+  }
+
+  private current(): boolean {
+    return (this.s.seq.get() as { value: number }).value >= (this.s.maxSeq.get() as { value: number }).value;
   }
 
   /**
    * Writes the hand-over once the push has answered, in a transaction of its own: the facts are
    * derived data (rebuilt from `records` past facts_seq if a crash drops them), so this commit
    * need not wait for the disk (synchronous=NORMAL: no fsync; the next push's commit syncs it).
-   * If it fails (another server holds the write lock), the next refresh catches up from records.
+   * It never waits for a lock on the event loop: while another server writes, it tries again a
+   * little later (a few times; then any refresh catches up, from records if need be).
    */
-  private flushSoon(): void {
+  private flushSoon(attempt: number): void {
     if (this.flush) return;
-    this.flush = setImmediate(() => {
+    const run = () => {
       this.flush = null;
-      if (!this.pending || !this.db.open || this.db.inTransaction) return;
+      if (!this.pending || !this.db.open) return;
+      if (this.db.inTransaction) return this.flushSoon(attempt);
+      const synchronous = this.db.pragma('synchronous', { simple: true }) as number;
+      const busyTimeout = this.db.pragma('busy_timeout', { simple: true }) as number;
       try {
         this.db.pragma('synchronous = NORMAL');
+        this.db.pragma('busy_timeout = 0');
         this.db.transaction(() => this.catchUp()).immediate();
-      } catch {
-        this.pending = null;
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? 'unknown';
+        if (code.startsWith('SQLITE_BUSY') && this.pending && attempt < FLUSH_RETRIES) this.flushSoon(attempt + 1);
+        else {
+          this.pending = null;
+          // Never any data in the message: the code only. The next refresh catches up from records.
+          if (!code.startsWith('SQLITE_BUSY')) console.error(`Faits de bilan : écriture reportée au prochain rattrapage (${code}).`);
+        }
       } finally {
-        if (this.db.open) this.db.pragma('synchronous = FULL');
+        if (this.db.open) {
+          this.db.pragma(`synchronous = ${synchronous}`);
+          this.db.pragma(`busy_timeout = ${busyTimeout}`);
+        }
       }
-    });
+    };
+    if (attempt === 0) {
+      const handle = setImmediate(run).unref();
+      this.flush = { cancel: () => clearImmediate(handle) };
+    } else {
+      const handle = setTimeout(run, 10 * 2 ** attempt).unref();
+      this.flush = { cancel: () => clearTimeout(handle) };
+    }
   }
 
   private catchUp(): void {
@@ -175,8 +216,8 @@ export class SqliteTallyFacts {
     this.pending = null;
     if (to <= from) return;
     // The hand-over is exact only if it starts where the facts stop and nothing has written a
-    // record since its push: every seq of its range still held by the records it changed.
-    if (p && p.from === from && p.to === to && (this.s.heldSeqs.get(from, to) as { n: number }).n === p.records) {
+    // record since its push (every write of a record takes a new seq: `to` would have moved).
+    if (p && p.from === from && p.to === to) {
       for (const c of p.changes) this.put(c, false);
     } else {
       for (const r of this.s.changed.all(from) as ChangedRow[]) {
