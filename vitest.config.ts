@@ -10,7 +10,13 @@ import { defineConfig } from 'vitest/config';
 // (backup, its migrations, the embedded start) run on SQLite only; tests/server/postgres/ on
 // PostgreSQL only.
 const withPostgres = !!process.env.DATABASE_URL;
-const SQLITE_ONLY = ['tests/server/backup.test.ts', 'tests/server/migrations.test.ts', 'tests/server/http.test.ts', 'tests/server/factsHandOver.test.ts'];
+const SQLITE_ONLY = [
+  'tests/server/backup.test.ts',
+  'tests/server/migrations.test.ts',
+  'tests/server/http.test.ts',
+  'tests/server/factsHandOver.test.ts',
+  'tests/server/retentionLock.test.ts',
+];
 const pg = { RELAIS_TEST_ENGINE: 'postgres' };
 
 export default defineConfig({
@@ -43,7 +49,7 @@ export default defineConfig({
           name: 'server-http',
           environment: 'node',
           include: ['tests/server/*.test.ts'],
-          exclude: ['tests/server/http.test.ts', 'tests/server/migrations.test.ts', 'tests/server/factsHandOver.test.ts'],
+          exclude: ['tests/server/http.test.ts', 'tests/server/migrations.test.ts', 'tests/server/factsHandOver.test.ts', 'tests/server/retentionLock.test.ts'],
           testTimeout: 30_000,
           env: { RELAIS_TEST_TRANSPORT: 'http' },
         },

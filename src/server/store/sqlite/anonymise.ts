@@ -1,7 +1,9 @@
 /**
  * The retention job on SQLite (domain.md §5; Repository.anonymiseInactive says what changes; the
- * rules are domain/anonymise.ts's). One IMMEDIATE transaction; set-based, so a first run over years
- * of data reads each table once:
+ * rules are domain/anonymise.ts's). Decided in a read transaction, then written in one IMMEDIATE
+ * transaction that decides again when there is anything to rewrite (as on PostgreSQL: a day with
+ * nothing to anonymise holds the write lock only to purge copies and log the run); set-based, so
+ * a first run over years of data reads each table once:
  * 1. the last contact of every person: the latest date not after today (Paris) among her consent
  *    date, the days the server first stored and last changed her record, and the dates of the live accompaniments (date), mandates (signed, expiry,
  *    revocation) and follow-ups (due, done) naming her or an id merged into her (one grouped
@@ -61,59 +63,19 @@ export class SqliteAnonymise {
     };
   }
 
+  /**
+   * Decided first in a read transaction (WAL: the scan takes no write lock, so the server's
+   * pushes go on while `npm run retention` reads years of records in another process); when it
+   * finds something to rewrite, decided again under the write lock (IMMEDIATE), which is what
+   * counts. The purge of copies and the audit entry are written under the lock too.
+   */
   run(cutoff: string, now: string): RetentionCounts {
-    const s = this.s;
+    const planned = this.db.transaction(() => this.decide(cutoff, now)).deferred();
     return this.db
       .transaction((): RetentionCounts => {
-        const counts: RetentionCounts = { people: 0, mandates: 0, accompaniments: 0, followups: 0, opCopies: 0 };
+        const { counts, rewrites, touched } = planned.rewrites.length > 0 ? this.decide(cutoff, now) : planned;
         const writer = new RecordRewriter(this.db, { userId: RETENTION_ACTOR.userId, deviceId: null }, now);
-        const done = new Set<string>();
-        const touched: string[] = [];
-        const rewrite = (r: Row, data: object) => {
-          if (done.has(r.id)) return;
-          done.add(r.id);
-          touched.push(r.id);
-          if (isAnonymised(r.entity, data)) return;
-          writer.write(r, false, anonymisedData(r.entity, data));
-          counts[r.entity === 'beneficiary' ? 'people' : r.entity === 'mandate' ? 'mandates' : r.entity === 'followup' ? 'followups' : 'accompaniments']++;
-        };
-
-        // 1. Last contact per person (records naming a merged id count for her survivor).
-        const survivorOf = new Map((s.merges.all() as { id: string; survivor: string }[]).map((m) => [m.id, m.survivor]));
-        const last = new Map<string, string>();
-        const today = parisDate(new Date(now));
-        for (const c of s.contacts.all({ today }) as {
-          pid: string;
-          a: string | null;
-          b: string | null;
-          c: string | null;
-          d: string | null;
-          e: string | null;
-          f: string | null;
-        }[]) {
-          const who = survivorOf.get(c.pid) ?? c.pid;
-          const latest = latestDate([last.get(who), c.a, c.b, c.c, c.d, c.e, c.f]);
-          if (latest) last.set(who, latest);
-        }
-        // 2. Inactive people, and the records naming them (or an id merged into them).
-        const inactive: (Row & { parsed: { consentedOn?: string } })[] = [];
-        for (const p of s.people.all() as (Row & { created_on: string; updated_on: string })[]) {
-          const parsed = JSON.parse(p.data) as { consentedOn?: string };
-          // An edit of her own record (updated_at) is a contact too.
-          const contact = lastContact([last.get(p.id), parsed.consentedOn, p.created_on, p.updated_on], today);
-          if (contact !== null && contact < cutoff) inactive.push({ ...p, entity: 'beneficiary', parsed });
-        }
-        if (inactive.length) {
-          const inactiveIds = new Set(inactive.map((p) => p.id));
-          for (const p of inactive) rewrite(p, p.parsed);
-          const named = [...inactiveIds, ...[...survivorOf].filter(([, surv]) => inactiveIds.has(surv)).map(([dup]) => dup)];
-          for (const r of s.referencing.all(JSON.stringify(named)) as Row[]) rewrite(r, JSON.parse(r.data) as object);
-        }
-        // 3. Mandates that ended more than the retention period ago, whoever they belong to.
-        for (const m of s.mandates.all() as Row[]) {
-          const data = JSON.parse(m.data) as MandateData;
-          if (mandateEndedBefore(data, cutoff)) rewrite(m, data);
-        }
+        for (const r of rewrites) writer.write(r, false, anonymisedData(r.entity, r.parsed));
         // 4. Their op-log copies.
         counts.opCopies = this.kept.forget(touched);
         writer.finish();
@@ -121,5 +83,60 @@ export class SqliteAnonymise {
         return counts;
       })
       .immediate();
+  }
+
+  /** Steps 1 to 3, reads only: the records to anonymise (with their parsed data) and those whose copies go. */
+  private decide(cutoff: string, now: string): { counts: RetentionCounts; rewrites: (Row & { parsed: object })[]; touched: string[] } {
+    const s = this.s;
+    const counts: RetentionCounts = { people: 0, mandates: 0, accompaniments: 0, followups: 0, opCopies: 0 };
+    const rewrites: (Row & { parsed: object })[] = [];
+    const done = new Set<string>();
+    const touched: string[] = [];
+    const rewrite = (r: Row, data: object) => {
+      if (done.has(r.id)) return;
+      done.add(r.id);
+      touched.push(r.id);
+      if (isAnonymised(r.entity, data)) return;
+      rewrites.push({ ...r, parsed: data });
+      counts[r.entity === 'beneficiary' ? 'people' : r.entity === 'mandate' ? 'mandates' : r.entity === 'followup' ? 'followups' : 'accompaniments']++;
+    };
+
+    // 1. Last contact per person (records naming a merged id count for her survivor).
+    const survivorOf = new Map((s.merges.all() as { id: string; survivor: string }[]).map((m) => [m.id, m.survivor]));
+    const last = new Map<string, string>();
+    const today = parisDate(new Date(now));
+    for (const c of s.contacts.all({ today }) as {
+      pid: string;
+      a: string | null;
+      b: string | null;
+      c: string | null;
+      d: string | null;
+      e: string | null;
+      f: string | null;
+    }[]) {
+      const who = survivorOf.get(c.pid) ?? c.pid;
+      const latest = latestDate([last.get(who), c.a, c.b, c.c, c.d, c.e, c.f]);
+      if (latest) last.set(who, latest);
+    }
+    // 2. Inactive people, and the records naming them (or an id merged into them).
+    const inactive: (Row & { parsed: { consentedOn?: string } })[] = [];
+    for (const p of s.people.all() as (Row & { created_on: string; updated_on: string })[]) {
+      const parsed = JSON.parse(p.data) as { consentedOn?: string };
+      // An edit of her own record (updated_at) is a contact too.
+      const contact = lastContact([last.get(p.id), parsed.consentedOn, p.created_on, p.updated_on], today);
+      if (contact !== null && contact < cutoff) inactive.push({ ...p, entity: 'beneficiary', parsed });
+    }
+    if (inactive.length) {
+      const inactiveIds = new Set(inactive.map((p) => p.id));
+      for (const p of inactive) rewrite(p, p.parsed);
+      const named = [...inactiveIds, ...[...survivorOf].filter(([, surv]) => inactiveIds.has(surv)).map(([dup]) => dup)];
+      for (const r of s.referencing.all(JSON.stringify(named)) as Row[]) rewrite(r, JSON.parse(r.data) as object);
+    }
+    // 3. Mandates that ended more than the retention period ago, whoever they belong to.
+    for (const m of s.mandates.all() as Row[]) {
+      const data = JSON.parse(m.data) as MandateData;
+      if (mandateEndedBefore(data, cutoff)) rewrite(m, data);
+    }
+    return { counts, rewrites, touched };
   }
 }
