@@ -1,7 +1,8 @@
 /**
  * `npm run retention`: runs the daily privacy job once (retentionJob.ts) on the configured store
  * (PostgreSQL when `DATABASE_URL` is set, else `RELAIS_DATA_DIR/relais.sqlite`), safe while the
- * servers run (one write transaction), and prints its counts. Exits 1 on failure.
+ * servers run (its writes in one transaction; on SQLite its scan holds no write lock), and prints
+ * its counts. Exits 1 on failure.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -217,12 +217,33 @@ describe('tally facts handed over by a push', () => {
     }
   });
 
-  it('leave a push durable: the flush commits without waiting for the disk and restores synchronous=FULL', async () => {
+  it('leave a push durable: each push commits with synchronous=FULL, even one landing while a flush waits to try again', async () => {
     const r = repo();
+    const other = repo();
+    const seen: number[] = [];
+    const batches = (r as unknown as { pushOne: (...a: unknown[]) => unknown }).pushOne.bind(r);
+    (r as unknown as { pushOne: (...a: unknown[]) => unknown }).pushOne = (...a: unknown[]) => {
+      seen.push(r.db.pragma('synchronous', { simple: true }) as number);
+      return batches(...a);
+    };
     await r.push(anne, [visit('2026-07-01')], now());
+    other.db.exec('BEGIN IMMEDIATE');
+    await flush(); // gives way; tries again 20 ms later
+    other.db.exec('ROLLBACK');
+    await r.push(anne, [visit('2026-07-02')], now()); // before that retry
     await flush();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(seen).toEqual([2, 2]);
     expect(facts(r)).toEqual(expected(r));
-    expect(r.db.pragma('synchronous', { simple: true })).toBe(2);
+  });
+
+  it('stay current through a push that changes no accompaniment or permanence, with nothing left to write', async () => {
+    const r = repo();
+    await r.push(anne, [visit('2026-07-03')], now());
+    await flush();
+    await r.push(anne, [op({ entity: 'beneficiary', data: person() as never })], now());
+    // Right after the answer, before any macrotask: the push moved facts_seq itself.
+    expect(facts(r)).toEqual(expected(r));
   });
 
   it('stay exact over many pushes by two servers interleaved at random, each flush at a random moment', async () => {

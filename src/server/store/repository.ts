@@ -253,7 +253,8 @@ export interface Repository {
    */
   erase(actor: ErasingActor, personId: string, now: string): Promise<ErasureResult>;
   /**
-   * The retention job (domain.md §5), in one transaction: people whose last contact (latest of her
+   * The retention job (domain.md §5), its writes in one transaction (decided from a scan that
+   * holds no write lock when nothing changed meanwhile): people whose last contact (latest of her
    * accompaniments' dates, consent date, mandate dates, follow-up dates, the day the server first
    * stored her) is before `cutoff` get their personal fields blanked (anonymise.ts), with their
    * accompaniments, mandates and follow-ups; mandates that ended (expired or revoked) before

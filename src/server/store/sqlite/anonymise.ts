@@ -1,9 +1,9 @@
 /**
  * The retention job on SQLite (domain.md §5; Repository.anonymiseInactive says what changes; the
  * rules are domain/anonymise.ts's). Decided in a read transaction, then written in one IMMEDIATE
- * transaction that decides again when there is anything to rewrite (as on PostgreSQL: a day with
- * nothing to anonymise holds the write lock only to purge copies and log the run); set-based, so
- * a first run over years of data reads each table once:
+ * transaction, from that decision if no record changed meanwhile, else from a new one (`run`):
+ * the write lock is held for the writes, not for the scan; set-based, so a first run over years
+ * of data reads each table once:
  * 1. the last contact of every person: the latest date not after today (Paris) among her consent
  *    date, the days the server first stored and last changed her record, and the dates of the live accompaniments (date), mandates (signed, expiry,
  *    revocation) and follow-ups (due, done) naming her or an id merged into her (one grouped
@@ -60,20 +60,23 @@ export class SqliteAnonymise {
          AND ${pid} IN (SELECT value FROM json_each(?))`,
       ),
       mandates: db.prepare(`SELECT id, entity, version, data FROM records WHERE entity = 'mandate' AND deleted = 0`),
+      seq: db.prepare(`SELECT value FROM counters WHERE name = 'seq'`).pluck(),
     };
   }
 
   /**
    * Decided first in a read transaction (WAL: the scan takes no write lock, so the server's
-   * pushes go on while `npm run retention` reads years of records in another process); when it
-   * finds something to rewrite, decided again under the write lock (IMMEDIATE), which is what
-   * counts. The purge of copies and the audit entry are written under the lock too.
+   * pushes go on while it reads years of records, even from `npm run retention` in another
+   * process); then written under the write lock (IMMEDIATE) from that decision if no record has
+   * changed since (every write of a record, a merge's included, takes a new seq), or else from a
+   * decision taken again under the lock. The purge of copies and the audit entry are written
+   * under the lock too.
    */
   run(cutoff: string, now: string): RetentionCounts {
-    const planned = this.db.transaction(() => this.decide(cutoff, now)).deferred();
+    const planned = this.db.transaction(() => ({ ...this.decide(cutoff, now), seq: this.s.seq.get() as number })).deferred();
     return this.db
       .transaction((): RetentionCounts => {
-        const { counts, rewrites, touched } = planned.rewrites.length > 0 ? this.decide(cutoff, now) : planned;
+        const { counts, rewrites, touched } = (this.s.seq.get() as number) === planned.seq ? planned : this.decide(cutoff, now);
         const writer = new RecordRewriter(this.db, { userId: RETENTION_ACTOR.userId, deviceId: null }, now);
         for (const r of rewrites) writer.write(r, false, anonymisedData(r.entity, r.parsed));
         // 4. Their op-log copies.

@@ -171,34 +171,27 @@ export class SqliteTallyFacts {
    * derived data (rebuilt from `records` past facts_seq if a crash drops them), so this commit
    * need not wait for the disk (synchronous=NORMAL: no fsync; the next push's commit syncs it).
    * It never waits for a lock on the event loop: while another server writes, it tries again a
-   * little later (a few times; then any refresh catches up, from records if need be).
+   * little later (a few times; then any refresh catches up, from records if need be). A new
+   * hand-over starts its own attempts (the previous one's retry is cancelled).
    */
   private flushSoon(attempt: number): void {
-    if (this.flush) return;
+    this.flush?.cancel();
     const run = () => {
       this.flush = null;
       if (!this.pending || !this.db.open) return;
-      if (this.db.inTransaction) return this.flushSoon(attempt);
-      const synchronous = this.db.pragma('synchronous', { simple: true }) as number;
-      const busyTimeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+      let written: boolean;
       try {
-        this.db.pragma('synchronous = NORMAL');
-        this.db.pragma('busy_timeout = 0');
-        this.db.transaction(() => this.catchUp()).immediate();
+        // A transaction open on this connection across an await (none in the server): as if busy.
+        written = !this.db.inTransaction && this.writeWithoutWaiting();
       } catch (error) {
-        const code = (error as { code?: string }).code ?? 'unknown';
-        if (code.startsWith('SQLITE_BUSY') && this.pending && attempt < FLUSH_RETRIES) this.flushSoon(attempt + 1);
-        else {
-          this.pending = null;
-          // Never any data in the message: the code only. The next refresh catches up from records.
-          if (!code.startsWith('SQLITE_BUSY')) console.error(`Faits de bilan : écriture reportée au prochain rattrapage (${code}).`);
-        }
-      } finally {
-        if (this.db.open) {
-          this.db.pragma(`synchronous = ${synchronous}`);
-          this.db.pragma(`busy_timeout = ${busyTimeout}`);
-        }
+        // Never any data in the message: the code only. The next refresh catches up from records.
+        console.error(`Faits de bilan : écriture reportée au prochain rattrapage (${(error as { code?: string }).code ?? 'erreur'}).`);
+        this.pending = null;
+        return;
       }
+      if (written) return;
+      if (this.pending && attempt < FLUSH_RETRIES) this.flushSoon(attempt + 1);
+      else this.pending = null;
     };
     if (attempt === 0) {
       const handle = setImmediate(run).unref();
@@ -206,6 +199,30 @@ export class SqliteTallyFacts {
     } else {
       const handle = setTimeout(run, 10 * 2 ** attempt).unref();
       this.flush = { cancel: () => clearTimeout(handle) };
+    }
+  }
+
+  /**
+   * The flush's transaction, without fsync and without waiting for the write lock (false when
+   * another connection holds it); the connection's own settings are restored whatever happens.
+   */
+  private writeWithoutWaiting(): boolean {
+    const synchronous = this.db.pragma('synchronous', { simple: true }) as number;
+    const busyTimeout = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma('synchronous = NORMAL');
+    try {
+      this.db.pragma('busy_timeout = 0');
+      try {
+        this.db.transaction(() => this.catchUp()).immediate();
+        return true;
+      } catch (error) {
+        if (((error as { code?: string }).code ?? '').startsWith('SQLITE_BUSY')) return false;
+        throw error;
+      } finally {
+        this.db.pragma(`busy_timeout = ${busyTimeout}`);
+      }
+    } finally {
+      this.db.pragma(`synchronous = ${synchronous}`);
     }
   }
 
