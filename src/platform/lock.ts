@@ -12,7 +12,7 @@ import { currentDataKey, setDataKey } from '../crypto/keySession';
 import { createVault, openVault, VAULT_KEY, WrongCodeError } from '../crypto/keys';
 import { ensureEscrowCopy } from '../crypto/escrow';
 import { forgetUnreadableEnrolment, sealLegacyToken } from '../sync/credentials';
-import { afterWrongCode, loadAttempts, MAX_WRONG_CODES, reserveAttempt, resetAttempts, type AfterWrongCode } from './lockAttempts';
+import { afterWrongCode, loadAttempts, reserveAttempt, resetAttempts, type AfterWrongCode, type Attempts } from './lockAttempts';
 
 interface LockState {
   ready: boolean;
@@ -102,21 +102,25 @@ export async function setFirstCode(code: string, db: RelaisDB = appDb): Promise<
 
 export type UnlockOutcome = { kind: 'open' } | { kind: 'tooSoon'; waitSeconds: number } | AfterWrongCode;
 
+/** A wrong code's outcome (lockAttempts.ts); a wipe leaves its notice for the screen that follows. */
+export async function wrongCodeOutcome(db: RelaisDB, attempts: Attempts): Promise<AfterWrongCode> {
+  const outcome = await afterWrongCode(db, attempts);
+  if (outcome.kind === 'wiped') useLock.setState({ notice: 'Trop de codes incorrects : les données de cette tablette ont été effacées.' });
+  return outcome;
+}
+
 /** Tries `code`: opens the app, or counts a wrong code (waits, wipe or block: lockAttempts.ts). */
 export async function unlock(code: string, db: RelaisDB = appDb, now: () => number = Date.now): Promise<UnlockOutcome> {
-  // A 10th wrong code whose wipe or block a crash interrupted: finish it, never check another code.
-  const counted = await loadAttempts(db);
-  if (counted.failures >= MAX_WRONG_CODES && !counted.blocked) return afterWrongCode(db, counted);
   const reserved = await reserveAttempt(db, new Date(now()));
+  // A 10th wrong code whose wipe or block a crash interrupted: finish it, never check another code.
+  if ('interrupted' in reserved) return wrongCodeOutcome(db, reserved.interrupted);
   if (!reserved.ok) return reserved.blocked ? { kind: 'blocked', attempts: await loadAttempts(db) } : { kind: 'tooSoon', waitSeconds: reserved.waitSeconds };
   let key: CryptoKey;
   try {
     key = await openVault(db, code);
   } catch (error) {
     if (!(error instanceof WrongCodeError)) throw error;
-    const outcome = await afterWrongCode(db, reserved.attempts);
-    if (outcome.kind === 'wiped') useLock.setState({ notice: 'Trop de codes incorrects : les données de cette tablette ont été effacées.' });
-    return outcome;
+    return wrongCodeOutcome(db, reserved.attempts);
   }
   useLock.setState({ opening: true });
   await resetAttempts(db);

@@ -43,16 +43,33 @@ export async function resetAttempts(db: RelaisDB): Promise<void> {
 
 export type AfterWrongCode = { kind: 'wait'; attempts: Attempts } | { kind: 'wiped' } | { kind: 'blocked'; attempts: Attempts };
 
-export type Reservation = { ok: true; attempts: Attempts } | { ok: false; blocked: boolean; waitSeconds: number };
+/**
+ * Longer than any check of a code takes (PBKDF2 on a slow tablet: about a second): a 10th code
+ * counted and not acted on for longer than this was cut short by a crash, not being checked.
+ */
+export const TENTH_CODE_CHECK_MS = 60_000;
+
+export type Reservation =
+  | { ok: true; attempts: Attempts }
+  | { ok: false; blocked: boolean; waitSeconds: number }
+  /** A 10th wrong code whose wipe or block a crash cut short: to finish (`afterWrongCode`), no code checked. */
+  | { ok: false; interrupted: Attempts };
 
 /**
  * Before a code is checked, counts it as wrong (in one transaction): tries from two tabs, or
  * fired at once, each wait their turn, and a crash during the check does not give a free try.
- * A right code then resets the count (`resetAttempts`).
+ * A right code then resets the count (`resetAttempts`). While a 10th code is being checked
+ * (another tab), the next try waits; once that check has long stopped without acting on it,
+ * the next try finishes its wipe or block instead of checking another code.
  */
 export async function reserveAttempt(db: RelaisDB, now = new Date()): Promise<Reservation> {
   return db.transaction('rw', db.meta, async () => {
     const before = await loadAttempts(db);
+    if (before.failures >= MAX_WRONG_CODES && !before.blocked) {
+      const checking = Date.parse(before.lastFailureAt ?? '') + TENTH_CODE_CHECK_MS - now.getTime();
+      if (!(checking > 0)) return { ok: false as const, interrupted: before };
+      return { ok: false as const, blocked: false, waitSeconds: Math.ceil(checking / 1000) };
+    }
     const wait = nextTryAt(before) - now.getTime();
     if (before.blocked || wait > 0) return { ok: false as const, blocked: before.blocked, waitSeconds: Math.max(0, Math.ceil(wait / 1000)) };
     const attempts: Attempts = { failures: before.failures + 1, lastFailureAt: now.toISOString(), blocked: false };

@@ -6,8 +6,8 @@
 import { db as appDb, type RelaisDB } from '../db/database';
 import { hasUnsentWork, UnsentWorkError, wipeLocalData } from '../db/wipe';
 import { changeLockCode, WrongCodeError } from '../crypto/keys';
-import { afterWrongCode, loadAttempts, reserveAttempt, resetAttempts, type AfterWrongCode } from './lockAttempts';
-import { lockNow, useLock } from './lock';
+import { loadAttempts, reserveAttempt, resetAttempts, type AfterWrongCode } from './lockAttempts';
+import { lockNow, useLock, wrongCodeOutcome } from './lock';
 
 export type ChangeCodeOutcome = { kind: 'changed' } | { kind: 'tooSoon'; waitSeconds: number } | AfterWrongCode;
 
@@ -17,6 +17,8 @@ export type ChangeCodeOutcome = { kind: 'changed' } | { kind: 'tooSoon'; waitSec
  */
 export async function changeCode(oldCode: string, newCode: string, db: RelaisDB = appDb, now: () => number = Date.now): Promise<ChangeCodeOutcome> {
   const reserved = await reserveAttempt(db, new Date(now()));
+  // A 10th wrong code whose wipe or block a crash interrupted: finished, no code checked.
+  if ('interrupted' in reserved) return lockedAfter(await wrongCodeOutcome(db, reserved.interrupted));
   if (!reserved.ok) {
     if (!reserved.blocked) return { kind: 'tooSoon', waitSeconds: reserved.waitSeconds };
     await lockNow();
@@ -26,13 +28,16 @@ export async function changeCode(oldCode: string, newCode: string, db: RelaisDB 
     await changeLockCode(db, oldCode, newCode);
   } catch (error) {
     if (!(error instanceof WrongCodeError)) throw error;
-    const outcome = await afterWrongCode(db, reserved.attempts);
-    if (outcome.kind !== 'wait') await lockNow();
-    if (outcome.kind === 'wiped') useLock.setState({ notice: 'Trop de codes incorrects : les données de cette tablette ont été effacées.' });
-    return outcome;
+    return lockedAfter(await wrongCodeOutcome(db, reserved.attempts));
   }
   await resetAttempts(db);
   return { kind: 'changed' };
+}
+
+/** A wipe or a block locks the app (a wait leaves it open). */
+async function lockedAfter(outcome: AfterWrongCode): Promise<AfterWrongCode> {
+  if (outcome.kind !== 'wait') await lockNow();
+  return outcome;
 }
 
 /** « Oublier cette tablette »: wipes everything, code and enrolment included, if nothing waits to be sent. */

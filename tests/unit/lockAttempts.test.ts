@@ -5,7 +5,8 @@ import { setDataKey } from '../../src/crypto/keySession';
 import { createVault, loadVault } from '../../src/crypto/keys';
 import { RelaisDB } from '../../src/db/database';
 import { unlock } from '../../src/platform/lock';
-import { ATTEMPTS_KEY, delayAfter, loadAttempts, MAX_WRONG_CODES } from '../../src/platform/lockAttempts';
+import { ATTEMPTS_KEY, delayAfter, loadAttempts, MAX_WRONG_CODES, reserveAttempt, resetAttempts } from '../../src/platform/lockAttempts';
+import { changeCode } from '../../src/platform/lockChanges';
 
 let db: RelaisDB;
 let n = 0;
@@ -31,6 +32,25 @@ describe('wrong codes', () => {
     const later = Date.now() + 6000;
     expect((await unlock('482913', db, () => later)).kind).toBe('open');
     expect((await loadAttempts(db)).failures).toBe(0);
+  });
+
+  it('while a 10th code is being checked in another tab, a try there waits and wipes nothing; the right code then opens', async () => {
+    const start = Date.now();
+    await db.meta.put({
+      key: ATTEMPTS_KEY,
+      value: { failures: MAX_WRONG_CODES - 1, lastFailureAt: new Date(start - 3_600_000).toISOString(), blocked: false },
+    });
+    // Tab A counts its 10th try and starts checking it (the right code, as it happens)…
+    const reserved = await reserveAttempt(db, new Date(start));
+    expect(reserved.ok).toBe(true);
+    // …meanwhile tab B tries a code, and « Changer le code » is tried in a third.
+    expect((await unlock('000000', db, () => start + 500)).kind).toBe('tooSoon');
+    expect((await changeCode('000000', '135790', db, () => start + 500)).kind).toBe('tooSoon');
+    expect(await loadVault(db)).toBeDefined();
+    expect((await loadAttempts(db)).failures).toBe(MAX_WRONG_CODES);
+    // A's check ends: the right code resets the count and the tablet opens with it.
+    await resetAttempts(db);
+    expect((await unlock('482913', db, () => start + 1000)).kind).toBe('open');
   });
 
   it('a 10th wrong code counted but not acted on (the tab died before the wipe) is finished at the next try, even with the right code', async () => {
