@@ -107,6 +107,11 @@ describe('fait à sa place, through push', () => {
     const [r1, r2] = await results(anne.headers, [later, revoke('2026-03-11')]);
     expect(r1.status).toBe('applied');
     expect(r2).toMatchObject({ status: 'rejected', fields: [{ path: 'revokedOn' }] });
+    // A revocation that also names another person still finds the mandate's uses.
+    const stranger = op({ entity: 'beneficiary', data: person() as never });
+    await results(anne.headers, [stranger]);
+    const elsewhere = op({ entity: 'mandate', id: m.id, baseVersion: 1, data: mandate(stranger.id, { revokedOn: '2026-03-05' }) as never });
+    expect((await results(anne.headers, [elsewhere]))[0]).toMatchObject({ status: 'rejected', fields: [{ path: 'revokedOn' }] });
     // The day after the last use: applied; the visits stay valid.
     expect((await results(anne.headers, [revoke('2026-03-13')]))[0]).toMatchObject({ status: 'applied', version: 2 });
     // A deleted use no longer holds it back.

@@ -39,6 +39,17 @@ export const emptyRefs = (): BatchRefs => ({ mandates: new Map(), survivors: new
 /** The batch's revocations (their last uses are looked up). */
 export const revocationsOf = (ops: readonly IncomingOp[]) => ops.filter((o): o is PushOp => !isRefused(o) && isRevocation(o));
 
+/**
+ * Whose visits may have used the mandates the batch revokes: each revocation's person as pushed
+ * and as stored (`stored`: the held mandates' data), since an edit that revokes may also name
+ * another person; her uses must still be found.
+ */
+export function revokedMandatesPeople(revoked: readonly PushOp[], stored: readonly unknown[]): string[] {
+  const people = new Set([...revoked.map((o) => beneficiaryOf(o.data)), ...stored.map(beneficiaryOf)]);
+  people.delete(null);
+  return [...people] as string[];
+}
+
 /** The mandates the batch's « Fait à sa place » visits name (looked up, none for a batch without). */
 export const mandatesNamedBy = (ops: readonly IncomingOp[]): string[] => [
   ...new Set(

@@ -6,7 +6,7 @@ import type pg from 'pg';
 import type { PushOp } from '../../../domain/outbox';
 import type { MandateData } from '../../../domain/records';
 import type { Actor, IncomingOp, PushRefs } from '../../../domain/sync';
-import { afterApplied, beneficiaryOf, emptyRefs, mandatesNamedBy, peopleToResolve, refsForOp, revocationsOf, type BatchRefs } from '../mandateRefs';
+import { afterApplied, emptyRefs, mandatesNamedBy, peopleToResolve, refsForOp, revocationsOf, revokedMandatesPeople, type BatchRefs } from '../mandateRefs';
 
 export type { BatchRefs } from '../mandateRefs';
 
@@ -16,7 +16,10 @@ export class PgMandateRefs {
     const revoked = revocationsOf(ops);
     if (revoked.length > 0) {
       for (const o of revoked) refs.lastUses.set(o.id, '');
-      const people = [...new Set(revoked.map((o) => beneficiaryOf(o.data)).filter((p): p is string => p !== null))];
+      const stored = (await c.query(`SELECT data FROM records WHERE entity = 'mandate' AND id = ANY($1::text[])`, [revoked.map((o) => o.id)])).rows.map(
+        (r: { data: string }) => JSON.parse(r.data) as unknown,
+      );
+      const people = revokedMandatesPeople(revoked, stored);
       // Found through the facts' index on the person (a mandate's uses are visits of its person,
       // or of someone merged into her), then checked on the record's JSON text.
       const rows = (

@@ -8,7 +8,7 @@ import type Database from 'better-sqlite3';
 import type { MandateData } from '../../../domain/records';
 import type { Actor, IncomingOp, PushRefs } from '../../../domain/sync';
 import type { PushOp } from '../../../domain/outbox';
-import { afterApplied, beneficiaryOf, emptyRefs, mandatesNamedBy, peopleToResolve, refsForOp, revocationsOf, type BatchRefs } from '../mandateRefs';
+import { afterApplied, emptyRefs, mandatesNamedBy, peopleToResolve, refsForOp, revocationsOf, revokedMandatesPeople, type BatchRefs } from '../mandateRefs';
 
 export type { BatchRefs } from '../mandateRefs';
 
@@ -38,8 +38,10 @@ export class SqliteMandateRefs {
     const revoked = revocationsOf(ops);
     if (revoked.length > 0) {
       for (const o of revoked) refs.lastUses.set(o.id, '');
-      const people = [...new Set(revoked.map((o) => beneficiaryOf(o.data)).filter((p): p is string => p !== null))];
-      const rows = this.s.lastUses.all({ people: JSON.stringify(people), ids: JSON.stringify(revoked.map((o) => o.id)) }) as {
+      const ids = JSON.stringify(revoked.map((o) => o.id));
+      const stored = (this.s.mandates.all(ids) as { data: string }[]).map((r) => JSON.parse(r.data) as unknown);
+      const people = revokedMandatesPeople(revoked, stored);
+      const rows = this.s.lastUses.all({ people: JSON.stringify(people), ids }) as {
         mandateId: string;
         lastUse: string;
       }[];
