@@ -7,7 +7,7 @@
  */
 import type { ClockTime, IsoDate, PermanenceData } from '../domain/records';
 import { db as appDb, type LocalRecord, type RelaisDB } from './database';
-import { findOpenPermanence } from './queries';
+import { findOpenPermanence, readWithoutPersonal } from './queries';
 import { editBaseOf, newId, saveRecord, writeScope, type EditBase } from './writes';
 
 export class PermanenceAlreadyOpenError extends Error {
@@ -66,11 +66,13 @@ export function undoPermanenceEdit(
   return saveRecord('permanence', previous.id, previous.data, { db, base: editBaseOf(saved) });
 }
 
-/** How many live visits a permanence holds (they keep their `permanenceId` and their commune). */
+/** How many live visits a permanence holds (they keep their `permanenceId` and their commune); read as stored, nothing opened. */
 export function visitCountOf(permanenceId: string, db: RelaisDB = appDb): Promise<number> {
-  return db.accompaniments
-    .where('data.permanenceId')
-    .equals(permanenceId)
-    .filter((a) => !a.deleted)
-    .count();
+  return readWithoutPersonal(db, ['accompaniments'], () =>
+    db.accompaniments
+      .where('data.permanenceId')
+      .equals(permanenceId)
+      .filter((a) => !a.deleted)
+      .count(),
+  );
 }

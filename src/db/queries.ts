@@ -51,6 +51,12 @@ export async function accompanimentsOn(date: IsoDate, db: RelaisDB = appDb): Pro
   return rows.filter(alive).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
 }
 
+/** When the latest live visit of a permanence was logged (null for none); read as stored. */
+export async function lastVisitAt(permanenceId: string, db: RelaisDB = appDb): Promise<string | null> {
+  const rows = await readWithoutPersonal(db, ['accompaniments'], () => db.accompaniments.where('data.permanenceId').equals(permanenceId).toArray());
+  return rows.filter(alive).reduce<string | null>((last, r) => (last === null || r.createdAt > last ? r.createdAt : last), null);
+}
+
 export async function allRelays(db: RelaisDB = appDb): Promise<LocalRecord<'relay'>[]> {
   return (await db.relays.toArray()).filter(alive);
 }

@@ -1,5 +1,5 @@
 /** Turning records into the flat facts that tallies and exports count. */
-import type { AccompanimentFact, PermanenceFact } from './tally';
+import type { AccompanimentFact, BeneficiaryFact, PermanenceFact } from './tally';
 import type { AccompanimentData, PermanenceData } from './records';
 
 export function accompanimentFact(id: string, a: AccompanimentData, mediator: string): AccompanimentFact {
@@ -21,6 +21,24 @@ export function accompanimentFact(id: string, a: AccompanimentData, mediator: st
     outcome: a.outcome,
     referralTarget: a.referral?.target ?? null,
     mediator,
+  };
+}
+
+/** A followed person's counted traits (never a name); stored data of an older shape counts as unknown. */
+export function beneficiaryFact(data: unknown): BeneficiaryFact {
+  const b = (data ?? {}) as {
+    birthYear?: unknown;
+    gender?: BeneficiaryFact['gender'];
+    socialStatus?: BeneficiaryFact['socialStatus'];
+    qpv?: unknown;
+    public?: string | null;
+  };
+  return {
+    birthYear: typeof b.birthYear === 'number' ? b.birthYear : null,
+    gender: b.gender ?? 'unknown',
+    socialStatus: b.socialStatus ?? 'unknown',
+    qpv: b.qpv === true,
+    public: b.public ?? null,
   };
 }
 

@@ -5,8 +5,8 @@
  */
 import { useLiveQuery } from 'dexie-react-hooks';
 import { useState } from 'react';
-import { db, type LocalRecord } from '../../db/database';
-import { readWithoutPersonal } from '../../db/queries';
+import type { LocalRecord } from '../../db/database';
+import { visitCountOf } from '../../db/permanences';
 import { deleteRecord, restoreRecord } from '../../db/writes';
 import { useToast } from '../common/toastStore';
 
@@ -14,17 +14,7 @@ export function PermanenceDelete({ permanence }: { permanence: LocalRecord<'perm
   const [asking, setAsking] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const showToast = useToast((s) => s.show);
-  const visits = useLiveQuery(
-    () =>
-      readWithoutPersonal(db, ['accompaniments'], () =>
-        db.accompaniments
-          .where('data.permanenceId')
-          .equals(permanence.id)
-          .filter((a) => !a.deleted)
-          .count(),
-      ),
-    [permanence.id],
-  );
+  const visits = useLiveQuery(() => visitCountOf(permanence.id), [permanence.id]);
 
   const remove = async () => {
     setAsking(false);

@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import { db } from '../../db/database';
 import { reportRows } from '../../db/listQueries';
 import { firstVisitsOf, type AccompanimentFact, type BeneficiaryFact, type PermanenceFact, type TallyOptions } from '../../domain/tally';
-import { accompanimentFact, permanenceFact } from '../../domain/tallyFacts';
+import { accompanimentFact, beneficiaryFact, permanenceFact } from '../../domain/tallyFacts';
 import { loadEnrolment } from '../../sync/credentials';
 
 export interface ReportFacts {
@@ -33,14 +33,7 @@ export function useReportFacts(): ReportFacts | undefined {
     const beneficiaries = new Map<string, BeneficiaryFact>();
     for (const p of rows.people) {
       if (p.mergedInto) mergedInto.set(p.id, p.mergedInto);
-      else if (!p.deleted)
-        beneficiaries.set(p.id, {
-          birthYear: p.data.birthYear,
-          gender: p.data.gender,
-          socialStatus: p.data.socialStatus,
-          qpv: p.data.qpv,
-          public: p.data.public,
-        });
+      else if (!p.deleted) beneficiaries.set(p.id, beneficiaryFact(p.data));
     }
     return {
       accompaniments,

@@ -6,8 +6,7 @@
 import { useLiveQuery } from 'dexie-react-hooks';
 import { lazy, Suspense } from 'react';
 import { hrefOf } from '../../platform/router';
-import { db } from '../../db/database';
-import { accompanimentsOn, findOpenPermanence, pendingKeys, readWithoutPersonal, refusedKeys } from '../../db/queries';
+import { accompanimentsOn, findOpenPermanence, lastVisitAt, pendingKeys, refusedKeys } from '../../db/queries';
 import { parisTime } from '../../domain/calendar';
 import { clockLabel, dayLabel } from '../../domain/format';
 import { isForgotten, suggestedEndTime } from '../../domain/permanence';
@@ -22,10 +21,8 @@ import { ClosePermanence } from '../permanence/ClosePermanence';
 
 function usePermanenceEndOfActivity(permanenceId: string | undefined): string | null | undefined {
   return useLiveQuery(async () => {
-    if (!permanenceId) return null;
-    const rows = await readWithoutPersonal(db, ['accompaniments'], () => db.accompaniments.where('data.permanenceId').equals(permanenceId).toArray());
-    const last = rows.filter((r) => !r.deleted).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
-    return last ? parisTime(new Date(last.createdAt)) : null;
+    const last = permanenceId ? await lastVisitAt(permanenceId) : null;
+    return last ? parisTime(new Date(last)) : null;
   }, [permanenceId]);
 }
 

@@ -14,6 +14,7 @@
 import type { PushOp } from '../../domain/outbox';
 import type { MandateData } from '../../domain/records';
 import { isRefused, type Actor, type IncomingOp, type PushRefs } from '../../domain/sync';
+import { personOf } from './erasedPeople';
 
 export interface HeldMandate {
   ownerId: string;
@@ -29,10 +30,8 @@ export interface BatchRefs {
   lastUses: Map<string, string>;
 }
 
-const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const usesMandate = (op: PushOp) => op.entity === 'accompaniment' && !op.deleted && op.data.posture === 'fait_a_la_place';
 const isRevocation = (op: PushOp) => op.entity === 'mandate' && !op.deleted && typeof op.data.revokedOn === 'string';
-export const beneficiaryOf = (data: unknown) => (isObj(data) && typeof data.beneficiaryId === 'string' ? data.beneficiaryId : null);
 
 export const emptyRefs = (): BatchRefs => ({ mandates: new Map(), survivors: new Map(), lastUses: new Map() });
 
@@ -45,9 +44,9 @@ export const revocationsOf = (ops: readonly IncomingOp[]) => ops.filter((o): o i
  * another person; her uses must still be found.
  */
 export function revokedMandatesPeople(revoked: readonly PushOp[], stored: readonly unknown[]): string[] {
-  const people = new Set([...revoked.map((o) => beneficiaryOf(o.data)), ...stored.map(beneficiaryOf)]);
-  people.delete(null);
-  return [...people] as string[];
+  const people = new Set([...revoked.map((o) => personOf(o.data)), ...stored.map(personOf)]);
+  people.delete('');
+  return [...people];
 }
 
 /** The mandates the batch's « Fait à sa place » visits name (looked up, none for a batch without). */
@@ -63,7 +62,7 @@ export const mandatesNamedBy = (ops: readonly IncomingOp[]): string[] => [
 /** Every person the batch may compare (its records' and the held mandates' beneficiaries): their merges are looked up. */
 export function peopleToResolve(ops: readonly IncomingOp[], refs: BatchRefs): string[] {
   const people = new Set<string>();
-  for (const o of ops) if (!isRefused(o)) people.add(beneficiaryOf(o.data) ?? '');
+  for (const o of ops) if (!isRefused(o)) people.add(personOf(o.data));
   for (const m of refs.mandates.values()) if (m.data) people.add(m.data.beneficiaryId);
   people.delete('');
   return [...people];

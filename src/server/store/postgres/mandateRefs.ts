@@ -3,10 +3,9 @@
  * ../mandateRefs.ts), as sqlite/mandateRefs.ts reads them, the mandates share-locked.
  */
 import type pg from 'pg';
-import type { PushOp } from '../../../domain/outbox';
 import type { MandateData } from '../../../domain/records';
-import type { Actor, IncomingOp, PushRefs } from '../../../domain/sync';
-import { afterApplied, emptyRefs, mandatesNamedBy, peopleToResolve, refsForOp, revocationsOf, revokedMandatesPeople, type BatchRefs } from '../mandateRefs';
+import type { IncomingOp } from '../../../domain/sync';
+import { emptyRefs, mandatesNamedBy, peopleToResolve, revocationsOf, revokedMandatesPeople, type BatchRefs } from '../mandateRefs';
 
 export type { BatchRefs } from '../mandateRefs';
 
@@ -53,13 +52,5 @@ export class PgMandateRefs {
     const merged = await c.query(`SELECT duplicate_id, survivor_id FROM merges WHERE duplicate_id = ANY($1::text[])`, [peopleToResolve(ops, refs)]);
     for (const r of merged.rows as { duplicate_id: string; survivor_id: string }[]) refs.survivors.set(r.duplicate_id, r.survivor_id);
     return refs;
-  }
-
-  forOp(op: PushOp, refs: BatchRefs, actor: Actor): PushRefs {
-    return refsForOp(op, refs, actor);
-  }
-
-  applied(op: PushOp, ownerId: string, refs: BatchRefs): void {
-    afterApplied(op, ownerId, refs);
   }
 }

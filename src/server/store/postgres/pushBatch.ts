@@ -38,6 +38,7 @@ import type { FieldError } from '../../../domain/validation';
 import { idsToCheckForErasure, refusedForErasure, withoutErasedText } from '../erasedPeople';
 import { ERASED_MESSAGE } from '../sqlite/pushBatch';
 import { addAudit, userName } from './audit';
+import { afterApplied, refsForOp } from '../mandateRefs';
 import { PgMandateRefs, type BatchRefs } from './mandateRefs';
 import { PgFacts } from './tallyFacts';
 
@@ -142,7 +143,7 @@ export class PgPushBatches {
       ? { kind: 'rejected', fields: op.refused }
       : erased
         ? { kind: 'rejected', fields: [{ path: 'id', message: ERASED_MESSAGE }] }
-        : decidePush(op, head, actor, this.refs.forOp(op, batch.refs, actor));
+        : decidePush(op, head, actor, refsForOp(op, batch.refs, actor));
     const result: PushResult =
       decision.kind === 'apply'
         ? { opId: op.opId, status: 'applied', version: decision.version }
@@ -189,7 +190,7 @@ export class PgPushBatches {
       batch.records.set(op.id, next);
       batch.changed.delete(op.id);
       batch.changed.set(op.id, next);
-      this.refs.applied(applied, next.owner_id, batch.refs);
+      afterApplied(applied, next.owner_id, batch.refs);
       if (batch.kept.has(op.id)) this.resolved(batch, op.id, actor.userId, op.deleted);
     }
     return result;

@@ -12,7 +12,7 @@
 import type pg from 'pg';
 import type { AccompanimentData, PermanenceData } from '../../../domain/records';
 import type { AccompanimentFact, BeneficiaryFact, PermanenceFact } from '../../../domain/tally';
-import { accompanimentFact, decodeDims, encodeDims } from '../../../domain/tallyFacts';
+import { accompanimentFact, beneficiaryFact, decodeDims, encodeDims } from '../../../domain/tallyFacts';
 import { erasedPersonFact, type ErasedPersonRow } from '../erasedPeople';
 import type { FactsAnswer, FactsQuery } from '../types';
 
@@ -185,22 +185,7 @@ export class PgFacts {
         `SELECT id, data FROM records WHERE entity = 'beneficiary' AND deleted = 0 AND id = ANY($1::text[])${own(ownerId, 2)}`,
         o([followed]),
       );
-      for (const r of people.rows as { id: string; data: string }[]) {
-        const b = JSON.parse(r.data) as {
-          birthYear?: unknown;
-          gender?: BeneficiaryFact['gender'];
-          socialStatus?: BeneficiaryFact['socialStatus'];
-          qpv?: unknown;
-          public?: string;
-        };
-        beneficiaries.set(r.id, {
-          birthYear: typeof b.birthYear === 'number' ? b.birthYear : null,
-          gender: b.gender ?? 'unknown',
-          socialStatus: b.socialStatus ?? 'unknown',
-          qpv: b.qpv === true,
-          public: b.public ?? null,
-        });
-      }
+      for (const r of people.rows as { id: string; data: string }[]) beneficiaries.set(r.id, beneficiaryFact(JSON.parse(r.data)));
       // An erased person's traits, kept without her name (erasure.ts): tallies count her the same.
       const erased = await pool.query(
         `SELECT id, birth_year, gender, social_status, qpv, public FROM erased_people WHERE id = ANY($1::text[])${own(ownerId, 2)}`,

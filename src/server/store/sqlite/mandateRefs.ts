@@ -1,14 +1,13 @@
 /**
  * The reads of the push batch's mandate rules on SQLite (the rules and the batch's view:
- * ../mandateRefs.ts): at most three queries per batch — the last uses of the mandates it revokes,
+ * ../mandateRefs.ts): at most four queries per batch — the mandates it revokes, as stored, and their last uses,
  * the mandates its « Fait à sa place » visits name, the merges of every person involved — and
  * none for a batch with neither.
  */
 import type Database from 'better-sqlite3';
 import type { MandateData } from '../../../domain/records';
-import type { Actor, IncomingOp, PushRefs } from '../../../domain/sync';
-import type { PushOp } from '../../../domain/outbox';
-import { afterApplied, emptyRefs, mandatesNamedBy, peopleToResolve, refsForOp, revocationsOf, revokedMandatesPeople, type BatchRefs } from '../mandateRefs';
+import type { IncomingOp } from '../../../domain/sync';
+import { emptyRefs, mandatesNamedBy, peopleToResolve, revocationsOf, revokedMandatesPeople, type BatchRefs } from '../mandateRefs';
 
 export type { BatchRefs } from '../mandateRefs';
 
@@ -54,13 +53,5 @@ export class SqliteMandateRefs {
     for (const r of this.s.survivors.all(JSON.stringify(peopleToResolve(ops, refs))) as { id: string; survivor: string }[])
       refs.survivors.set(r.id, r.survivor);
     return refs;
-  }
-
-  forOp(op: PushOp, refs: BatchRefs, actor: Actor): PushRefs {
-    return refsForOp(op, refs, actor);
-  }
-
-  applied(op: PushOp, ownerId: string, refs: BatchRefs): void {
-    afterApplied(op, ownerId, refs);
   }
 }

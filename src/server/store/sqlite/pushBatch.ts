@@ -37,6 +37,7 @@ import {
 } from '../../../domain/sync';
 import type { FieldError } from '../../../domain/validation';
 import { idsToCheckForErasure, refusedForErasure, withoutErasedText } from '../erasedPeople';
+import { afterApplied, refsForOp } from '../mandateRefs';
 import { SqliteMandateRefs, type BatchRefs } from './mandateRefs';
 import type { SqliteAudit } from './audit';
 import type { KeptCopies } from './retention';
@@ -165,7 +166,7 @@ export class SqlitePushBatches {
       ? { kind: 'rejected', fields: op.refused }
       : erased
         ? { kind: 'rejected', fields: [{ path: 'id', message: ERASED_MESSAGE }] }
-        : decidePush(op, head, actor, this.refs.forOp(op, batch.refs, actor));
+        : decidePush(op, head, actor, refsForOp(op, batch.refs, actor));
     const result: PushResult =
       decision.kind === 'apply'
         ? { opId: op.opId, status: 'applied', version: decision.version }
@@ -219,10 +220,9 @@ export class SqlitePushBatches {
       batch.heads.set(op.id, { entity: applied.entity, version: decision.version, ownerId, createdBy });
       if (applied.entity === 'accompaniment' || applied.entity === 'permanence') {
         // Its last change wins: an earlier one of the batch no longer holds its seq.
-        batch.facts.delete(op.id);
         batch.facts.set(op.id, { entity: applied.entity, id: op.id, seq: batch.seq, deleted: op.deleted, data: applied.data, ownerId, createdBy });
       }
-      this.refs.applied(applied, head?.ownerId ?? actor.userId, batch.refs);
+      afterApplied(applied, head?.ownerId ?? actor.userId, batch.refs);
       if (batch.kept.has(op.id)) this.kept.resolved(op.id, actor.userId, op.deleted);
     }
     return result;

@@ -28,7 +28,7 @@
 import type Database from 'better-sqlite3';
 import type { AccompanimentData, PermanenceData } from '../../../domain/records';
 import type { AccompanimentFact, BeneficiaryFact, PermanenceFact } from '../../../domain/tally';
-import { accompanimentFact, decodeDims, encodeDims } from '../../../domain/tallyFacts';
+import { accompanimentFact, beneficiaryFact, decodeDims, encodeDims } from '../../../domain/tallyFacts';
 import { erasedPersonFact, type ErasedPersonRow } from '../erasedPeople';
 import type { FactsAnswer, FactsQuery } from '../types';
 
@@ -313,22 +313,8 @@ export class SqliteTallyFacts {
         const known = firstVisits.get(person);
         if (known === undefined || r.first < known) firstVisits.set(person, r.first);
       }
-      for (const r of this.s.beneficiaries[own].all(...args(ids)) as { id: string; data: string }[]) {
-        const b = JSON.parse(r.data) as {
-          birthYear?: unknown;
-          gender?: BeneficiaryFact['gender'];
-          socialStatus?: BeneficiaryFact['socialStatus'];
-          qpv?: unknown;
-          public?: string;
-        };
-        beneficiaries.set(r.id, {
-          birthYear: typeof b.birthYear === 'number' ? b.birthYear : null,
-          gender: b.gender ?? 'unknown',
-          socialStatus: b.socialStatus ?? 'unknown',
-          qpv: b.qpv === true,
-          public: b.public ?? null,
-        });
-      }
+      for (const r of this.s.beneficiaries[own].all(...args(ids)) as { id: string; data: string }[])
+        beneficiaries.set(r.id, beneficiaryFact(JSON.parse(r.data)));
       for (const r of this.s.erased[own].all(...args(ids)) as ErasedPersonRow[]) if (!beneficiaries.has(r.id)) beneficiaries.set(r.id, erasedPersonFact(r));
     }
     return { accompaniments, permanences, firstVisits, beneficiaries };
