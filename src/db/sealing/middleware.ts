@@ -137,7 +137,9 @@ async function openOne(trans: DBCoreTransaction, store: string, key: CryptoKey, 
  * Blobs sealed before a transaction for rows it is about to write (`presealRows`), by AAD with
  * their values: the write then takes its blob without waiting for Web Crypto. Emptied at lock.
  */
-const presealed = new Map<string, { json: string; enc: Sealed }>();
+const presealed = new Map<string, { json: string; enc: Sealed; call: number }>();
+/** Orders `presealRows` calls: a row's blob sealed for a later call is never replaced by an earlier one finishing last. */
+let presealCalls = 0;
 onLockChange((unlocked) => void (unlocked || presealed.clear()));
 
 function reuseIn(trans: DBCoreTransaction) {
@@ -174,6 +176,7 @@ async function sealOne(trans: DBCoreTransaction, store: string, key: CryptoKey, 
 export async function presealRows(rows: { store: string; row: Row }[]): Promise<() => void> {
   const key = currentDataKey();
   if (!key) return () => {}; // locked: the write itself throws LockedError
+  const call = ++presealCalls;
   const m = codecs ?? (await loadCodecs());
   const added = await Promise.all(
     rows.map(async ({ store, row }) => {
@@ -181,9 +184,11 @@ export async function presealRows(rows: { store: string; row: Row }[]): Promise<
       if (!codec) return undefined; // a table without personal values (reference data)
       const { row: sealed, json } = await m.sealRow(codec, key, row);
       if (json === undefined) return undefined;
-      const entry = { json, enc: sealed.enc! };
-      presealed.set(codec.aad(row), entry);
-      return [codec.aad(row), entry] as const;
+      const aad = codec.aad(row);
+      if ((presealed.get(aad)?.call ?? 0) > call) return undefined; // a later value of the row is sealed already
+      const entry = { json, enc: sealed.enc!, call };
+      presealed.set(aad, entry);
+      return [aad, entry] as const;
     }),
   );
   return () => {
